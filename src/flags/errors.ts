@@ -1,0 +1,43 @@
+import { AppError } from '../errors.js';
+
+export class ValidationError extends AppError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('VALIDATION_FAILED', message, details);
+  }
+}
+
+export class FlagNotFoundError extends AppError {
+  constructor(key: string) {
+    super('FLAG_NOT_FOUND', `Flag '${key}' does not exist`, { key });
+  }
+}
+
+export class FlagAlreadyExistsError extends AppError {
+  constructor(key: string) {
+    super('FLAG_ALREADY_EXISTS', `Flag '${key}' already exists`, { key });
+  }
+}
+
+/** The caller said which version it expected and the flag has moved on. */
+export class VersionMismatchError extends AppError {
+  constructor(key: string, expectedVersion: number, currentVersion: number) {
+    super(
+      'VERSION_MISMATCH',
+      `Flag '${key}' is at version ${currentVersion}, not the expected ${expectedVersion}`,
+      { key, expectedVersion, currentVersion },
+    );
+  }
+}
+
+/** Other writers kept winning the race for this flag; the caller may retry. */
+export class WriteConflictError extends AppError {
+  constructor(key: string, attempts: number) {
+    super('WRITE_CONFLICT', `Flag '${key}' kept changing under ${attempts} attempts; retry`, { key });
+  }
+}
+
+export class StoreUnavailableError extends AppError {
+  constructor(cause: unknown) {
+    super('STORE_UNAVAILABLE', 'The flag store is unavailable; retry later', undefined, { cause });
+  }
+}

@@ -1,0 +1,135 @@
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StoreUnavailableError } from '../errors.js';
+import type { Flag, FlagChange, FlagFields } from '../flag.js';
+import { acquireDirLock, type DirLock } from './dir-lock.js';
+import type { FlagStore, WriteResult } from './flag-store.js';
+import { type Applied, type Clock, FlagTable, systemClock } from './flag-table.js';
+
+const FORMAT = 1;
+
+interface FileContents {
+  format: number;
+  revision: number;
+  flags: Flag[];
+}
+
+/**
+ * The embedded default: flags in one JSON file under a data directory, served from memory.
+ *
+ * A write becomes visible to readers only after it is durable: the whole table is written to a temp
+ * file, fsynced, renamed over `flags.json` and the directory fsynced. A crash at any point leaves
+ * either the old file or the new one, never a torn one. Writes are serialised; reads never wait.
+ * One process owns a data directory at a time (a lock file enforces it).
+ */
+export class FileFlagStore implements FlagStore {
+  private writeQueue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly table: FlagTable,
+    private readonly lock: DirLock,
+  ) {}
+
+  static async open(dir: string, clock: Clock = systemClock): Promise<FileFlagStore> {
+    await mkdir(dir, { recursive: true });
+    const lock = await acquireDirLock(join(dir, 'flags.lock'));
+    try {
+      const contents = await readContents(join(dir, 'flags.json'));
+      await unlink(join(dir, 'flags.json.tmp')).catch(() => {});
+      return new FileFlagStore(dir, new FlagTable(clock, contents), lock);
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+  }
+
+  async list(prefix: string) {
+    return this.table.list(prefix);
+  }
+  async get(key: string) {
+    return this.table.get(key);
+  }
+  insert(key: string, fields: FlagFields) {
+    return this.durably(() => this.table.insert(key, fields));
+  }
+  update(key: string, expectedVersion: number, fields: FlagFields): Promise<WriteResult> {
+    return this.durably(() => this.table.update(key, expectedVersion, fields));
+  }
+  remove(key: string, expectedVersion?: number): Promise<WriteResult> {
+    return this.durably(() => this.table.remove(key, expectedVersion));
+  }
+  async currentRevision() {
+    return this.table.currentRevision;
+  }
+  async ping() {
+    if (this.closed) throw new StoreUnavailableError(new Error('store is closed'));
+  }
+
+  async close() {
+    if (this.closed) return;
+    this.closed = true;
+    await this.writeQueue;
+    await this.lock.release();
+  }
+
+  private durably<R extends { status: string; change?: FlagChange }>(
+    operation: () => Applied<R>,
+  ): Promise<R> {
+    const run = async (): Promise<R> => {
+      if (this.closed) throw new StoreUnavailableError(new Error('store is closed'));
+      const { result, undo } = operation();
+      if (result.status !== 'ok' || !result.change) return result;
+      // Serialise the new state, then take it back out of memory until it is on disk: readers must
+      // never see a change that a crash could still lose.
+      const serialized = JSON.stringify({ format: FORMAT, ...this.table.dump() } satisfies FileContents);
+      undo();
+      try {
+        await this.persist(serialized);
+      } catch (err) {
+        throw new StoreUnavailableError(err);
+      }
+      this.table.applyCommitted(result.change);
+      return result;
+    };
+    const next = this.writeQueue.then(run, run);
+    this.writeQueue = next.catch(() => {});
+    return next;
+  }
+
+  private async persist(serialized: string): Promise<void> {
+    const target = join(this.dir, 'flags.json');
+    const temp = `${target}.tmp`;
+    const file = await open(temp, 'w');
+    try {
+      await file.writeFile(serialized);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temp, target);
+    // The rename is durable only once the directory entry is.
+    const dir = await open(this.dir, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  }
+}
+
+async function readContents(path: string): Promise<{ flags: Flag[]; revision: number }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { flags: [], revision: 0 };
+    throw err;
+  }
+  const parsed = JSON.parse(text) as Partial<FileContents>;
+  if (parsed.format !== FORMAT || !Array.isArray(parsed.flags) || typeof parsed.revision !== 'number') {
+    throw new Error(`${path} is not a Flagwire data file (format ${FORMAT}); move it away or fix DATA_DIR`);
+  }
+  return { flags: parsed.flags, revision: parsed.revision };
+}

@@ -1,0 +1,35 @@
+import type { Flag, FlagChange, FlagFields } from '../flag.js';
+
+/**
+ * The outcome of a conditional write. `missing` and `stale` are ordinary answers, not exceptions: the
+ * service decides whether they mean "404", "412" or "read again and retry".
+ */
+export type WriteResult =
+  | { readonly status: 'ok'; readonly change: FlagChange }
+  | { readonly status: 'missing' }
+  | { readonly status: 'stale'; readonly currentVersion: number };
+
+/**
+ * Where flags live: the source of truth. Every successful write takes the next value of a revision
+ * counter shared by all users of the same store and returns the change it committed. Implementations
+ * throw {@link StoreUnavailableError} when they cannot reach their backend.
+ */
+export interface FlagStore {
+  /** Every flag whose key starts with `prefix` ('' for all), sorted by key. */
+  list(prefix: string): Promise<Flag[]>;
+  get(key: string): Promise<Flag | null>;
+  /** Creates a flag at version 1; `exists` when the key is taken (never overwrites). */
+  insert(
+    key: string,
+    fields: FlagFields,
+  ): Promise<{ status: 'ok'; change: FlagChange } | { status: 'exists' }>;
+  /** Replaces the fields only if the flag is still at `expectedVersion`; the version becomes +1. */
+  update(key: string, expectedVersion: number, fields: FlagFields): Promise<WriteResult>;
+  /** Deletes the flag; with `expectedVersion`, only if it is still at that version. */
+  remove(key: string, expectedVersion?: number): Promise<WriteResult>;
+  /** The revision of the latest committed change (0 for a store that never changed). */
+  currentRevision(): Promise<number>;
+  /** Resolves when the backend answers; rejects otherwise. Used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

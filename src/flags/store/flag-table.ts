@@ -1,0 +1,120 @@
+import { compareByKey, type Flag, type FlagChange, type FlagFields } from '../flag.js';
+import type { WriteResult } from './flag-store.js';
+
+export type Clock = () => string;
+export const systemClock: Clock = () => new Date().toISOString();
+
+/** What a {@link FlagTable} mutation returns: the answer, and how to take it back if it cannot be made durable. */
+export interface Applied<R> {
+  readonly result: R;
+  readonly undo: () => void;
+}
+
+const NOTHING_TO_UNDO = () => {};
+
+/**
+ * The flags and revision counter of a single-process store, with the store contract's semantics
+ * applied synchronously (so every operation is atomic in one event-loop turn). Shared by the in-memory
+ * store and the embedded file store, which only adds durability.
+ */
+export class FlagTable {
+  private readonly flags = new Map<string, Flag>();
+  private revision: number;
+
+  constructor(
+    private readonly clock: Clock,
+    initial: { flags: readonly Flag[]; revision: number } = { flags: [], revision: 0 },
+  ) {
+    for (const flag of initial.flags) this.flags.set(flag.key, flag);
+    this.revision = initial.revision;
+  }
+
+  get currentRevision(): number {
+    return this.revision;
+  }
+
+  get(key: string): Flag | null {
+    return this.flags.get(key) ?? null;
+  }
+
+  list(prefix: string): Flag[] {
+    const out: Flag[] = [];
+    for (const flag of this.flags.values()) if (flag.key.startsWith(prefix)) out.push(flag);
+    return out.sort(compareByKey);
+  }
+
+  insert(
+    key: string,
+    fields: FlagFields,
+  ): Applied<{ status: 'ok'; change: FlagChange } | { status: 'exists' }> {
+    if (this.flags.has(key)) return { result: { status: 'exists' }, undo: NOTHING_TO_UNDO };
+    const now = this.clock();
+    const revision = this.revision + 1;
+    const flag: Flag = { key, ...pick(fields), version: 1, revision, createdAt: now, updatedAt: now };
+    return this.commit(key, flag, { kind: 'upsert', key, revision, flag });
+  }
+
+  update(key: string, expectedVersion: number, fields: FlagFields): Applied<WriteResult> {
+    const current = this.flags.get(key);
+    if (!current) return { result: { status: 'missing' }, undo: NOTHING_TO_UNDO };
+    if (current.version !== expectedVersion) {
+      return { result: { status: 'stale', currentVersion: current.version }, undo: NOTHING_TO_UNDO };
+    }
+    const revision = this.revision + 1;
+    const flag: Flag = {
+      ...current,
+      ...pick(fields),
+      version: current.version + 1,
+      revision,
+      updatedAt: this.clock(),
+    };
+    return this.commit(key, flag, { kind: 'upsert', key, revision, flag });
+  }
+
+  remove(key: string, expectedVersion?: number): Applied<WriteResult> {
+    const current = this.flags.get(key);
+    if (!current) return { result: { status: 'missing' }, undo: NOTHING_TO_UNDO };
+    if (expectedVersion !== undefined && current.version !== expectedVersion) {
+      return { result: { status: 'stale', currentVersion: current.version }, undo: NOTHING_TO_UNDO };
+    }
+    const revision = this.revision + 1;
+    return this.commit(key, undefined, { kind: 'delete', key, revision, version: current.version });
+  }
+
+  /** Re-applies a change this table produced earlier (after it was undone to be made durable first). */
+  applyCommitted(change: FlagChange): void {
+    if (change.kind === 'upsert') this.flags.set(change.key, change.flag);
+    else this.flags.delete(change.key);
+    this.revision = change.revision;
+  }
+
+  /** Everything, for persistence. */
+  dump(): { flags: Flag[]; revision: number } {
+    return { flags: this.list(''), revision: this.revision };
+  }
+
+  private commit(
+    key: string,
+    next: Flag | undefined,
+    change: FlagChange,
+  ): Applied<{ status: 'ok'; change: FlagChange }> {
+    const previous = this.flags.get(key);
+    const previousRevision = this.revision;
+    if (next) this.flags.set(key, next);
+    else this.flags.delete(key);
+    this.revision = change.revision;
+    return {
+      result: { status: 'ok', change },
+      undo: () => {
+        if (previous) this.flags.set(key, previous);
+        else this.flags.delete(key);
+        this.revision = previousRevision;
+      },
+    };
+  }
+}
+
+// Copy only the writable fields: callers may pass objects with extra properties.
+function pick(fields: FlagFields): FlagFields {
+  return { isEnabled: fields.isEnabled, description: fields.description };
+}
