@@ -20,12 +20,13 @@ export class FlagAlreadyExistsError extends AppError {
 
 /** The caller said which version it expected and the flag has moved on. */
 export class VersionMismatchError extends AppError {
-  constructor(key: string, expectedVersion: number, currentVersion: number) {
-    super(
-      'VERSION_MISMATCH',
-      `Flag '${key}' is at version ${currentVersion}, not the expected ${expectedVersion}`,
-      { key, expectedVersion, currentVersion },
-    );
+  constructor(key: string, expected: number | string, currentVersion: number) {
+    const what = typeof expected === 'number' ? `the expected ${expected}` : `what ${expected} names`;
+    super('VERSION_MISMATCH', `Flag '${key}' is at version ${currentVersion}, not ${what}`, {
+      key,
+      ...(typeof expected === 'number' ? { expectedVersion: expected } : {}),
+      currentVersion,
+    });
   }
 }
 

@@ -55,6 +55,12 @@ export class FlagService {
     this.maxAttempts = options.maxAttempts ?? 5;
   }
 
+  /** The flag as the store has it now: for write preconditions, which must not trust a cached view. */
+  async current(key: string): Promise<Flag | null> {
+    assertValidKey(key);
+    return this.store.get(key);
+  }
+
   /** Creates a flag; FLAG_ALREADY_EXISTS when the key is taken. */
   async create(input: CreateFlagInput): Promise<Flag> {
     const fields = this.fieldsFor(input, { isEnabled: false, description: '' });

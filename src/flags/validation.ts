@@ -7,10 +7,23 @@ export const MAX_DESCRIPTION_LENGTH = 1000;
 const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 /** A prefix is the start of some key, so it may end anywhere but must not start with punctuation. */
 const PREFIX_PATTERN = /^(?:[A-Za-z0-9][A-Za-z0-9._:-]*)?$/;
-// C0/C1 controls and lone surrogates: they break logs, terminals and JSON consumers downstream.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const FORBIDDEN_TEXT =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * C0/C1 control characters (tab and line breaks allowed) and lone UTF-16 surrogates: they break logs,
+ * terminals and JSON consumers downstream.
+ */
+function hasForbiddenText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return true;
+    if (c >= 0x7f && c <= 0x9f) return true;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return true;
+  }
+  return false;
+}
 
 export function assertValidKey(key: unknown, field = 'key'): asserts key is string {
   if (typeof key !== 'string') throw new ValidationError(`'${field}' must be a string`, { field });
@@ -49,7 +62,7 @@ export function assertValidDescription(description: unknown): asserts descriptio
       field: 'description',
     });
   }
-  if (FORBIDDEN_TEXT.test(description)) {
+  if (hasForbiddenText(description)) {
     throw new ValidationError(`'description' must not contain control characters or lone surrogates`, {
       field: 'description',
     });

@@ -1,0 +1,112 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { ChangeFeed } from './feed/change-feed.js';
+import { InProcessFeed } from './feed/in-process-feed.js';
+import { FlagService } from './flags/flag-service.js';
+import { FlagSnapshot } from './flags/flag-snapshot.js';
+import type { FlagStore } from './flags/store/flag-store.js';
+import { openStore } from './flags/store/open-store.js';
+import { mountGraphQL } from './graphql/mount.js';
+import { errorHandler, routeNotFound } from './http/error-handler.js';
+import { FlagListMemo } from './http/flag-list-memo.js';
+import { flagRoutes } from './http/flag-routes.js';
+import { healthRoutes } from './http/health-routes.js';
+import { createLogger } from './logger.js';
+
+export interface AppOverrides {
+  logger?: Logger;
+  /** Use this store instead of the one the config names (tests); the app closes it on stop. */
+  store?: FlagStore;
+}
+
+export interface RunningApp {
+  readonly server: Server;
+  /** Base URL, e.g. `http://127.0.0.1:3000` (the real port when the config asked for 0). */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export interface App {
+  start(): Promise<RunningApp>;
+}
+
+/**
+ * The composition root: builds the store, feed, snapshot and service, then the transports on one
+ * HTTP server. Nothing else in the code base decides which adapter is used.
+ */
+export function createApp(config: Config, overrides: AppOverrides = {}): App {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  return {
+    async start() {
+      const store = overrides.store ?? (await openStore(config));
+      const feed: ChangeFeed = new InProcessFeed();
+      const snapshot = new FlagSnapshot();
+      try {
+        const revision = await store.currentRevision();
+        snapshot.reset(await store.list(''), revision);
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
+      const stopFeeding = feed.subscribe((change) => snapshot.apply(change));
+      const flags = new FlagService(store, feed);
+      const memo = new FlagListMemo(snapshot, config.etagMemoEntries);
+
+      const app = express();
+      app.disable('x-powered-by');
+      app.set('etag', false);
+      const server = createServer(app);
+
+      app.use(healthRoutes(store));
+      app.use('/feature-flags', flagRoutes({ flags, snapshot, memo, bodyLimitBytes: config.bodyLimitBytes }));
+      const graphql = await mountGraphQL(app, server, {
+        flags,
+        snapshot,
+        bodyLimitBytes: config.bodyLimitBytes,
+        logger,
+      });
+      app.use(routeNotFound);
+      app.use(errorHandler(logger));
+
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const { port } = server.address() as AddressInfo;
+      const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      logger.info(
+        {
+          url,
+          store: config.mongodbUri ? 'mongodb' : `embedded file (${config.dataDir})`,
+          flags: snapshot.size,
+        },
+        'flagwire listening',
+      );
+
+      let stopping: Promise<void> | undefined;
+      const stop = () => {
+        stopping ??= (async () => {
+          await graphql.stop();
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          });
+          stopFeeding();
+          memo.close();
+          await feed.close();
+          await store.close();
+          logger.info('flagwire stopped');
+        })();
+        return stopping;
+      };
+      return { server, url, stop };
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { AppError, toPublicError } from '../errors.js';
+
+/** Errors raised by body-parser (`express.json`), by their `type`. */
+const BODY_PARSER_ERRORS: Record<string, () => AppError> = {
+  'entity.parse.failed': () => new AppError('VALIDATION_FAILED', 'The request body is not valid JSON'),
+  'entity.too.large': () => new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large'),
+  'entity.verify.failed': () => new AppError('VALIDATION_FAILED', 'The request body is not valid UTF-8'),
+  'encoding.unsupported': () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Encoding'),
+  'charset.unsupported': () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Only UTF-8 JSON bodies are accepted'),
+  'request.aborted': () => new AppError('VALIDATION_FAILED', 'The request body was cut short'),
+  'request.size.invalid': () =>
+    new AppError('VALIDATION_FAILED', 'The request body does not match Content-Length'),
+};
+
+function normalize(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  const type = (err as { type?: unknown } | null)?.type;
+  if (typeof type === 'string') {
+    // body-parser keeps an error thrown by the verify hook as its cause-less message; use ours.
+    const verifyError = type === 'entity.verify.failed' && (err as { message?: unknown }).message;
+    const mapped = BODY_PARSER_ERRORS[type];
+    if (mapped) return verifyError ? new AppError('VALIDATION_FAILED', String(verifyError)) : mapped();
+  }
+  return err;
+}
+
+/** The one place REST failures become HTTP: status and `{"error":{code,message}}` from the error model. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const { status, body } = toPublicError(normalize(err));
+    if (status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (status === 503) res.setHeader('Retry-After', '1');
+    res.status(status).json(body);
+  };
+}
+
+export const routeNotFound: RequestHandler = (req, _res, next) => {
+  next(new AppError('ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}`));
+};

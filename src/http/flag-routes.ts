@@ -1,0 +1,125 @@
+import express, { type Request, type RequestHandler, type Response, Router } from 'express';
+import { z } from 'zod';
+import { FlagNotFoundError, ValidationError, VersionMismatchError } from '../flags/errors.js';
+import type { Flag } from '../flags/flag.js';
+import type { FlagService } from '../flags/flag-service.js';
+import type { FlagSnapshot } from '../flags/flag-snapshot.js';
+import { assertValidKey, normalizePrefix } from '../flags/validation.js';
+import { etagOf, ifNoneMatchMatches, parseIfMatch } from './etag.js';
+import type { FlagListMemo } from './flag-list-memo.js';
+import { parseBody, rejectInvalidUtf8, requireJsonBody, singleQueryParam } from './request-parsing.js';
+
+export interface FlagRoutesDeps {
+  flags: FlagService;
+  snapshot: FlagSnapshot;
+  memo: FlagListMemo;
+  bodyLimitBytes: number;
+}
+
+const CreateBody = z.strictObject({
+  key: z.string(),
+  isEnabled: z.boolean().optional(),
+  description: z.string().optional(),
+});
+
+const PatchBody = z
+  .strictObject({ isEnabled: z.boolean().optional(), description: z.string().optional() })
+  .refine((patch) => patch.isEnabled !== undefined || patch.description !== undefined, {
+    message: "Give at least one of 'isEnabled' or 'description'",
+  });
+
+/** The REST resource `/feature-flags`: thin, every decision is the service's or the snapshot's. */
+export function flagRoutes(deps: FlagRoutesDeps): Router {
+  const { flags, snapshot, memo } = deps;
+  const router = Router();
+  const json = express.json({ limit: deps.bodyLimitBytes, verify: rejectInvalidUtf8 });
+  const jsonBody: RequestHandler[] = [
+    (req, _res, next) => {
+      requireJsonBody(req);
+      next();
+    },
+    json,
+  ];
+
+  router.get('/', (req, res) => {
+    const prefix = normalizePrefix(singleQueryParam(req, 'prefix'));
+    const { body, etag } = memo.get(prefix);
+    sendConditional(req, res, body, etag);
+  });
+
+  router.post('/', ...jsonBody, async (req, res) => {
+    const input = parseBody(CreateBody, req.body);
+    const { flag, created } = await flags.upsert(input);
+    if (created) res.location(`/feature-flags/${encodeURIComponent(flag.key)}`);
+    sendFlag(res.status(created ? 201 : 200), flag);
+  });
+
+  router.get('/:key', (req, res) => {
+    const key = keyParam(req);
+    const flag = snapshot.get(key);
+    if (!flag) throw new FlagNotFoundError(key);
+    const body = Buffer.from(JSON.stringify(flag));
+    sendConditional(req, res, body, etagOf(body));
+  });
+
+  router.patch('/:key', ...jsonBody, async (req, res) => {
+    const key = keyParam(req);
+    const patch = parseBody(PatchBody, req.body);
+    sendFlag(res, await flags.update(key, patch, await expectedVersionOf(req, flags, key)));
+  });
+
+  router.delete('/:key', async (req, res) => {
+    const key = keyParam(req);
+    await flags.remove(key, await expectedVersionOf(req, flags, key));
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+function keyParam(req: Request): string {
+  const key = req.params.key;
+  assertValidKey(key);
+  return key;
+}
+
+function sendConditional(req: Request, res: Response, body: Buffer, etag: string): void {
+  res.setHeader('ETag', etag);
+  // Pollers must revalidate every time; the ETag makes that cheap.
+  res.setHeader('Cache-Control', 'no-cache');
+  if (ifNoneMatchMatches(req.headers['if-none-match'], etag)) {
+    res.status(304).end();
+    return;
+  }
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(body);
+}
+
+function sendFlag(res: Response, flag: Flag): void {
+  const body = Buffer.from(JSON.stringify(flag));
+  res.setHeader('ETag', etagOf(body));
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(body);
+}
+
+/**
+ * `If-Match` on a write: `"<version>"` (e.g. `"3"`), or the flag's current ETag as served by
+ * `GET /feature-flags/:key`, or `*` (the flag must exist). Absent: no precondition.
+ */
+async function expectedVersionOf(req: Request, flags: FlagService, key: string): Promise<number | undefined> {
+  const header = req.headers['if-match'];
+  if (header === undefined) return undefined;
+  const tags = parseIfMatch(header);
+  if (tags.length !== 1) {
+    throw new ValidationError(
+      '\'If-Match\' must hold exactly one entity tag: the expected version, e.g. "3"',
+    );
+  }
+  const tag = tags[0] as string;
+  const version = /^"([1-9][0-9]{0,15})"$/.exec(tag)?.[1];
+  if (version !== undefined) return Number(version);
+  const current = await flags.current(key);
+  if (!current) throw new FlagNotFoundError(key);
+  if (tag === '*' || tag === etagOf(Buffer.from(JSON.stringify(current)))) return current.version;
+  throw new VersionMismatchError(key, tag, current.version);
+}

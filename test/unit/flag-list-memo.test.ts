@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Flag } from '../../src/flags/flag.js';
+import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
+import { FlagListMemo } from '../../src/http/flag-list-memo.js';
+
+const flag = (key: string, revision: number): Flag => ({
+  key,
+  isEnabled: false,
+  description: '',
+  version: 1,
+  revision,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+});
+
+function setup(maxEntries = 10) {
+  const snapshot = new FlagSnapshot();
+  snapshot.reset([flag('beta.a', 1), flag('pay.a', 2)], 2);
+  return { snapshot, memo: new FlagListMemo(snapshot, maxEntries) };
+}
+
+describe('FlagListMemo', () => {
+  it('serves a warm prefix from memory without listing the snapshot again', () => {
+    const { snapshot, memo } = setup();
+    const first = memo.get('beta');
+    const list = snapshot.list.bind(snapshot);
+    let listed = 0;
+    snapshot.list = (prefix) => {
+      listed++;
+      return list(prefix);
+    };
+    expect(memo.get('beta')).toBe(first);
+    expect(listed).toBe(0);
+    expect(JSON.parse(first.body.toString())).toEqual([flag('beta.a', 1)]);
+  });
+
+  it('gives equal bodies equal ETags and different bodies different ones', () => {
+    const a = setup().memo;
+    const b = setup().memo;
+    expect(a.get('beta').etag).toBe(b.get('beta').etag);
+    expect(a.get('beta').etag).not.toBe(a.get('pay').etag);
+  });
+
+  it('drops only the prefixes a change falls under', () => {
+    const { snapshot, memo } = setup();
+    const beta = memo.get('beta');
+    const all = memo.get('');
+    const pay = memo.get('pay');
+    snapshot.apply({ kind: 'upsert', key: 'beta.b', revision: 3, flag: flag('beta.b', 3) });
+    expect(memo.get('pay')).toBe(pay);
+    expect(memo.get('beta')).not.toBe(beta);
+    expect(memo.get('beta').etag).not.toBe(beta.etag);
+    expect(memo.get('').etag).not.toBe(all.etag);
+  });
+
+  it('stays within its bound under a stream of distinct prefixes', () => {
+    const { memo } = setup(50);
+    for (let i = 0; i < 10_000; i++) memo.get(`p${i}`);
+    expect(memo.size).toBe(50);
+  });
+
+  it('forgets everything when the snapshot is replaced', () => {
+    const { snapshot, memo } = setup();
+    const before = memo.get('beta');
+    snapshot.reset([flag('beta.z', 7)], 7);
+    expect(memo.get('beta').etag).not.toBe(before.etag);
+  });
+});
