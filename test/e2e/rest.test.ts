@@ -188,12 +188,12 @@ describe('REST /feature-flags', () => {
     });
 
     it.each([
-      ['an invalid key', json('{"key":"-bad key","isEnabled":true}'), 400, 'VALIDATION_FAILED'],
-      ['a missing key', json('{"isEnabled":true}'), 400, 'VALIDATION_FAILED'],
-      ['a key over 128 characters', json(JSON.stringify({ key: 'k'.repeat(129) })), 400, 'VALIDATION_FAILED'],
-      ['an unknown field', json('{"key":"ok","isEnabled":true,"colour":"red"}'), 400, 'VALIDATION_FAILED'],
-      ['a string where a boolean belongs', json('{"key":"ok","isEnabled":"true"}'), 400, 'VALIDATION_FAILED'],
-      ['an array where a string belongs', json('{"key":["ok"]}'), 400, 'VALIDATION_FAILED'],
+      ['an invalid key', 400, 'VALIDATION_FAILED', json('{"key":"-bad key","isEnabled":true}')],
+      ['a missing key', 400, 'VALIDATION_FAILED', json('{"isEnabled":true}')],
+      ['a key over 128 characters', 400, 'VALIDATION_FAILED', json(JSON.stringify({ key: 'k'.repeat(129) }))],
+      ['an unknown field', 400, 'VALIDATION_FAILED', json('{"key":"ok","isEnabled":true,"colour":"red"}')],
+      ['a string where a boolean belongs', 400, 'VALIDATION_FAILED', json('{"key":"ok","isEnabled":"true"}')],
+      ['an array where a string belongs', 400, 'VALIDATION_FAILED', json('{"key":["ok"]}')],
       [
         'a description with control characters',
         json('{"key":"ok","description":"a\\u0000b"}'),
@@ -206,9 +206,9 @@ describe('REST /feature-flags', () => {
         400,
         'VALIDATION_FAILED',
       ],
-      ['malformed JSON', json('{"key":'), 400, 'VALIDATION_FAILED'],
-      ['a JSON array body', json('[{"key":"ok"}]'), 400, 'VALIDATION_FAILED'],
-      ['a JSON string body', json('"ok"'), 400, 'VALIDATION_FAILED'],
+      ['malformed JSON', 400, 'VALIDATION_FAILED', json('{"key":')],
+      ['a JSON array body', 400, 'VALIDATION_FAILED', json('[{"key":"ok"}]')],
+      ['a JSON string body', 400, 'VALIDATION_FAILED', json('"ok"')],
       [
         'a body over the size limit',
         json(JSON.stringify({ key: 'ok', description: 'x'.repeat(20_000) })),
@@ -221,8 +221,8 @@ describe('REST /feature-flags', () => {
         415,
         'UNSUPPORTED_MEDIA_TYPE',
       ],
-      ['no content type', json('{"key":"ok"}', {}), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ])('POST with %s -> %i %s', async (_what, init, status, code) => {
+      ['no content type', 415, 'UNSUPPORTED_MEDIA_TYPE', json('{"key":"ok"}', {})],
+    ])('POST with %s -> %i %s', async (_what, status, code, init) => {
       const res = await get('/feature-flags', init);
       expect(res.status).toBe(status);
       expect(await res.json()).toMatchObject({ error: { code, message: expect.any(String) } });
@@ -257,10 +257,10 @@ describe('REST /feature-flags', () => {
     });
 
     it.each([
-      ['an empty patch', {}, 400],
-      ['an unknown field', { isEnabled: true, key: 'renamed' }, 400],
-      ['a wrong type', { isEnabled: 1 }, 400],
-    ])('PATCH with %s -> %i', async (_what, body, status) => {
+      ['an empty patch', 400, {}],
+      ['an unknown field', 400, { isEnabled: true, key: 'renamed' }],
+      ['a wrong type', 400, { isEnabled: 1 }],
+    ])('PATCH with %s -> %i', async (_what, status, body) => {
       const res = await sendJson(app, 'PATCH', '/feature-flags/alpha', body);
       expect(res.status).toBe(status);
       expect(await res.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
