@@ -211,18 +211,18 @@ describe('REST /feature-flags', () => {
       ['a JSON string body', 400, 'VALIDATION_FAILED', json('"ok"')],
       [
         'a body over the size limit',
-        json(JSON.stringify({ key: 'ok', description: 'x'.repeat(20_000) })),
         413,
         'PAYLOAD_TOO_LARGE',
+        json(JSON.stringify({ key: 'ok', description: 'x'.repeat(20_000) })),
       ],
       [
         'a text/plain body',
-        json('{"key":"ok"}', { 'content-type': 'text/plain' }),
         415,
         'UNSUPPORTED_MEDIA_TYPE',
+        json('{"key":"ok"}', { 'content-type': 'text/plain' }),
       ],
       ['no content type', 415, 'UNSUPPORTED_MEDIA_TYPE', json('{"key":"ok"}', {})],
-    ])('POST with %s -> %i %s', async (_what, status, code, init) => {
+    ] as const)('POST with %s -> %i %s', async (_what, status, code, init) => {
       const res = await get('/feature-flags', init);
       expect(res.status).toBe(status);
       expect(await res.json()).toMatchObject({ error: { code, message: expect.any(String) } });
