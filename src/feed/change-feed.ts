@@ -13,5 +13,10 @@ export interface ChangeFeed {
   publish(change: FlagChange): Promise<void>;
   /** Returns a function that removes the listener. */
   subscribe(listener: ChangeListener): () => void;
+  /**
+   * Calls `listener` whenever this instance may have missed changes from other instances, e.g. when the
+   * connection to the bus was lost and has come back. Listeners resynchronise. Returns an unsubscribe.
+   */
+  onGap(listener: () => void): () => void;
   close(): Promise<void>;
 }

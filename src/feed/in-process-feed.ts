@@ -14,6 +14,11 @@ export class InProcessFeed implements ChangeFeed {
     return () => this.listeners.delete(listener);
   }
 
+  /** One process: nothing is ever missed. */
+  onGap(_listener: () => void): () => void {
+    return () => {};
+  }
+
   async close(): Promise<void> {
     this.listeners.clear();
   }

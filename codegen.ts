@@ -1,0 +1,29 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/**
+ * `npm run codegen` regenerates; `npm run check:codegen` fails when a committed file is stale.
+ * Each output is one entry of `generates`: a client target goes next to the server one.
+ */
+const config: CodegenConfig = {
+  schema: 'schema/flags.graphql',
+  overwrite: true,
+  generates: {
+    'src/graphql/generated.ts': {
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        strictScalars: true,
+        // Resolvers return domain objects; paths are relative to the generated file.
+        contextType: './context.js#GraphQLContext',
+        mappers: {
+          Flag: '../flags/flag.js#Flag',
+          DeletedFlag: '../flags/flag-service.js#DeletedFlag',
+        },
+        mapperTypeSuffix: 'Model',
+      },
+    },
+  },
+};
+
+export default config;

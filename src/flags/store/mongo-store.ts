@@ -1,0 +1,231 @@
+import mongoose, { type Connection, type Model } from 'mongoose';
+import { StoreUnavailableError, WriteConflictError } from '../errors.js';
+import type { Flag, FlagChange, FlagFields } from '../flag.js';
+import type { FlagStore, WriteResult } from './flag-store.js';
+
+interface FlagDoc extends FlagFields {
+  _id: string;
+  version: number;
+  revision: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+type CounterDoc = { _id: string; value: number };
+
+// No `required`: this adapter writes whole documents itself, and mongoose's check would reject ''.
+const flagSchema = new mongoose.Schema<FlagDoc>(
+  {
+    _id: String,
+    isEnabled: Boolean,
+    description: String,
+    version: Number,
+    revision: Number,
+    createdAt: Date,
+    updatedAt: Date,
+  },
+  { versionKey: false },
+);
+const counterSchema = new mongoose.Schema<CounterDoc>({ _id: String, value: Number }, { versionKey: false });
+
+const REVISION_COUNTER = 'revision';
+const MISSING = { status: 'missing' } as const;
+// Bounds the retries of a guarded write; each extra round means another writer committed in between.
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Flags in MongoDB, shared by every instance pointing at the same database. The flag key is the
+ * document `_id`; each write first takes a revision from the `counters` collection, then makes its
+ * write conditional on the flag's version, so a losing write leaves a hole in the revisions.
+ */
+export class MongoFlagStore implements FlagStore {
+  private readonly flags: Model<FlagDoc>;
+  private readonly counters: Model<CounterDoc>;
+
+  private constructor(private readonly connection: Connection) {
+    this.flags = connection.model<FlagDoc>('Flag', flagSchema, 'flags');
+    this.counters = connection.model<CounterDoc>('Counter', counterSchema, 'counters');
+  }
+
+  /** Connects on a connection of its own (several stores may share a process) and prepares indexes. */
+  static async open(
+    uri: string,
+    options: { serverSelectionTimeoutMS?: number } = {},
+  ): Promise<MongoFlagStore> {
+    const connection = mongoose.createConnection(uri, {
+      // `create` is sent by autoCreate; real MongoDB creates collections on first insert anyway.
+      autoCreate: false,
+      autoIndex: false,
+      // Fail fast instead of queueing operations while disconnected: the caller maps that to 503.
+      bufferCommands: false,
+      ...options,
+    });
+    try {
+      return await unavailableOnDriverFailure(async () => {
+        await connection.asPromise();
+        const store = new MongoFlagStore(connection);
+        await Promise.all([store.flags.createIndexes(), store.counters.createIndexes()]);
+        return store;
+      });
+    } catch (err) {
+      await connection.close().catch(() => {});
+      throw err;
+    }
+  }
+
+  list(prefix: string): Promise<Flag[]> {
+    return unavailableOnDriverFailure(async () => {
+      const filter = prefix === '' ? {} : { _id: { $regex: `^${escapeRegExp(prefix)}` } };
+      const docs = await this.flags.find(filter).sort({ _id: 1 }).lean<FlagDoc[]>();
+      return docs.map(toFlag);
+    });
+  }
+
+  get(key: string): Promise<Flag | null> {
+    return unavailableOnDriverFailure(async () => {
+      const doc = await this.read(key);
+      return doc ? toFlag(doc) : null;
+    });
+  }
+
+  insert(key: string, fields: FlagFields): ReturnType<FlagStore['insert']> {
+    return unavailableOnDriverFailure(async () => {
+      const revision = await this.nextRevision();
+      const now = new Date();
+      const doc = { _id: key, ...pick(fields), version: 1, revision, createdAt: now, updatedAt: now };
+      try {
+        await this.flags.create(doc);
+      } catch (err) {
+        if (isDuplicateKey(err)) return { status: 'exists' } as const;
+        throw err;
+      }
+      return { status: 'ok', change: { kind: 'upsert', key, revision, flag: toFlag(doc) } } as const;
+    });
+  }
+
+  update(key: string, expectedVersion: number, fields: FlagFields): Promise<WriteResult> {
+    return unavailableOnDriverFailure(async () => {
+      const revision = await this.nextRevision();
+      return this.guarded(key, expectedVersion, async (version) => {
+        const doc = await this.flags
+          .findOneAndUpdate(
+            { _id: key, version },
+            { $set: { ...pick(fields), revision, updatedAt: new Date() }, $inc: { version: 1 } },
+            { returnDocument: 'after' },
+          )
+          .lean<FlagDoc>();
+        return doc && { kind: 'upsert', key, revision, flag: toFlag(doc) };
+      });
+    });
+  }
+
+  remove(key: string, expectedVersion?: number): Promise<WriteResult> {
+    return unavailableOnDriverFailure(async () => {
+      const revision = await this.nextRevision();
+      // A version-guarded deleteOne rather than findOneAndDelete: the stand-in rejects the `new: false`
+      // the driver always sends with `remove: true`, and guarding by the version read is just as exact.
+      return this.guarded(key, expectedVersion, async (version) => {
+        const { deletedCount } = await this.flags.deleteOne({ _id: key, version });
+        return deletedCount === 1 ? { kind: 'delete', key, revision, version } : null;
+      });
+    });
+  }
+
+  currentRevision(): Promise<number> {
+    return unavailableOnDriverFailure(async () => {
+      const counter = await this.counters.findById(REVISION_COUNTER).lean<CounterDoc>();
+      return counter?.value ?? 0;
+    });
+  }
+
+  ping(): Promise<void> {
+    return unavailableOnDriverFailure(async () => {
+      await this.connection.getClient().db().command({ ping: 1 });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+
+  private async nextRevision(): Promise<number> {
+    const counter = await this.counters
+      .findOneAndUpdate(
+        { _id: REVISION_COUNTER },
+        { $inc: { value: 1 } },
+        { upsert: true, returnDocument: 'after' },
+      )
+      .lean<CounterDoc>();
+    if (!counter) throw new Error('revision counter upsert returned no document');
+    return counter.value;
+  }
+
+  // Runs `write` guarded by the flag's version (`expected`, or the one just read) until it lands or the
+  // flag's state answers it. Seeing `expected` again means a delete and re-create in between: retry.
+  private async guarded(
+    key: string,
+    expected: number | undefined,
+    write: (version: number) => Promise<FlagChange | null>,
+  ): Promise<WriteResult> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const version = expected ?? (await this.read(key))?.version;
+      if (version === undefined) return MISSING;
+      const change = await write(version);
+      if (change) return { status: 'ok', change };
+      if (expected === undefined) continue;
+      const current = await this.read(key);
+      if (!current) return MISSING;
+      if (current.version !== expected) return { status: 'stale', currentVersion: current.version };
+    }
+    throw new WriteConflictError(key, MAX_ATTEMPTS);
+  }
+
+  private read(key: string): Promise<FlagDoc | null> {
+    return this.flags.findById(key).lean<FlagDoc>();
+  }
+}
+
+/** The one place driver failures become StoreUnavailableError; answers such as E11000 pass through. */
+async function unavailableOnDriverFailure<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    throw isUnavailable(err) ? new StoreUnavailableError(err) : err;
+  }
+}
+
+// Server errors meaning "not reachable / not primary / shutting down" (the driver's retryable codes).
+const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+function isUnavailable(err: unknown): boolean {
+  const { mongo } = mongoose;
+  if (err instanceof mongoose.Error.MongooseServerSelectionError) return true;
+  const kinds = [mongo.MongoNetworkError, mongo.MongoServerSelectionError, mongo.MongoTopologyClosedError];
+  if (kinds.some((kind) => err instanceof kind) || err instanceof mongo.MongoNotConnectedError) return true;
+  if (!(err instanceof mongo.MongoError)) return false;
+  return err.hasErrorLabel('RetryableWriteError') || UNAVAILABLE_CODES.has(Number(err.code));
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return err instanceof mongoose.mongo.MongoServerError && err.code === 11000;
+}
+
+// Copy only the writable fields: callers may pass objects with extra properties.
+function pick(fields: FlagFields): FlagFields {
+  return { isEnabled: fields.isEnabled, description: fields.description };
+}
+
+function toFlag(doc: FlagDoc): Flag {
+  return {
+    key: doc._id,
+    isEnabled: doc.isEnabled,
+    description: doc.description,
+    version: doc.version,
+    revision: doc.revision,
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,321 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Flag as FlagModel } from '../flags/flag.js';
+import type { DeletedFlag as DeletedFlagModel } from '../flags/flag-service.js';
+import type { GraphQLContext } from './context.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+};
+
+/** A new flag. */
+export type CreateFlagInput = {
+  /** Free text for humans. Omit for empty; null is refused. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Whether the feature starts on. Omit for false; null is refused. */
+  isEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The new flag's key (see `Flag.key` for the allowed characters). */
+  key: Scalars['String']['input'];
+};
+
+/** What is left of a flag after `deleteFlag`. */
+export type DeletedFlag = {
+  __typename?: 'DeletedFlag';
+  /** The key of the deleted flag. */
+  key: Scalars['String']['output'];
+  /** The global revision of the delete. */
+  revision: Scalars['Int']['output'];
+  /** The version the flag had when it was deleted. */
+  version: Scalars['Int']['output'];
+};
+
+/** A feature flag. */
+export type Flag = {
+  __typename?: 'Flag';
+  /** When the flag was created: an ISO-8601 timestamp in UTC, e.g. `2025-01-31T12:00:00.000Z`. */
+  createdAt: Scalars['String']['output'];
+  /** Free text for humans (at most 1000 characters; empty when not set). */
+  description: Scalars['String']['output'];
+  /** Whether the feature is on. */
+  isEnabled: Scalars['Boolean']['output'];
+  /** Unique key: 1 to 128 letters, digits, '.', '_', '-' or ':', starting with a letter or digit. */
+  key: Scalars['String']['output'];
+  /**
+   * The global revision of this flag's latest change: shared by every flag, it only grows (it may have
+   * holes), so it orders changes across flags.
+   */
+  revision: Scalars['Int']['output'];
+  /** When the flag last changed: an ISO-8601 timestamp in UTC, e.g. `2025-01-31T12:00:00.000Z`. */
+  updatedAt: Scalars['String']['output'];
+  /**
+   * Starts at 1 and grows by one on every change to this flag. Pass it as `expectedVersion` to make a
+   * write conditional.
+   */
+  version: Scalars['Int']['output'];
+};
+
+/** The fields to change on a flag: give at least one. Omitted fields keep their value; null is refused. */
+export type FlagPatch = {
+  /** Free text for humans (at most 1000 characters). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Whether the feature is on. */
+  isEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Creates a flag. FLAG_ALREADY_EXISTS when the key is taken. */
+  createFlag: Flag;
+  /** Deletes a flag. FLAG_NOT_FOUND when there is no such flag. */
+  deleteFlag: DeletedFlag;
+  /** Creates the flag, or updates the fields given when it exists (like `POST /feature-flags`). */
+  setFlag: SetFlagResult;
+  /** Flips `isEnabled`. FLAG_NOT_FOUND when there is no such flag. */
+  toggleFlag: Flag;
+  /** Changes the fields given. FLAG_NOT_FOUND when there is no such flag. */
+  updateFlag: Flag;
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
+export type MutationCreateFlagArgs = {
+  input: CreateFlagInput;
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
+export type MutationDeleteFlagArgs = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  key: Scalars['String']['input'];
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
+export type MutationSetFlagArgs = {
+  input: SetFlagInput;
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
+export type MutationToggleFlagArgs = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  key: Scalars['String']['input'];
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
+export type MutationUpdateFlagArgs = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  key: Scalars['String']['input'];
+  patch: FlagPatch;
+};
+
+/** Reads, answered from this instance's in-memory view of the flags. */
+export type Query = {
+  __typename?: 'Query';
+  /** The flag with this key, or null when there is none (VALIDATION_FAILED when the key is malformed). */
+  flag?: Maybe<Flag>;
+  /** Every flag whose key starts with `prefix` (omitted, null or empty: every flag), sorted by key. */
+  flags: Array<Flag>;
+};
+
+
+/** Reads, answered from this instance's in-memory view of the flags. */
+export type QueryFlagArgs = {
+  key: Scalars['String']['input'];
+};
+
+
+/** Reads, answered from this instance's in-memory view of the flags. */
+export type QueryFlagsArgs = {
+  prefix?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A create-or-update, like `POST /feature-flags`. */
+export type SetFlagInput = {
+  /** Free text for humans. Omit to keep the current value (empty on create); null is refused. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Whether the feature is on. Omit to keep the current value (false on create); null is refused. */
+  isEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The flag's key (see `Flag.key` for the allowed characters). */
+  key: Scalars['String']['input'];
+};
+
+/** The answer to `setFlag`: the flag as written, and whether it was created. */
+export type SetFlagResult = {
+  __typename?: 'SetFlagResult';
+  /** True when the flag did not exist and was created; false when an existing flag was updated. */
+  created: Scalars['Boolean']['output'];
+  /** The flag after the write. */
+  flag: Flag;
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CreateFlagInput: CreateFlagInput;
+  DeletedFlag: ResolverTypeWrapper<DeletedFlagModel>;
+  Flag: ResolverTypeWrapper<FlagModel>;
+  FlagPatch: FlagPatch;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SetFlagInput: SetFlagInput;
+  SetFlagResult: ResolverTypeWrapper<Omit<SetFlagResult, 'flag'> & { flag: ResolversTypes['Flag'] }>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  Boolean: Scalars['Boolean']['output'];
+  CreateFlagInput: CreateFlagInput;
+  DeletedFlag: DeletedFlagModel;
+  Flag: FlagModel;
+  FlagPatch: FlagPatch;
+  Int: Scalars['Int']['output'];
+  Mutation: Record<PropertyKey, never>;
+  Query: Record<PropertyKey, never>;
+  SetFlagInput: SetFlagInput;
+  SetFlagResult: Omit<SetFlagResult, 'flag'> & { flag: ResolversParentTypes['Flag'] };
+  String: Scalars['String']['output'];
+};
+
+export type DeletedFlagResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeletedFlag'] = ResolversParentTypes['DeletedFlag']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type FlagResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Flag'] = ResolversParentTypes['Flag']> = {
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  isEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  createFlag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationCreateFlagArgs, 'input'>>;
+  deleteFlag?: Resolver<ResolversTypes['DeletedFlag'], ParentType, ContextType, RequireFields<MutationDeleteFlagArgs, 'key'>>;
+  setFlag?: Resolver<ResolversTypes['SetFlagResult'], ParentType, ContextType, RequireFields<MutationSetFlagArgs, 'input'>>;
+  toggleFlag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationToggleFlagArgs, 'key'>>;
+  updateFlag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationUpdateFlagArgs, 'key' | 'patch'>>;
+};
+
+export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  flag?: Resolver<Maybe<ResolversTypes['Flag']>, ParentType, ContextType, RequireFields<QueryFlagArgs, 'key'>>;
+  flags?: Resolver<Array<ResolversTypes['Flag']>, ParentType, ContextType, Partial<QueryFlagsArgs>>;
+};
+
+export type SetFlagResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SetFlagResult'] = ResolversParentTypes['SetFlagResult']> = {
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  flag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = GraphQLContext> = {
+  DeletedFlag?: DeletedFlagResolvers<ContextType>;
+  Flag?: FlagResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  SetFlagResult?: SetFlagResultResolvers<ContextType>;
+};
+

@@ -1,0 +1,241 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Flag, FlagChange, FlagFields } from '../../src/flags/flag.js';
+import type { FlagStore, WriteResult } from '../../src/flags/store/flag-store.js';
+
+/** What a contract run needs from one implementation, made fresh for every test. */
+export interface StoreUnderTest {
+  store: FlagStore;
+  /** For durable stores: opens the same data again (the contract closes `store` first). */
+  reopen?: () => Promise<FlagStore>;
+  /** Closes whatever store is still open and removes its data, so the next test starts empty. */
+  cleanup(): Promise<void>;
+}
+
+type AnyWriteResult = WriteResult | Awaited<ReturnType<FlagStore['insert']>>;
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const ON: FlagFields = { isEnabled: true, description: 'on' };
+const OFF: FlagFields = { isEnabled: false, description: '' };
+
+/** The behaviour every {@link FlagStore} promises; each implementation's test file runs it once. */
+export function describeFlagStoreContract(name: string, factory: () => Promise<StoreUnderTest>): void {
+  describe(`${name} (FlagStore contract)`, () => {
+    let subject: StoreUnderTest;
+    let store: FlagStore;
+
+    beforeEach(async () => {
+      subject = await factory();
+      store = subject.store;
+    });
+    afterEach(async () => {
+      await subject.cleanup();
+    });
+
+    async function inserted(key: string, fields: FlagFields = ON): Promise<Flag> {
+      const result = await store.insert(key, fields);
+      if (result.status !== 'ok' || result.change.kind !== 'upsert') throw new Error(`insert ${key} failed`);
+      return result.change.flag;
+    }
+
+    function changeOf(result: AnyWriteResult): FlagChange {
+      if (result.status !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(result)}`);
+      return result.change;
+    }
+
+    it('starts empty at revision 0 and answers ping', async () => {
+      expect(await store.list('')).toEqual([]);
+      expect(await store.currentRevision()).toBe(0);
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    it('insert creates the flag at version 1 with a revision and equal ISO timestamps', async () => {
+      const result = await store.insert('checkout.v2', { isEnabled: true, description: 'new checkout' });
+      expect(result.status).toBe('ok');
+      if (result.status !== 'ok' || result.change.kind !== 'upsert') return;
+      const { flag, revision, key } = result.change;
+      expect(key).toBe('checkout.v2');
+      expect(flag).toStrictEqual({
+        key: 'checkout.v2',
+        isEnabled: true,
+        description: 'new checkout',
+        version: 1,
+        revision,
+        createdAt: flag.createdAt,
+        updatedAt: flag.createdAt,
+      });
+      expect(revision).toBeGreaterThan(0);
+      expect(flag.createdAt).toMatch(ISO_UTC);
+      expect(await store.get('checkout.v2')).toStrictEqual(flag);
+    });
+
+    it('insert keeps an empty description and only the writable fields', async () => {
+      const extra = { ...OFF, version: 99, revision: 99, key: 'other' } as FlagFields;
+      const flag = await inserted('plain', extra);
+      expect(flag).toMatchObject({ key: 'plain', isEnabled: false, description: '', version: 1 });
+      expect(await store.get('plain')).toStrictEqual(flag);
+      expect(await store.get('other')).toBeNull();
+    });
+
+    it('insert of an existing key answers exists and does not overwrite it', async () => {
+      const original = await inserted('taken', ON);
+      expect(await store.insert('taken', OFF)).toEqual({ status: 'exists' });
+      expect(await store.get('taken')).toStrictEqual(original);
+    });
+
+    it('get of a missing key answers null', async () => {
+      expect(await store.get('nope')).toBeNull();
+    });
+
+    it('list returns every flag sorted by key, or those whose key starts with the prefix', async () => {
+      for (const key of ['b.two', 'a.one', 'b.one', 'c', 'b']) await inserted(key);
+      const keys = async (prefix: string) => (await store.list(prefix)).map((flag) => flag.key);
+      expect(await keys('')).toEqual(['a.one', 'b', 'b.one', 'b.two', 'c']);
+      expect(await keys('b')).toEqual(['b', 'b.one', 'b.two']);
+      expect(await keys('b.')).toEqual(['b.one', 'b.two']);
+      expect(await keys('b.one')).toEqual(['b.one']);
+      expect(await keys('zzz')).toEqual([]);
+      expect(await keys('one')).toEqual([]);
+      expect(await store.list('a')).toStrictEqual([await store.get('a.one')]);
+    });
+
+    it('list treats regular-expression characters in the prefix literally', async () => {
+      for (const key of ['a.b', 'aXb', 'a.b.c', 'a-b', 'a_b', 'a:b']) await inserted(key);
+      const keys = async (prefix: string) => (await store.list(prefix)).map((flag) => flag.key);
+      expect(await keys('a.')).toEqual(['a.b', 'a.b.c']);
+      expect(await keys('a.b')).toEqual(['a.b', 'a.b.c']);
+      expect(await keys('a-')).toEqual(['a-b']);
+      expect(await keys('a_')).toEqual(['a_b']);
+      expect(await keys('a:')).toEqual(['a:b']);
+      expect(await keys('.*')).toEqual([]);
+      expect(await keys('a.*')).toEqual([]);
+    });
+
+    it('update at the current version bumps version and revision, keeps createdAt', async () => {
+      const before = await inserted('f', OFF);
+      const change = changeOf(await store.update('f', 1, { isEnabled: true, description: 'now on' }));
+      if (change.kind !== 'upsert') throw new Error('update answered a delete');
+      expect(change.key).toBe('f');
+      expect(change.revision).toBeGreaterThan(before.revision);
+      expect(change.flag).toMatchObject({ key: 'f', isEnabled: true, description: 'now on', version: 2 });
+      expect(change.flag.revision).toBe(change.revision);
+      expect(change.flag.createdAt).toBe(before.createdAt);
+      expect(change.flag.updatedAt).toMatch(ISO_UTC);
+      expect(change.flag.updatedAt >= before.updatedAt).toBe(true);
+      expect(await store.get('f')).toStrictEqual(change.flag);
+    });
+
+    it('update with a stale version answers stale with the current version and changes nothing', async () => {
+      await inserted('f', OFF);
+      changeOf(await store.update('f', 1, ON));
+      const current = await store.get('f');
+      expect(await store.update('f', 1, OFF)).toEqual({ status: 'stale', currentVersion: 2 });
+      expect(await store.update('f', 3, OFF)).toEqual({ status: 'stale', currentVersion: 2 });
+      expect(await store.get('f')).toStrictEqual(current);
+    });
+
+    it('update and remove of a missing key answer missing', async () => {
+      expect(await store.update('ghost', 1, ON)).toEqual({ status: 'missing' });
+      expect(await store.remove('ghost', 1)).toEqual({ status: 'missing' });
+      expect(await store.remove('ghost')).toEqual({ status: 'missing' });
+      expect(await store.get('ghost')).toBeNull();
+    });
+
+    it('remove with a stale version answers stale and keeps the flag', async () => {
+      await inserted('f');
+      changeOf(await store.update('f', 1, OFF));
+      const current = await store.get('f');
+      expect(await store.remove('f', 1)).toEqual({ status: 'stale', currentVersion: 2 });
+      expect(await store.get('f')).toStrictEqual(current);
+    });
+
+    it('remove deletes the flag, reports the deleted version, and the key can be inserted again', async () => {
+      await inserted('f');
+      changeOf(await store.update('f', 1, OFF));
+      const guarded = changeOf(await store.remove('f', 2));
+      expect(guarded).toMatchObject({ kind: 'delete', key: 'f', version: 2 });
+      expect(await store.get('f')).toBeNull();
+      expect(await store.list('')).toEqual([]);
+
+      const again = await inserted('f', OFF);
+      expect(again.version).toBe(1);
+      expect(again.revision).toBeGreaterThan(guarded.revision);
+      const unguarded = changeOf(await store.remove('f'));
+      expect(unguarded).toMatchObject({ kind: 'delete', key: 'f', version: 1 });
+      expect(unguarded.revision).toBeGreaterThan(again.revision);
+    });
+
+    it('revision strictly increases across every kind of write; currentRevision is the latest', async () => {
+      const revisions: number[] = [];
+      const committed = (result: AnyWriteResult) => revisions.push(changeOf(result).revision);
+      committed(await store.insert('a', ON));
+      committed(await store.insert('b', ON));
+      committed(await store.update('a', 1, OFF));
+      committed(await store.remove('b', 1));
+      expect(await store.currentRevision()).toBe(revisions.at(-1));
+      // Writes that lose in between must not make a later revision go backwards.
+      expect((await store.update('a', 1, ON)).status).toBe('stale');
+      expect((await store.insert('a', ON)).status).toBe('exists');
+      expect((await store.remove('ghost')).status).toBe('missing');
+      committed(await store.update('a', 2, ON));
+      committed(await store.remove('a'));
+      committed(await store.insert('c', ON));
+      for (let i = 1; i < revisions.length; i++) {
+        expect(revisions[i]).toBeGreaterThan(revisions[i - 1] ?? Number.POSITIVE_INFINITY);
+      }
+      expect(await store.currentRevision()).toBe(revisions.at(-1));
+      expect((await store.get('c'))?.revision).toBe(revisions.at(-1));
+    });
+
+    it('of 20 concurrent updates at the same version exactly one wins; the rest are stale', async () => {
+      await inserted('hot', OFF);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          store.update('hot', 1, { isEnabled: true, description: `w${i}` }),
+        ),
+      );
+      const winners = results.filter((result) => result.status === 'ok');
+      expect(winners).toHaveLength(1);
+      expect(results.filter((result) => result.status === 'stale')).toHaveLength(19);
+      for (const result of results) {
+        if (result.status === 'stale') expect(result.currentVersion).toBe(2);
+      }
+      const flag = await store.get('hot');
+      expect(flag?.version).toBe(2);
+      const [winner] = winners;
+      if (winner?.status === 'ok' && winner.change.kind === 'upsert') {
+        expect(flag).toStrictEqual(winner.change.flag);
+      }
+    });
+
+    it('of concurrent inserts of the same key exactly one wins; the rest answer exists', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store.insert('race', { isEnabled: false, description: `i${i}` }),
+        ),
+      );
+      expect(results.filter((result) => result.status === 'ok')).toHaveLength(1);
+      expect(results.filter((result) => result.status === 'exists')).toHaveLength(9);
+      expect((await store.get('race'))?.version).toBe(1);
+    });
+
+    it('(durable stores) flags and the revision survive close and reopen; revisions keep increasing', async () => {
+      if (!subject.reopen) return; // a non-durable store promises nothing across close
+      await inserted('keep', ON);
+      await inserted('gone', OFF);
+      changeOf(await store.update('keep', 1, { isEnabled: false, description: 'edited' }));
+      changeOf(await store.remove('gone'));
+      const flags = await store.list('');
+      const revision = await store.currentRevision();
+      await store.close();
+
+      store = await subject.reopen();
+      expect(await store.list('')).toStrictEqual(flags);
+      expect(await store.currentRevision()).toBe(revision);
+      const next = await inserted('after');
+      expect(next.revision).toBeGreaterThan(revision);
+      const change = changeOf(await store.update('keep', 2, ON));
+      expect(change.revision).toBeGreaterThan(next.revision);
+      expect(await store.currentRevision()).toBe(change.revision);
+    });
+  });
+}

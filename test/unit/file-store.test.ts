@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Flag } from '../../src/flags/flag.js';
+import { FileFlagStore } from '../../src/flags/store/file-store.js';
+
+interface OnDisk {
+  format: number;
+  revision: number;
+  flags: Flag[];
+}
+
+// The PID of a process that has certainly exited: a child we started and waited for.
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  const pid = child.pid;
+  await once(child, 'exit');
+  if (pid === undefined) throw new Error('child had no pid');
+  return pid;
+}
+
+describe('FileFlagStore on disk', () => {
+  let dir: string;
+  const opened: FileFlagStore[] = [];
+  const open = async () => {
+    const store = await FileFlagStore.open(dir);
+    opened.push(store);
+    return store;
+  };
+  const onDisk = async (): Promise<OnDisk> => JSON.parse(await readFile(join(dir, 'flags.json'), 'utf8'));
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'flagwire-file-store-'));
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a second open of the same directory while the first is open', async () => {
+    const first = await open();
+    await expect(FileFlagStore.open(dir)).rejects.toThrow(/already held by this process/);
+    await first.close();
+    // Closing releases the directory.
+    const second = await open();
+    expect(await second.list('')).toEqual([]);
+  });
+
+  it('refuses a directory whose lock names another running process', async () => {
+    await writeFile(join(dir, 'flags.lock'), String(process.ppid));
+    await expect(FileFlagStore.open(dir)).rejects.toThrow(`held by running process ${process.ppid}`);
+    expect(await readFile(join(dir, 'flags.lock'), 'utf8')).toBe(String(process.ppid));
+  });
+
+  it('takes over a stale lock left by a process that no longer runs', async () => {
+    await writeFile(join(dir, 'flags.lock'), String(await deadPid()));
+    const store = await open();
+    expect(await readFile(join(dir, 'flags.lock'), 'utf8')).toBe(String(process.pid));
+    expect((await store.insert('a', { isEnabled: true, description: '' })).status).toBe('ok');
+    await store.close();
+    await expect(stat(join(dir, 'flags.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('ignores a leftover flags.json.tmp from a crash mid-write and keeps the previous contents', async () => {
+    const store = await open();
+    await store.insert('kept', { isEnabled: true, description: 'before the crash' });
+    await store.close();
+    const before = await readFile(join(dir, 'flags.json'), 'utf8');
+    await writeFile(join(dir, 'flags.json.tmp'), '{"format":1,"revision":99,"flags":[{"key":"torn');
+
+    const reopened = await open();
+    expect((await reopened.list('')).map((flag) => flag.key)).toEqual(['kept']);
+    expect(await reopened.currentRevision()).toBe(1);
+    expect(await readFile(join(dir, 'flags.json'), 'utf8')).toBe(before);
+    await expect(stat(join(dir, 'flags.json.tmp'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses to open a flags.json of an unknown format, naming the file, and releases the lock', async () => {
+    await writeFile(join(dir, 'flags.json'), JSON.stringify({ format: 2, revision: 0, flags: [] }));
+    await expect(FileFlagStore.open(dir)).rejects.toThrow(/flags\.json is not a Flagwire data file/);
+    await writeFile(join(dir, 'flags.json'), JSON.stringify({ some: 'other app' }));
+    await expect(FileFlagStore.open(dir)).rejects.toThrow(/flags\.json is not a Flagwire data file/);
+    await rm(join(dir, 'flags.json'));
+    expect(await (await open()).list('')).toEqual([]);
+  });
+
+  it('refuses to open a flags.json that is not JSON, and releases the lock', async () => {
+    await writeFile(join(dir, 'flags.json'), '{"format":1,"revision":3,"flags":[{"key"');
+    // The current message is JSON.parse's own and does not name the file (see the report).
+    await expect(FileFlagStore.open(dir)).rejects.toThrow(SyntaxError);
+    await rm(join(dir, 'flags.json'));
+    expect(await (await open()).list('')).toEqual([]);
+  });
+
+  it('has each write in flags.json before its promise resolves', async () => {
+    const store = await open();
+    const inserted = await store.insert('a', { isEnabled: true, description: 'one' });
+    if (inserted.status !== 'ok' || inserted.change.kind !== 'upsert') throw new Error('insert failed');
+    expect(await onDisk()).toEqual({ format: 1, revision: 1, flags: [inserted.change.flag] });
+
+    const updated = await store.update('a', 1, { isEnabled: false, description: 'two' });
+    if (updated.status !== 'ok' || updated.change.kind !== 'upsert') throw new Error('update failed');
+    expect(await onDisk()).toEqual({ format: 1, revision: 2, flags: [updated.change.flag] });
+
+    expect((await store.remove('a', 2)).status).toBe('ok');
+    expect(await onDisk()).toEqual({ format: 1, revision: 3, flags: [] });
+    // Answers that change nothing do not rewrite the file.
+    expect((await store.update('a', 2, { isEnabled: true, description: '' })).status).toBe('missing');
+    expect(await onDisk()).toEqual({ format: 1, revision: 3, flags: [] });
+  });
+});
