@@ -1,10 +1,14 @@
 import type { Flag, FlagChange } from './flag.js';
 import { compareByKey } from './flag.js';
 
-/** What a snapshot tells its listeners: one applied change, or that the whole view was replaced. */
+/**
+ * What a snapshot tells its listeners: one applied change, or that the whole view was replaced (after
+ * a missed change was detected). A reset carries the difference between the old and the new view as
+ * changes, so a listener can either forward them or start over from the new view.
+ */
 export type SnapshotEvent =
   | { readonly type: 'change'; readonly change: FlagChange }
-  | { readonly type: 'reset' };
+  | { readonly type: 'reset'; readonly changes: readonly FlagChange[]; readonly revision: number };
 export type SnapshotListener = (event: SnapshotEvent) => void;
 
 /** How many recent deletes are remembered so a late, older upsert cannot resurrect a deleted flag. */
@@ -32,10 +36,24 @@ export class FlagSnapshot {
 
   /** Replaces the whole view, e.g. at start-up or after a missed change. */
   reset(flags: readonly Flag[], revision: number): void {
-    this.flags = new Map(flags.map((flag) => [flag.key, flag]));
+    const next = new Map(flags.map((flag) => [flag.key, flag]));
+    const changes: FlagChange[] = [];
+    for (const flag of next.values()) {
+      const held = this.flags.get(flag.key);
+      if (!held || held.revision !== flag.revision) {
+        changes.push({ kind: 'upsert', key: flag.key, revision: flag.revision, flag });
+      }
+    }
+    for (const held of this.flags.values()) {
+      // The view does not say when the flag went away, only that it is gone by `revision`.
+      if (!next.has(held.key))
+        changes.push({ kind: 'delete', key: held.key, revision, version: held.version });
+    }
+    changes.sort((a, b) => a.revision - b.revision);
+    this.flags = next;
     this.tombstones = new Map();
     this.revision = revision;
-    for (const listener of this.listeners) listener({ type: 'reset' });
+    for (const listener of this.listeners) listener({ type: 'reset', changes, revision });
   }
 
   get(key: string): Flag | null {

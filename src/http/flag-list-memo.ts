@@ -22,8 +22,8 @@ export class FlagListMemo {
     private readonly maxEntries: number,
   ) {
     this.unsubscribe = snapshot.subscribe((event) => {
-      if (event.type === 'reset') this.entries.clear();
-      else this.invalidate(event.change.key);
+      if (event.type === 'change') this.invalidate(event.change.key);
+      else for (const change of event.changes) this.invalidate(change.key);
     });
   }
 

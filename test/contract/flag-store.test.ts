@@ -79,6 +79,29 @@ describe('on MongoDB', () => {
       }
     });
 
+    it('never commits a change with a lower revision than the flag already carries', async () => {
+      try {
+        const store = await open();
+        await store.insert('f', { isEnabled: false, description: '' });
+        await store.insert('g', { isEnabled: false, description: '' });
+        // As if another writer took the next revision after ours and committed first.
+        const next = (await store.currentRevision()) + 1;
+        const flags = admin.collection('flags');
+        await flags.updateOne({ _id: 'f' } as object, { $set: { revision: next } });
+        await flags.updateOne({ _id: 'g' } as object, { $set: { revision: next + 2 } });
+
+        const updated = await store.update('f', 1, { isEnabled: true, description: '' });
+        if (updated.status !== 'ok') throw new Error(`update answered ${updated.status}`);
+        expect(updated.change.revision).toBeGreaterThan(next);
+        const removed = await store.remove('g');
+        if (removed.status !== 'ok') throw new Error(`remove answered ${removed.status}`);
+        expect(removed.change).toMatchObject({ kind: 'delete', version: 1 });
+        expect(removed.change.revision).toBeGreaterThan(next + 2);
+      } finally {
+        await cleanup();
+      }
+    });
+
     it('throws StoreUnavailableError when the server cannot be reached', async () => {
       const unreachable = MongoFlagStore.open('mongodb://127.0.0.1:9/flagwire', {
         serverSelectionTimeoutMS: 300,

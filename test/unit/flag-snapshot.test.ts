@@ -44,12 +44,23 @@ describe('FlagSnapshot', () => {
     expect(snapshot.apply(upsert(flag('a', 4)))).toBe(true);
   });
 
-  it('tells listeners when the whole view is replaced', () => {
+  it('tells listeners when the whole view is replaced, with the difference as changes', () => {
     const snapshot = new FlagSnapshot();
+    snapshot.reset([flag('same', 1), flag('changed', 2), flag('gone', 3)], 3);
     const events: SnapshotEvent[] = [];
     snapshot.subscribe((e) => events.push(e));
-    snapshot.reset([flag('x', 9)], 9);
-    expect(events).toEqual([{ type: 'reset' }]);
+    snapshot.reset([flag('same', 1), flag('changed', 7, 2), flag('new', 8)], 9);
+    expect(events).toEqual([
+      {
+        type: 'reset',
+        revision: 9,
+        changes: [
+          upsert(flag('changed', 7, 2)),
+          upsert(flag('new', 8)),
+          { kind: 'delete', key: 'gone', revision: 9, version: 1 },
+        ],
+      },
+    ]);
     expect(snapshot.currentRevision).toBe(9);
   });
 });

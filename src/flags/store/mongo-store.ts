@@ -11,6 +11,7 @@ interface FlagDoc extends FlagFields {
   updatedAt: Date;
 }
 type CounterDoc = { _id: string; value: number };
+type Guard = { _id: string; version: number; revision: { $lt: number } };
 
 // No `required`: this adapter writes whole documents itself, and mongoose's check would reject ''.
 const flagSchema = new mongoose.Schema<FlagDoc>(
@@ -103,30 +104,24 @@ export class MongoFlagStore implements FlagStore {
   }
 
   update(key: string, expectedVersion: number, fields: FlagFields): Promise<WriteResult> {
-    return unavailableOnDriverFailure(async () => {
-      const revision = await this.nextRevision();
-      return this.guarded(key, expectedVersion, async (version) => {
-        const doc = await this.flags
-          .findOneAndUpdate(
-            { _id: key, version },
-            { $set: { ...pick(fields), revision, updatedAt: new Date() }, $inc: { version: 1 } },
-            { returnDocument: 'after' },
-          )
-          .lean<FlagDoc>();
-        return doc && { kind: 'upsert', key, revision, flag: toFlag(doc) };
-      });
+    return this.guarded(key, expectedVersion, async (guard, revision) => {
+      const doc = await this.flags
+        .findOneAndUpdate(
+          guard,
+          { $set: { ...pick(fields), revision, updatedAt: new Date() }, $inc: { version: 1 } },
+          { returnDocument: 'after' },
+        )
+        .lean<FlagDoc>();
+      return doc && { kind: 'upsert', key, revision, flag: toFlag(doc) };
     });
   }
 
   remove(key: string, expectedVersion?: number): Promise<WriteResult> {
-    return unavailableOnDriverFailure(async () => {
-      const revision = await this.nextRevision();
-      // A version-guarded deleteOne rather than findOneAndDelete: the stand-in rejects the `new: false`
-      // the driver always sends with `remove: true`, and guarding by the version read is just as exact.
-      return this.guarded(key, expectedVersion, async (version) => {
-        const { deletedCount } = await this.flags.deleteOne({ _id: key, version });
-        return deletedCount === 1 ? { kind: 'delete', key, revision, version } : null;
-      });
+    // A guarded deleteOne rather than findOneAndDelete: the stand-in rejects the `new: false` the
+    // driver always sends with `remove: true`, and the guard pins the exact version deleted anyway.
+    return this.guarded(key, expectedVersion, async (guard, revision) => {
+      const { deletedCount } = await this.flags.deleteOne(guard);
+      return deletedCount === 1 ? { kind: 'delete', key, revision, version: guard.version } : null;
     });
   }
 
@@ -159,24 +154,29 @@ export class MongoFlagStore implements FlagStore {
     return counter.value;
   }
 
-  // Runs `write` guarded by the flag's version (`expected`, or the one just read) until it lands or the
-  // flag's state answers it. Seeing `expected` again means a delete and re-create in between: retry.
-  private async guarded(
+  // Takes a revision and runs `write` guarded by the flag's version (`expected`, or the one just read)
+  // and by the flag's revision being older than ours: a write that took a later revision but committed
+  // first must not be replaced by a change that looks older (views apply changes by revision). Retries
+  // with a fresh revision when only that guard failed, or the flag was deleted and re-created meanwhile.
+  private guarded(
     key: string,
     expected: number | undefined,
-    write: (version: number) => Promise<FlagChange | null>,
+    write: (guard: Guard, revision: number) => Promise<FlagChange | null>,
   ): Promise<WriteResult> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const version = expected ?? (await this.read(key))?.version;
-      if (version === undefined) return MISSING;
-      const change = await write(version);
-      if (change) return { status: 'ok', change };
-      if (expected === undefined) continue;
-      const current = await this.read(key);
-      if (!current) return MISSING;
-      if (current.version !== expected) return { status: 'stale', currentVersion: current.version };
-    }
-    throw new WriteConflictError(key, MAX_ATTEMPTS);
+    return unavailableOnDriverFailure(async () => {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const version = expected ?? (await this.read(key))?.version;
+        if (version === undefined) return MISSING;
+        const revision = await this.nextRevision();
+        const change = await write({ _id: key, version, revision: { $lt: revision } }, revision);
+        if (change) return { status: 'ok', change };
+        if (expected === undefined) continue;
+        const current = await this.read(key);
+        if (!current) return MISSING;
+        if (current.version !== expected) return { status: 'stale', currentVersion: current.version };
+      }
+      throw new WriteConflictError(key, MAX_ATTEMPTS);
+    });
   }
 
   private read(key: string): Promise<FlagDoc | null> {
