@@ -30,13 +30,16 @@ const counterSchema = new mongoose.Schema<CounterDoc>({ _id: String, value: Numb
 
 const REVISION_COUNTER = 'revision';
 const MISSING = { status: 'missing' } as const;
+const EXISTS = { status: 'exists' } as const;
 // Bounds the retries of a guarded write; each extra round means another writer committed in between.
 const MAX_ATTEMPTS = 5;
 
 /**
  * Flags in MongoDB, shared by every instance pointing at the same database. The flag key is the
  * document `_id`; each write first takes a revision from the `counters` collection, then makes its
- * write conditional on the flag's version, so a losing write leaves a hole in the revisions.
+ * write conditional on the flag's version, so a losing write leaves a hole in the revisions. Hence
+ * `currentRevision()` is the counter: at least the latest committed change's revision, and above it
+ * after a losing write or while a write is in flight.
  */
 export class MongoFlagStore implements FlagStore {
   private readonly flags: Model<FlagDoc>;
@@ -53,7 +56,7 @@ export class MongoFlagStore implements FlagStore {
     options: { serverSelectionTimeoutMS?: number } = {},
   ): Promise<MongoFlagStore> {
     const connection = mongoose.createConnection(uri, {
-      // `create` is sent by autoCreate; real MongoDB creates collections on first insert anyway.
+      // autoCreate would send `create` (the stand-in lacks it); MongoDB creates collections on first insert.
       autoCreate: false,
       autoIndex: false,
       // Fail fast instead of queueing operations while disconnected: the caller maps that to 503.
@@ -96,7 +99,8 @@ export class MongoFlagStore implements FlagStore {
       try {
         await this.flags.create(doc);
       } catch (err) {
-        if (isDuplicateKey(err)) return { status: 'exists' } as const;
+        // E11000 on `_id` is an answer (the key is taken), not a failure.
+        if (err instanceof mongoose.mongo.MongoServerError && err.code === 11000) return EXISTS;
         throw err;
       }
       return { status: 'ok', change: { kind: 'upsert', key, revision, flag: toFlag(doc) } } as const;
@@ -203,10 +207,6 @@ function isUnavailable(err: unknown): boolean {
   if (kinds.some((kind) => err instanceof kind) || err instanceof mongo.MongoNotConnectedError) return true;
   if (!(err instanceof mongo.MongoError)) return false;
   return err.hasErrorLabel('RetryableWriteError') || UNAVAILABLE_CODES.has(Number(err.code));
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return err instanceof mongoose.mongo.MongoServerError && err.code === 11000;
 }
 
 // Copy only the writable fields: callers may pass objects with extra properties.
