@@ -19,6 +19,7 @@ const config: CodegenConfig = {
         mappers: {
           Flag: '../flags/flag.js#Flag',
           DeletedFlag: '../flags/flag-service.js#DeletedFlag',
+          FlagChange: '../flags/flag.js#FlagChange',
         },
         mapperTypeSuffix: 'Model',
       },

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { ChangeFeed } from './feed/change-feed.js';
-import { InProcessFeed } from './feed/in-process-feed.js';
+import { ChangeFanout } from './feed/change-fanout.js';
+import { openBus } from './feed/open-bus.js';
 import { FlagService } from './flags/flag-service.js';
 import { FlagSnapshot } from './flags/flag-snapshot.js';
 import type { FlagStore } from './flags/store/flag-store.js';
@@ -14,7 +14,9 @@ import { errorHandler, routeNotFound } from './http/error-handler.js';
 import { FlagListMemo } from './http/flag-list-memo.js';
 import { flagRoutes } from './http/flag-routes.js';
 import { healthRoutes } from './http/health-routes.js';
+import { sseStream } from './http/sse/index.js';
 import { createLogger } from './logger.js';
+import { SnapshotSync } from './sync/snapshot-sync.js';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -42,18 +44,34 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   return {
     async start() {
       const store = overrides.store ?? (await openStore(config));
-      const feed: ChangeFeed = new InProcessFeed();
+      const bus = await openBus(config, logger).catch(async (err: unknown) => {
+        await store.close();
+        throw err;
+      });
       const snapshot = new FlagSnapshot();
+      const sync = new SnapshotSync(snapshot, store, bus.cache, bus.log, bus.feed, logger, {
+        // The embedded store belongs to this process alone: nothing can change it behind our back.
+        checkIntervalMs: config.mongodbUri || overrides.store ? config.resyncCheckMs : 0,
+        sharedLog: bus.shared,
+      });
       try {
-        const revision = await store.currentRevision();
-        snapshot.reset(await store.list(''), revision);
+        await sync.start();
       } catch (err) {
+        await sync.stop();
+        await bus.close();
         await store.close();
         throw err;
       }
-      const stopFeeding = feed.subscribe((change) => snapshot.apply(change));
-      const flags = new FlagService(store, feed);
+      const flags = new FlagService(store, new ChangeFanout(bus.cache, bus.log, bus.feed, logger));
       const memo = new FlagListMemo(snapshot, config.etagMemoEntries);
+      const sse = sseStream({
+        snapshot,
+        log: bus.log,
+        heartbeatMs: config.sseHeartbeatMs,
+        retryMs: config.sseRetryMs,
+        maxBufferedBytes: config.sseMaxBufferedBytes,
+        logger,
+      });
 
       const app = express();
       app.disable('x-powered-by');
@@ -61,6 +79,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       const server = createServer(app);
 
       app.use(healthRoutes(store));
+      app.get('/feature-flags/stream', sse.handler);
       app.use('/feature-flags', flagRoutes({ flags, snapshot, memo, bodyLimitBytes: config.bodyLimitBytes }));
       const graphql = await mountGraphQL(app, server, {
         flags,
@@ -93,14 +112,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       let stopping: Promise<void> | undefined;
       const stop = () => {
         stopping ??= (async () => {
+          // Streams first: they never end by themselves and would hold server.close() open.
+          sse.close();
           await graphql.stop();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeIdleConnections();
           });
-          stopFeeding();
+          await sync.stop();
           memo.close();
-          await feed.close();
+          await bus.close();
           await store.close();
           logger.info('flagwire stopped');
         })();

@@ -1,4 +1,3 @@
-import type { ChangeFeed } from '../feed/change-feed.js';
 import {
   FlagAlreadyExistsError,
   FlagNotFoundError,
@@ -32,6 +31,11 @@ export interface DeletedFlag {
   revision: number;
 }
 
+/** Where committed changes go (cache, log, feed); resolves once this instance's listeners have them. */
+export interface ChangePublisher {
+  publish(change: FlagChange): Promise<void>;
+}
+
 export interface FlagServiceOptions {
   /**
    * How many times an unconditional write re-reads and retries when another writer changed the flag
@@ -49,7 +53,7 @@ export class FlagService {
 
   constructor(
     private readonly store: FlagStore,
-    private readonly feed: ChangeFeed,
+    private readonly changes: ChangePublisher,
     options: FlagServiceOptions = {},
   ) {
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -112,7 +116,7 @@ export class FlagService {
     const result = await this.store.remove(key, expectedVersion);
     const change = this.unwrap(key, result, expectedVersion);
     if (change.kind !== 'delete') throw new Error('store answered a delete with an upsert');
-    await this.feed.publish(change);
+    await this.changes.publish(change);
     return { key, version: change.version, revision: change.revision };
   }
 
@@ -148,7 +152,7 @@ export class FlagService {
 
   private async committed(change: FlagChange): Promise<Flag> {
     if (change.kind !== 'upsert') throw new Error('store answered an upsert with a delete');
-    await this.feed.publish(change);
+    await this.changes.publish(change);
     return change.flag;
   }
 

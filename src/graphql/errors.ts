@@ -3,9 +3,10 @@ import {
   ApolloServerValidationErrorCode,
   unwrapResolverError,
 } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { AppError, httpStatusOf } from '../errors.js';
+import { SlowConsumerError } from './subscription-hub.js';
 
 /** Apollo's own codes for a malformed request: the client's fault, their message is safe to show. */
 const CLIENT_ERROR_CODES = new Set<unknown>([
@@ -47,5 +48,27 @@ export function formatError(logger: Logger) {
     if (CLIENT_ERROR_CODES.has(code)) return { message: formatted.message, ...where, extensions: { code } };
     logger.error({ err: original, path: formatted.path }, 'GraphQL operation failed');
     return { message: 'Internal server error', ...where, extensions: { code: 'INTERNAL' } };
+  };
+}
+
+/**
+ * graphql-ws errors in the same model as {@link formatError}. Unlike Apollo's pipeline, graphql-ws hands
+ * over raw GraphQLErrors: a failing stream's error has a cause but no path, and a variable that fails
+ * coercion has neither a cause, a path nor a code (Apollo would have tagged it BAD_USER_INPUT).
+ */
+export function formatSocketError(logger: Logger) {
+  const format = formatError(logger);
+  return (error: GraphQLError): GraphQLFormattedError => {
+    const formatted = error.toJSON();
+    const cause = error.originalError;
+    if (cause instanceof SlowConsumerError) {
+      logger.warn({ limit: cause.limit }, 'GraphQL subscriber too slow: cut off');
+      return { message: cause.message, extensions: { code: cause.code } };
+    }
+    if (cause) return format(formatted, cause);
+    if (error.path === undefined && formatted.extensions?.code === undefined) {
+      return format({ ...formatted, extensions: { code: ApolloServerErrorCode.BAD_USER_INPUT } }, error);
+    }
+    return format(formatted, error);
   };
 }

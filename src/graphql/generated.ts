@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Flag as FlagModel } from '../flags/flag.js';
+import type { Flag as FlagModel, FlagChange as FlagChangeModel } from '../flags/flag.js';
 import type { DeletedFlag as DeletedFlagModel } from '../flags/flag-service.js';
 import type { GraphQLContext } from './context.js';
 export type Maybe<T> = T | null;
@@ -60,6 +60,31 @@ export type Flag = {
    */
   version: Scalars['Int']['output'];
 };
+
+/** One committed change to one flag, as pushed by `flagChanged`. */
+export type FlagChange = {
+  __typename?: 'FlagChange';
+  /** The flag after an UPSERT; null for a DELETE. */
+  flag?: Maybe<Flag>;
+  /** The key of the flag that changed. */
+  key: Scalars['String']['output'];
+  /** Whether the flag was written or deleted. */
+  kind: FlagChangeKind;
+  /**
+   * The global revision of the change. Revisions only grow (with holes), so a subscriber that keeps the
+   * highest one seen can order changes across flags and notice when it may have missed some.
+   */
+  revision: Scalars['Int']['output'];
+  /** The flag's version after an UPSERT; for a DELETE, the version the flag had when it was deleted. */
+  version: Scalars['Int']['output'];
+};
+
+/** What happened to a flag. */
+export type FlagChangeKind =
+  /** The flag was deleted; `FlagChange.flag` is null. */
+  | 'DELETE'
+  /** The flag was created or changed; `FlagChange.flag` holds it as it is now. */
+  | 'UPSERT';
 
 /** The fields to change on a flag: give at least one. Omitted fields keep their value; null is refused. */
 export type FlagPatch = {
@@ -176,6 +201,29 @@ export type SetFlagResult = {
   flag: Flag;
 };
 
+/**
+ * Live changes, over WebSocket (graphql-ws) at `/graphql`. A subscription starts with the next change:
+ * read the current flags with `flags(prefix)` after it is live, and order by `revision`.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * One event per change to a flag whose key starts with `prefix` (omitted, null or empty: every flag),
+   * in revision order. VALIDATION_FAILED when the prefix is malformed. A subscriber that falls too far
+   * behind is cut off with SLOW_CONSUMER and should subscribe again and re-read the flags.
+   */
+  flagChanged: FlagChange;
+};
+
+
+/**
+ * Live changes, over WebSocket (graphql-ws) at `/graphql`. A subscription starts with the next change:
+ * read the current flags with `flags(prefix)` after it is live, and order by `revision`.
+ */
+export type SubscriptionFlagChangedArgs = {
+  prefix?: InputMaybe<Scalars['String']['input']>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -253,6 +301,8 @@ export type ResolversTypes = {
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: ResolverTypeWrapper<DeletedFlagModel>;
   Flag: ResolverTypeWrapper<FlagModel>;
+  FlagChange: ResolverTypeWrapper<FlagChangeModel>;
+  FlagChangeKind: FlagChangeKind;
   FlagPatch: FlagPatch;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -260,6 +310,7 @@ export type ResolversTypes = {
   SetFlagInput: SetFlagInput;
   SetFlagResult: ResolverTypeWrapper<Omit<SetFlagResult, 'flag'> & { flag: ResolversTypes['Flag'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -268,6 +319,7 @@ export type ResolversParentTypes = {
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: DeletedFlagModel;
   Flag: FlagModel;
+  FlagChange: FlagChangeModel;
   FlagPatch: FlagPatch;
   Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
@@ -275,6 +327,7 @@ export type ResolversParentTypes = {
   SetFlagInput: SetFlagInput;
   SetFlagResult: Omit<SetFlagResult, 'flag'> & { flag: ResolversParentTypes['Flag'] };
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
 };
 
 export type DeletedFlagResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeletedFlag'] = ResolversParentTypes['DeletedFlag']> = {
@@ -290,6 +343,14 @@ export type FlagResolvers<ContextType = GraphQLContext, ParentType extends Resol
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type FlagChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FlagChange'] = ResolversParentTypes['FlagChange']> = {
+  flag?: Resolver<Maybe<ResolversTypes['Flag']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['FlagChangeKind'], ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
@@ -311,11 +372,17 @@ export type SetFlagResultResolvers<ContextType = GraphQLContext, ParentType exte
   flag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  flagChanged?: SubscriptionResolver<ResolversTypes['FlagChange'], "flagChanged", ParentType, ContextType, Partial<SubscriptionFlagChangedArgs>>;
+};
+
 export type Resolvers<ContextType = GraphQLContext> = {
   DeletedFlag?: DeletedFlagResolvers<ContextType>;
   Flag?: FlagResolvers<ContextType>;
+  FlagChange?: FlagChangeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SetFlagResult?: SetFlagResultResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 };
 

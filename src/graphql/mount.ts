@@ -10,15 +10,28 @@ import { rejectInvalidUtf8 } from '../http/request-parsing.js';
 import type { GraphQLContext } from './context.js';
 import { formatError } from './errors.js';
 import { buildSchema } from './schema.js';
+import { SubscriptionHub } from './subscription-hub.js';
+import { serveGraphQLOverWebSocket } from './websocket.js';
 
-/** Serves GraphQL at `/graphql` on the app's HTTP server; `stop()` drains it. */
+/** The subscription hub serving each mounted server; read by {@link subscriptionHubOf}. */
+const hubs = new WeakMap<http.Server, SubscriptionHub>();
+
+/**
+ * Serves GraphQL at `/graphql` on the app's HTTP server: queries and mutations over HTTP (Apollo), and
+ * the same schema over WebSocket (graphql-ws) for `flagChanged` subscriptions.
+ *
+ * `stop()` first closes every WebSocket with 1001 (Going Away), which ends their subscriptions, then
+ * lets Apollo drain the HTTP server (in-flight requests finish, then the server closes).
+ */
 export async function mountGraphQL(
   app: Express,
   server: http.Server,
   deps: { flags: FlagService; snapshot: FlagSnapshot; bodyLimitBytes: number; logger: Logger },
 ): Promise<{ stop(): Promise<void> }> {
+  const schema = buildSchema();
+  const subscriptions = new SubscriptionHub(deps.snapshot);
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: buildSchema(),
+    schema,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server })],
     formatError: formatError(deps.logger),
     includeStacktraceInErrorResponses: false,
@@ -26,11 +39,38 @@ export async function mountGraphQL(
     stopOnTerminationSignals: false,
   });
   await apollo.start();
-  const context: GraphQLContext = { flags: deps.flags, snapshot: deps.snapshot };
+  const context: GraphQLContext = { flags: deps.flags, snapshot: deps.snapshot, subscriptions };
   app.use(
     '/graphql',
     express.json({ limit: deps.bodyLimitBytes, verify: rejectInvalidUtf8 }),
     expressMiddleware(apollo, { context: async () => context }),
   );
-  return { stop: () => apollo.stop() };
+  const websockets = serveGraphQLOverWebSocket(server, {
+    schema,
+    context,
+    logger: deps.logger,
+    maxPayload: deps.bodyLimitBytes,
+  });
+  hubs.set(server, subscriptions);
+
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    // WebSockets first: Apollo's drain would otherwise end their TCP connections (it sees no HTTP
+    // request on them) racing the 1001 close frame.
+    try {
+      await websockets.close();
+    } finally {
+      subscriptions.close();
+      await apollo.stop();
+    }
+  };
+  return { stop: () => (stopping ??= stop()) };
+}
+
+/**
+ * The subscription hub behind a server that {@link mountGraphQL} serves, for observing it (e.g. its
+ * subscriber count in tests); undefined for any other server.
+ */
+export function subscriptionHubOf(server: http.Server): SubscriptionHub | undefined {
+  return hubs.get(server);
 }

@@ -1,8 +1,12 @@
+import type { FlagChange } from '../flags/flag.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
 import type { Resolvers } from './generated.js';
 import { toExpectedVersion, toFlagInput, toFlagPatch } from './inputs.js';
 
-/** Thin: reads come from the snapshot, writes go through the FlagService, which validates. */
+/**
+ * Thin: reads come from the snapshot, writes go through the FlagService, which validates, and live
+ * changes from the subscription hub.
+ */
 export const resolvers: Resolvers = {
   Query: {
     flags: (_parent, { prefix }, { snapshot }) => snapshot.list(normalizePrefix(prefix)),
@@ -20,5 +24,17 @@ export const resolvers: Resolvers = {
       flags.toggle(key, toExpectedVersion(expectedVersion)),
     deleteFlag: (_parent, { key, expectedVersion }, { flags }) =>
       flags.remove(key, toExpectedVersion(expectedVersion)),
+  },
+  Subscription: {
+    flagChanged: {
+      // Validated before the hub registers anything: a bad prefix costs no subscriber.
+      subscribe: (_parent, { prefix }, { subscriptions }) => subscriptions.subscribe(normalizePrefix(prefix)),
+      resolve: (change: FlagChange) => change,
+    },
+  },
+  FlagChange: {
+    kind: (change) => (change.kind === 'upsert' ? 'UPSERT' : 'DELETE'),
+    version: (change) => (change.kind === 'upsert' ? change.flag.version : change.version),
+    flag: (change) => (change.kind === 'upsert' ? change.flag : null),
   },
 };

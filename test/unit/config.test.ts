@@ -21,6 +21,8 @@ describe('config', () => {
     ['PORT', '70000'],
     ['MONGODB_URI', 'localhost:27017'],
     ['LOG_LEVEL', 'verbose'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['SSE_HEARTBEAT_MS', '10'],
     ['BODY_LIMIT_BYTES', '-1'],
   ])('refuses a bad %s=%s with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import type { FlagCache } from '../cache/flag-cache.js';
+import { MemoryFlagCache } from '../cache/memory-cache.js';
+import { RedisFlagCache } from '../cache/redis-cache.js';
+import type { Config } from '../config.js';
+import type { ChangeFeed } from './change-feed.js';
+import type { ChangeLog } from './change-log.js';
+import { InProcessFeed } from './in-process-feed.js';
+import { MemoryChangeLog } from './memory-change-log.js';
+import { RedisChangeLog } from './redis-change-log.js';
+import { RedisFeed } from './redis-feed.js';
+
+/** The feed, change log and cache one instance uses, and whether other instances share them. */
+export interface Bus {
+  readonly feed: ChangeFeed;
+  readonly log: ChangeLog;
+  readonly cache: FlagCache;
+  /** True with Redis: every instance sees the same log and cache. */
+  readonly shared: boolean;
+  close(): Promise<void>;
+}
+
+/** Redis when REDIS_URL is set, otherwise in-process implementations of all three. */
+export async function openBus(
+  config: Pick<Config, 'redisUrl' | 'redisKeyPrefix' | 'changeLogSize'>,
+  logger: Logger,
+): Promise<Bus> {
+  if (!config.redisUrl) {
+    const feed = new InProcessFeed();
+    const cache = new MemoryFlagCache();
+    const log = new MemoryChangeLog({ capacity: config.changeLogSize });
+    return { feed, log, cache, shared: false, close: () => closeAll([feed, log, cache]) };
+  }
+  const options = { url: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger };
+  const opened = await Promise.allSettled([
+    RedisFeed.connect(options),
+    RedisChangeLog.connect({ ...options, capacity: config.changeLogSize }),
+    RedisFlagCache.connect(options),
+  ]);
+  const parts = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = opened.find((result) => result.status === 'rejected');
+  if (failed) {
+    await closeAll(parts);
+    throw failed.reason;
+  }
+  const [feed, log, cache] = parts as [RedisFeed, RedisChangeLog, RedisFlagCache];
+  return { feed, log, cache, shared: true, close: () => closeAll([feed, log, cache]) };
+}
+
+async function closeAll(parts: ReadonlyArray<{ close(): Promise<void> }>): Promise<void> {
+  await Promise.allSettled(parts.map((part) => part.close()));
+}

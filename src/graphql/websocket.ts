@@ -1,0 +1,109 @@
+import type * as http from 'node:http';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+  parse,
+  validate,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { GraphQLContext } from './context.js';
+import { formatSocketError } from './errors.js';
+
+export interface WebSocketOptions {
+  schema: GraphQLSchema;
+  context: GraphQLContext;
+  logger: Logger;
+  /** Largest message a client may send, in bytes; a bigger one closes its socket (1009). */
+  maxPayload: number;
+  /**
+   * How long `close()` waits for clients to answer the 1001 close frame before it drops their
+   * connections. Default 3000 ms.
+   */
+  closeGraceMillis?: number;
+}
+
+/**
+ * Serves GraphQL over WebSocket (graphql-ws protocol) at `/graphql` on the app's own HTTP server:
+ * subscriptions, and queries and mutations too. Errors follow the one error model.
+ */
+export function serveGraphQLOverWebSocket(
+  server: http.Server,
+  options: WebSocketOptions,
+): { close(): Promise<void> } {
+  const { schema, logger } = options;
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: options.maxPayload });
+  const formatOne = formatSocketError(logger);
+  const format = (errors: readonly GraphQLError[]) => errors.map(formatOne);
+
+  const cleanup = useServer(
+    {
+      schema,
+      context: options.context,
+      onSubscribe: (_ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
+        // Done here rather than by graphql-ws so that bad documents get Apollo's codes and a syntax
+        // error is answered with an error message (graphql-ws would close the whole socket).
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          if (err instanceof GraphQLError) return [withCode(err, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)];
+          throw err;
+        }
+        const invalid = validate(schema, document);
+        if (invalid.length > 0)
+          return invalid.map((e) => withCode(e, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED));
+        if (!getOperationAST(document, payload.operationName)) {
+          const error = new GraphQLError('Unable to identify the operation to run');
+          return [withCode(error, ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE)];
+        }
+        return {
+          schema,
+          document,
+          variableValues: payload.variables ?? null,
+          operationName: payload.operationName ?? null,
+        };
+      },
+      onNext: (_ctx, _id, _payload, _args, { data, errors, extensions }) => {
+        if (!errors) return;
+        return {
+          ...(data !== undefined && { data }),
+          ...(extensions !== undefined && { extensions }),
+          errors: format(errors),
+        };
+      },
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+    },
+    wss,
+  );
+
+  return {
+    async close() {
+      const grace = setTimeout(() => {
+        // A client that never answers the close frame would otherwise hold shutdown for ws's 30 s.
+        for (const socket of wss.clients) socket.terminate();
+      }, options.closeGraceMillis ?? 3000);
+      try {
+        // Sends 1001 (Going Away) to every client, stops accepting upgrades, waits for the sockets to
+        // close; each closing socket ends its subscriptions, which leave the hub.
+        await cleanup.dispose();
+      } finally {
+        clearTimeout(grace);
+      }
+    },
+  };
+}
+
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, {
+    ...(error.nodes && { nodes: error.nodes }),
+    ...(error.source && { source: error.source }),
+    ...(error.positions && { positions: error.positions }),
+    extensions: { ...error.extensions, code },
+  });
+}

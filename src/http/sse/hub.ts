@@ -1,0 +1,114 @@
+import type { FlagChange } from '../../flags/flag.js';
+import type { FlagSnapshot } from '../../flags/flag-snapshot.js';
+import type { Connection } from './connection.js';
+import { changeFrame, HEARTBEAT_FRAME, snapshotFrame } from './frames.js';
+
+/** Every connection streaming one prefix, and that prefix's latest snapshot frame. */
+interface Group {
+  readonly connections: Set<Connection>;
+  /** Reused while the snapshot stays at this revision: a reconnect storm serialises the state once. */
+  snapshot: { readonly revision: number; readonly frame: Buffer } | undefined;
+}
+
+/**
+ * Fans snapshot events out to every open stream. Connections are grouped by prefix, so a change is
+ * matched once per prefix (not once per connection) and serialised once: the same Buffer is written to
+ * every connection it concerns. One subscription to the snapshot and one heartbeat timer serve all.
+ */
+export class StreamHub {
+  private readonly groups = new Map<string, Group>();
+  private count = 0;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly snapshot: FlagSnapshot,
+    private readonly heartbeatMs: number,
+  ) {
+    this.unsubscribe = snapshot.subscribe((event) => {
+      if (event.type === 'change') this.fanOutChange(event.change);
+      else this.fanOutReset(event.changes);
+    });
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(connection: Connection): void {
+    let group = this.groups.get(connection.prefix);
+    if (!group) {
+      group = { connections: new Set(), snapshot: undefined };
+      this.groups.set(connection.prefix, group);
+    }
+    if (group.connections.has(connection)) return;
+    group.connections.add(connection);
+    this.count++;
+    // Only while someone listens: an idle instance has no timer firing.
+    this.heartbeat ??= setInterval(() => this.beat(), this.heartbeatMs).unref();
+  }
+
+  remove(connection: Connection): void {
+    const group = this.groups.get(connection.prefix);
+    if (!group?.connections.delete(connection)) return;
+    this.count--;
+    if (group.connections.size === 0) this.groups.delete(connection.prefix);
+    if (this.count === 0) this.stopHeartbeat();
+  }
+
+  /** `event: snapshot` for the prefix at the current revision. */
+  snapshotFrame(prefix: string): Buffer {
+    const revision = this.snapshot.currentRevision;
+    const group = this.groups.get(prefix);
+    if (group?.snapshot?.revision === revision) return group.snapshot.frame;
+    const frame = snapshotFrame(revision, this.snapshot.list(prefix));
+    if (group) group.snapshot = { revision, frame };
+    return frame;
+  }
+
+  /** Ends every stream with `lastFrame`, stops the heartbeat and stops listening to the snapshot. */
+  close(lastFrame: Buffer): void {
+    this.unsubscribe();
+    this.stopHeartbeat();
+    for (const group of this.groups.values())
+      for (const connection of group.connections) connection.end(lastFrame);
+    this.groups.clear();
+    this.count = 0;
+  }
+
+  private fanOutChange(change: FlagChange): void {
+    let frame: Buffer | undefined;
+    for (const [prefix, group] of this.groups) {
+      if (!change.key.startsWith(prefix)) continue;
+      // Not keyed by revision alone: a late change from another instance can alter the state in scope
+      // without raising the snapshot's revision.
+      group.snapshot = undefined;
+      frame ??= changeFrame(change);
+      for (const connection of group.connections) connection.deliverChange(change.revision, frame);
+    }
+  }
+
+  /**
+   * The whole view was replaced. Groups whose scope the difference touches get a fresh snapshot (built
+   * once per group); the others already hold the right state and hear nothing.
+   */
+  private fanOutReset(changes: readonly FlagChange[]): void {
+    for (const [prefix, group] of this.groups) {
+      group.snapshot = undefined;
+      if (!changes.some((change) => change.key.startsWith(prefix))) continue;
+      const frame = this.snapshotFrame(prefix);
+      for (const connection of group.connections) connection.deliverReset(frame);
+    }
+  }
+
+  private beat(): void {
+    for (const group of this.groups.values()) {
+      for (const connection of group.connections) connection.write(HEARTBEAT_FRAME);
+    }
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+}

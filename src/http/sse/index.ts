@@ -1,0 +1,1 @@
+export { type SseStream, type SseStreamDeps, sseStream } from './stream.js';

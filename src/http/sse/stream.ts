@@ -1,0 +1,125 @@
+import type { RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import type { ChangeLog } from '../../feed/change-log.js';
+import type { FlagChange } from '../../flags/flag.js';
+import type { FlagSnapshot } from '../../flags/flag-snapshot.js';
+import { normalizePrefix } from '../../flags/validation.js';
+import { singleQueryParam } from '../request-parsing.js';
+import { Connection, type Replay } from './connection.js';
+import { changeFrame, retryFrame } from './frames.js';
+import { StreamHub } from './hub.js';
+import { lastEventIdOf } from './last-event-id.js';
+
+export interface SseStreamDeps {
+  snapshot: FlagSnapshot;
+  log: ChangeLog;
+  /** How often every open stream gets a `: heartbeat` comment. */
+  heartbeatMs: number;
+  /** The reconnection delay suggested to clients (`retry:`). */
+  retryMs: number;
+  /** A client whose unsent backlog passes this many bytes is cut off. */
+  maxBufferedBytes: number;
+  logger: Logger;
+}
+
+export interface SseStream {
+  /** `GET /feature-flags/stream?prefix=&lastEventId=`: mount before `/feature-flags/:key`. */
+  handler: RequestHandler;
+  /** Open streams, including those still catching up from the change log. */
+  connections(): number;
+  /** Graceful shutdown: sends every client a `retry:` hint, ends every stream, stops the heartbeat. */
+  close(): void;
+}
+
+/**
+ * The server-sent event stream of flag changes: a snapshot of the flags in scope (or, when resuming
+ * with `Last-Event-ID`, exactly the changes missed), then one event per change. See PROTOCOL.md.
+ */
+export function sseStream(deps: SseStreamDeps): SseStream {
+  const { snapshot, log, logger } = deps;
+  const hub = new StreamHub(snapshot, deps.heartbeatMs);
+  const retry = retryFrame(deps.retryMs);
+  let closed = false;
+
+  const handler: RequestHandler = async (req, res) => {
+    // Validate everything before the first byte: bad input still gets a JSON 400 from the error handler.
+    const prefix = normalizePrefix(singleQueryParam(req, 'prefix'));
+    const lastEventId = lastEventIdOf(req);
+    openEventStream(res);
+    if (closed) {
+      // Shutting down: not an error status, which would stop an EventSource for good; come back later.
+      res.end(retry);
+      return;
+    }
+    const connection = new Connection(prefix, res, deps.maxBufferedBytes, logger);
+    res.on('close', () => hub.remove(connection));
+    connection.write(retry);
+    if (lastEventId === undefined) {
+      hub.add(connection);
+      connection.write(hub.snapshotFrame(prefix));
+      return;
+    }
+
+    // Subscribe (hold) before reading the log: a change applied during the read is then either in what
+    // the log returns or held, never in neither. Release drops the held ones the log already covered.
+    connection.hold();
+    hub.add(connection);
+    const seen = snapshot.currentRevision;
+    // An id from beyond this instance's view (a wiped store, a bogus id) cannot be resumed: start over.
+    const changes = lastEventId > seen ? null : await readLog(lastEventId);
+    if (!connection.isOpen) return;
+    connection.release(replayOf(changes, lastEventId, seen, prefix), () => hub.snapshotFrame(prefix));
+  };
+
+  async function readLog(after: number): Promise<FlagChange[] | null> {
+    try {
+      return await log.since(after);
+    } catch (err) {
+      // A snapshot is always a correct answer; an unreachable log only makes it the heavier one.
+      logger.warn({ err, after }, 'change log unavailable; SSE client resumes from a snapshot');
+      return null;
+    }
+  }
+
+  return {
+    handler,
+    connections: () => hub.size,
+    close() {
+      if (closed) return;
+      closed = true;
+      hub.close(retry);
+    },
+  };
+}
+
+/**
+ * The frames a client resuming after `after` is sent, or null when the log cannot vouch for them: it
+ * does not reach back, or it does not yet hold every change this instance had applied when the client
+ * subscribed (`seen`: a log append still in flight), in which case a snapshot is the safe answer.
+ */
+function replayOf(
+  changes: readonly FlagChange[] | null,
+  after: number,
+  seen: number,
+  prefix: string,
+): Replay | null {
+  if (!changes) return null;
+  const frames: Buffer[] = [];
+  let covered = after;
+  for (const change of changes) {
+    if (change.revision <= covered) continue;
+    covered = change.revision;
+    if (change.key.startsWith(prefix)) frames.push(changeFrame(change));
+  }
+  return covered >= seen ? { frames, covered } : null;
+}
+
+function openEventStream(res: Response): void {
+  res.status(200);
+  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-cache');
+  res.setHeader('Connection', 'keep-alive');
+  // nginx and friends would otherwise buffer the stream and deliver events late, in bursts.
+  res.setHeader('X-Accel-Buffering', 'no');
+  res.flushHeaders();
+}

@@ -1,0 +1,181 @@
+import type { Logger } from 'pino';
+import type { FlagCache, FlagSet } from '../cache/flag-cache.js';
+import type { ChangeFeed } from '../feed/change-feed.js';
+import type { ChangeLog } from '../feed/change-log.js';
+import type { FlagChange } from '../flags/flag.js';
+import type { FlagSnapshot } from '../flags/flag-snapshot.js';
+import type { FlagStore } from '../flags/store/flag-store.js';
+
+export interface SnapshotSyncOptions {
+  /**
+   * How often to ask the store for its revision, to notice a change whose message was lost while
+   * nothing else changed. 0 disables it (one process owns the store: nothing can be missed).
+   */
+  checkIntervalMs: number;
+  /**
+   * Whether the change log is shared by every instance (Redis). If not, a change made elsewhere can
+   * only be recovered by reloading everything.
+   */
+  sharedLog: boolean;
+}
+
+/**
+ * Keeps this instance's snapshot equal to the store without reading the store on the hot path.
+ *
+ * Changes arrive from the feed and are applied at once. The sync remembers the revision through which
+ * it has seen everything; a change that skips revisions (a pub/sub message was lost, or the store burned
+ * a revision), a feed reconnect, or a periodic check that finds the store ahead makes it catch up from
+ * the shared change log, and when the log does not reach back far enough, reload everything from the
+ * cache, or from the store when the cache is behind. Pub/sub is at-most-once; this makes the view
+ * eventually exact.
+ */
+export class SnapshotSync {
+  /** Every revision up to this one is reflected in the snapshot, or known not to exist. */
+  private seenThrough = 0;
+  private highestSeen = 0;
+  private lastCheckedStoreRevision = 0;
+  /** A revision the store is known to have reached: catch-up must get at least this far. */
+  private requiredRevision = 0;
+  private repairing: Promise<void> | undefined;
+  private repairAgain = false;
+  /** Changes that arrive while a reload is in flight, to lay back on top of the reloaded view. */
+  private arrivedDuringReload: FlagChange[] | undefined;
+  private readonly stops: Array<() => void> = [];
+
+  constructor(
+    private readonly snapshot: FlagSnapshot,
+    private readonly store: FlagStore,
+    private readonly cache: FlagCache,
+    private readonly log: ChangeLog,
+    private readonly feed: ChangeFeed,
+    private readonly logger: Logger,
+    private readonly options: SnapshotSyncOptions,
+  ) {}
+
+  /** Loads the snapshot and starts following the feed. Rejects if neither cache nor store answers. */
+  async start(): Promise<void> {
+    // Subscribe first: a change committed while we load is applied on top (apply is idempotent).
+    this.stops.push(this.feed.subscribe((change) => this.onChange(change)));
+    this.stops.push(this.feed.onGap(() => this.repair('the feed reconnected')));
+    await this.reload();
+    if (this.options.checkIntervalMs > 0) {
+      const timer = setInterval(() => void this.check(), this.options.checkIntervalMs);
+      timer.unref();
+      this.stops.push(() => clearInterval(timer));
+    }
+  }
+
+  /** The revision through which this instance has seen every change. */
+  get revision(): number {
+    return this.seenThrough;
+  }
+
+  /** Resolves when no repair is running (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.repairing) await this.repairing;
+  }
+
+  async stop(): Promise<void> {
+    for (const stop of this.stops.splice(0)) stop();
+    await this.settled();
+  }
+
+  private onChange(change: FlagChange): void {
+    this.snapshot.apply(change);
+    this.highestSeen = Math.max(this.highestSeen, change.revision);
+    if (this.arrivedDuringReload) {
+      this.arrivedDuringReload.push(change);
+      return;
+    }
+    if (change.revision <= this.seenThrough + 1) {
+      this.seenThrough = Math.max(this.seenThrough, change.revision);
+      return;
+    }
+    this.repair(`revision ${change.revision} arrived after ${this.seenThrough}`);
+  }
+
+  private async check(): Promise<void> {
+    try {
+      const storeRevision = await this.store.currentRevision();
+      // The store's counter can run ahead of committed changes (burned revisions): check each value once.
+      if (storeRevision > this.seenThrough && storeRevision > this.lastCheckedStoreRevision) {
+        this.lastCheckedStoreRevision = storeRevision;
+        this.requiredRevision = Math.max(this.requiredRevision, storeRevision);
+        this.repair(`the store is at revision ${storeRevision}, this instance at ${this.seenThrough}`);
+      }
+    } catch (err) {
+      this.logger.debug({ err }, 'revision check failed');
+    }
+  }
+
+  /** Runs one repair at a time; a request during a repair runs another one after it. */
+  private repair(reason: string): void {
+    if (this.repairing) {
+      this.repairAgain = true;
+      return;
+    }
+    this.logger.info({ reason, revision: this.seenThrough }, 'catching up');
+    this.repairing = (async () => {
+      do {
+        this.repairAgain = false;
+        try {
+          await this.catchUp();
+        } catch (err) {
+          this.logger.warn({ err }, 'catch-up failed; will retry on the next gap or check');
+        }
+      } while (this.repairAgain);
+    })().finally(() => {
+      this.repairing = undefined;
+    });
+  }
+
+  private async catchUp(): Promise<void> {
+    const target = this.highestSeen;
+    const missed = this.options.sharedLog ? await this.log.since(this.seenThrough) : null;
+    if (missed === null) {
+      await this.reload();
+      return;
+    }
+    for (const change of missed) this.snapshot.apply(change);
+    const lastLogged = missed.at(-1)?.revision ?? 0;
+    this.seenThrough = Math.max(this.seenThrough, target, lastLogged);
+    // The store is ahead of everything the log knows: a writer committed and never logged (it crashed,
+    // or Redis was down), or the store burned revisions. Only a reload can tell; it is rare.
+    if (this.seenThrough < this.requiredRevision) await this.reload();
+  }
+
+  /** Replaces the snapshot from the cache, or from the store when the cache is missing or behind it. */
+  private async reload(): Promise<void> {
+    this.arrivedDuringReload = [];
+    try {
+      await this.reloadFromCacheOrStore();
+    } finally {
+      this.arrivedDuringReload = undefined;
+    }
+  }
+
+  private async reloadFromCacheOrStore(): Promise<void> {
+    const storeRevision = await this.store.currentRevision();
+    let set: FlagSet | null = await this.cache.load().catch((err: unknown) => {
+      this.logger.warn({ err }, 'cache unavailable; loading from the store');
+      return null;
+    });
+    if (!set || set.revision < storeRevision) {
+      // Read the revision before the flags: the list is then at least as new as the revision says.
+      set = { flags: await this.store.list(''), revision: storeRevision };
+      await this.cache.fill(set).catch((err: unknown) => this.logger.warn({ err }, 'cache fill failed'));
+    }
+    // Changes that arrived while we loaded may be newer than the set: reset, then lay them back on top.
+    this.snapshot.reset(set.flags, set.revision);
+    let seenThrough = set.revision;
+    for (const change of (this.arrivedDuringReload ?? []).sort((a, b) => a.revision - b.revision)) {
+      this.snapshot.apply(change);
+      if (change.revision === seenThrough + 1) seenThrough = change.revision;
+    }
+    this.seenThrough = Math.max(seenThrough, this.seenThrough);
+    this.highestSeen = Math.max(this.highestSeen, this.seenThrough);
+    await this.log
+      .init(set.revision)
+      .catch((err: unknown) => this.logger.warn({ err }, 'change log init failed'));
+  }
+}
