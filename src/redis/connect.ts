@@ -65,18 +65,21 @@ export function waitUntilReady(client: Redis, timeoutMs: number): Promise<void> 
 }
 
 /**
- * Closes `client` without throwing: QUIT when connected (pending replies arrive first), otherwise
- * drops the connection and stops reconnecting (QUIT would be refused with the offline queue off).
+ * Closes `client` without throwing and resolves once its connection is gone (no socket or timer left
+ * behind): QUIT when connected (pending replies arrive first), otherwise drops the connection and stops
+ * reconnecting (QUIT would be refused with the offline queue off).
  */
 export async function closeRedisClient(client: Redis): Promise<void> {
   if (client.status === 'end') return;
+  const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
   if (client.status === 'ready') {
     try {
       await client.quit();
-      return;
     } catch {
-      // the connection went away meanwhile: fall through
+      client.disconnect(); // the connection went away meanwhile
     }
+  } else {
+    client.disconnect();
   }
-  client.disconnect();
+  await ended;
 }

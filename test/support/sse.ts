@@ -33,7 +33,10 @@ export class SseClient {
   /** Opens a stream; throws unless the server answered 200 with an event stream. */
   static async open(url: string | URL, headers: Record<string, string> = {}): Promise<SseClient> {
     const abort = new AbortController();
-    const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
+    const response = await fetch(url, {
+      headers: { accept: 'text/event-stream', ...headers },
+      signal: abort.signal,
+    });
     if (response.status !== 200 || !response.body) {
       throw new Error(`expected an event stream, got ${response.status}: ${await response.text()}`);
     }
