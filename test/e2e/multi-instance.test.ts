@@ -13,10 +13,16 @@ describe('two instances sharing a store and Redis', () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;
   let a: App;
   let b: App;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     [mongo, redis] = await Promise.all([startMongo(), startRedis()]);
-    const env = { MONGODB_URI: mongo.uri, REDIS_URL: redis.url, RESYNC_CHECK_MS: '100' };
+    env = {
+      MONGODB_URI: mongo.uri,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: redis.keyPrefix(),
+      RESYNC_CHECK_MS: '100',
+    };
     a = await startTestApp(env);
     b = await startTestApp(env);
   }, 60_000);
@@ -96,7 +102,10 @@ describe('two instances sharing a store and Redis', () => {
       listed++;
       return list(prefix);
     };
-    const c = await startTestApp({ REDIS_URL: redis.url }, { store });
+    const c = await startTestApp(
+      { REDIS_URL: env.REDIS_URL as string, REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX as string },
+      { store },
+    );
     try {
       const [fromA, fromC] = await Promise.all([
         fetch(`${a.url}/feature-flags`),

@@ -1,0 +1,16 @@
+/** Percentiles of a sample (nearest-rank), in the sample's unit. */
+export function summarize(samples: readonly number[]): {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+} {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+  const mean = sorted.reduce((sum, x) => sum + x, 0) / (sorted.length || 1);
+  return { n: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN, mean };
+}
+
+export const round = (x: number, digits = 2) => Number(x.toFixed(digits));
