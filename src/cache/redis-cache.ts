@@ -89,7 +89,10 @@ export class RedisFlagCache implements FlagCache {
     const [flagsKey, revisionsKey, revisionKey, filledKey] = this.keys;
     const transaction = this.client.multi().del(flagsKey, revisionsKey);
     if (set.flags.length > 0) {
-      transaction.hset(flagsKey, Object.fromEntries(set.flags.map((flag) => [flag.key, JSON.stringify(flag)])));
+      transaction.hset(
+        flagsKey,
+        Object.fromEntries(set.flags.map((flag) => [flag.key, JSON.stringify(flag)])),
+      );
       transaction.hset(revisionsKey, Object.fromEntries(set.flags.map((flag) => [flag.key, flag.revision])));
     }
     transaction.set(revisionKey, String(set.revision)).set(filledKey, String(set.revision));

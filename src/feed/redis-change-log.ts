@@ -37,7 +37,13 @@ if not floor or tonumber(ARGV[1]) < floor then return false end
 return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf')`;
 
 interface LogCommands {
-  flagwireLogAppend(log: string, floor: string, revision: number, change: string, capacity: number): Promise<number>;
+  flagwireLogAppend(
+    log: string,
+    floor: string,
+    revision: number,
+    change: string,
+    capacity: number,
+  ): Promise<number>;
   flagwireLogSince(log: string, floor: string, after: number): Promise<string[] | null>;
 }
 

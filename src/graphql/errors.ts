@@ -3,7 +3,7 @@ import {
   ApolloServerValidationErrorCode,
   unwrapResolverError,
 } from '@apollo/server/errors';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { AppError, httpStatusOf } from '../errors.js';
 import { SlowConsumerError } from './subscription-hub.js';
@@ -52,9 +52,10 @@ export function formatError(logger: Logger) {
 }
 
 /**
- * graphql-ws errors in the same model as {@link formatError}. Unlike Apollo's pipeline, graphql-ws hands
- * over raw GraphQLErrors: a failing stream's error has a cause but no path, and a variable that fails
- * coercion has neither a cause, a path nor a code (Apollo would have tagged it BAD_USER_INPUT).
+ * graphql-ws errors in the same model as {@link formatError}. graphql-ws hands over raw GraphQLErrors,
+ * without Apollo's pipeline: an error without a path was raised before execution, i.e. by the request
+ * itself (a variable that fails coercion: VALIDATION_FAILED, as Apollo's BAD_USER_INPUT is), unless a
+ * failing stream caused it; everything else is mapped like a resolver error.
  */
 export function formatSocketError(logger: Logger) {
   const format = formatError(logger);
@@ -65,10 +66,11 @@ export function formatSocketError(logger: Logger) {
       logger.warn({ limit: cause.limit }, 'GraphQL subscriber too slow: cut off');
       return { message: cause.message, extensions: { code: cause.code } };
     }
-    if (cause) return format(formatted, cause);
-    if (error.path === undefined && formatted.extensions?.code === undefined) {
+    if (cause instanceof AppError) return format(formatted, cause);
+    const fromRequest = error.path === undefined && (cause === undefined || cause instanceof GraphQLError);
+    if (fromRequest && formatted.extensions?.code === undefined) {
       return format({ ...formatted, extensions: { code: ApolloServerErrorCode.BAD_USER_INPUT } }, error);
     }
-    return format(formatted, error);
+    return format(formatted, cause ?? error);
   };
 }

@@ -1,8 +1,10 @@
 import type * as http from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
+import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
@@ -12,6 +14,23 @@ import { formatError } from './errors.js';
 import { buildSchema } from './schema.js';
 import { SubscriptionHub } from './subscription-hub.js';
 import { serveGraphQLOverWebSocket } from './websocket.js';
+
+/**
+ * Apollo would run a subscription sent over HTTP as a query and fail it as INTERNAL: refuse it as the
+ * client's mistake and say where subscriptions are served.
+ */
+const refuseSubscriptionsOverHttp: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation !== 'subscription') return;
+        throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) at /graphql, not HTTP', {
+          extensions: { code: ApolloServerErrorCode.BAD_REQUEST, http: { status: 400 } },
+        });
+      },
+    };
+  },
+};
 
 /** The subscription hub serving each mounted server; read by {@link subscriptionHubOf}. */
 const hubs = new WeakMap<http.Server, SubscriptionHub>();
@@ -32,7 +51,7 @@ export async function mountGraphQL(
   const subscriptions = new SubscriptionHub(deps.snapshot);
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), refuseSubscriptionsOverHttp],
     formatError: formatError(deps.logger),
     includeStacktraceInErrorResponses: false,
     // The composition root owns shutdown (src/main.ts handles the signals).

@@ -24,7 +24,15 @@ const WAIT_MS = 15_000;
 const T = '2024-01-01T00:00:00.000Z';
 
 function upsert(key: string, revision: number): FlagChange {
-  const flag = { key, isEnabled: true, description: `r${revision}`, version: 1, revision, createdAt: T, updatedAt: T };
+  const flag = {
+    key,
+    isEnabled: true,
+    description: `r${revision}`,
+    version: 1,
+    revision,
+    createdAt: T,
+    updatedAt: T,
+  };
   return { kind: 'upsert', key, revision, flag };
 }
 
@@ -118,7 +126,11 @@ export function describeChangeFeedContract(
         const other = await peer();
         const here = recorder(feed);
         const there = recorder(other);
-        const changes = [upsert('a', 1), { kind: 'delete', key: 'a', revision: 2, version: 1 } as const, upsert('b', 3)];
+        const changes = [
+          upsert('a', 1),
+          { kind: 'delete', key: 'a', revision: 2, version: 1 } as const,
+          upsert('b', 3),
+        ];
         for (const change of changes) await feed.publish(change);
         // Each side's last message is a barrier: Redis delivers in publish order, so once it has
         // arrived, every earlier message (a duplicate or an echo included) would have arrived too.

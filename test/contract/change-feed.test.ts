@@ -49,7 +49,8 @@ describe('on Redis', () => {
       },
     };
   });
-  if (!ownServer) it.todo('fault tests (restart, outage) need a redis-server this harness owns: unset REDIS_URL');
+  if (!ownServer)
+    it.todo('fault tests (restart, outage) need a redis-server this harness owns: unset REDIS_URL');
 
   describe('RedisFeed beyond the contract', () => {
     it('drops and logs malformed messages, and delivers well-formed ones from other publishers', async () => {
@@ -81,7 +82,12 @@ describe('on Redis', () => {
 
     it('connect rejects with a clear error when Redis cannot be reached', async () => {
       const logger = pino({ level: 'silent' });
-      const connecting = RedisFeed.connect({ url: 'redis://127.0.0.1:9', keyPrefix: 'x:', logger, connectTimeoutMs: 300 });
+      const connecting = RedisFeed.connect({
+        url: 'redis://127.0.0.1:9',
+        keyPrefix: 'x:',
+        logger,
+        connectTimeoutMs: 300,
+      });
       await expect(connecting).rejects.toThrow(/redis not ready within 300 ms: connect ECONNREFUSED/);
     });
   });

@@ -307,6 +307,20 @@ describe('SSE GET /feature-flags/stream', () => {
     }
   });
 
+  it('does not repeat a change replayed from the shared log when it later arrives live', async () => {
+    const after = app.snapshot.currentRevision;
+    // Another instance committed and logged it; its pub/sub message has not reached this one yet.
+    const inserted = await app.store.insert('ahead.a', { isEnabled: true, description: '' });
+    if (inserted.status !== 'ok') throw new Error('insert failed');
+    await app.log.append(inserted.change);
+
+    const client = track(await app.open('?prefix=ahead.', { 'Last-Event-ID': String(after) }));
+    expect(await client.nextEvent()).toMatchObject({ event: 'upsert', id: String(inserted.change.revision) });
+    app.snapshot.apply(inserted.change); // the message arrives
+    const next = await app.flags.upsert({ key: 'ahead.b', isEnabled: true });
+    expect(await client.nextEvent()).toMatchObject({ event: 'upsert', id: String(next.flag.revision) });
+  });
+
   it('sends a fresh snapshot when Last-Event-ID is beyond what this instance has seen', async () => {
     const revision = app.snapshot.currentRevision;
     const client = track(await app.open('?prefix=snap.', { 'Last-Event-ID': String(revision + 1000) }));

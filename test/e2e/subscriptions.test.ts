@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { FormattedExecutionResult } from 'graphql';
-import { type Client, createClient } from 'graphql-ws';
+import { type Client, createClient, type FormattedExecutionResult } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import type { Flag, FlagChange } from '../../src/flags/flag.js';
 import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
@@ -18,7 +17,7 @@ interface ChangeView {
   flag: Flag | null;
 }
 
-type Result = FormattedExecutionResult<{ flagChanged: ChangeView }>;
+type Result = FormattedExecutionResult<{ flagChanged: ChangeView }, unknown>;
 type Subscription = AsyncIterableIterator<Result>;
 
 const FLAG_FIELDS = 'key isEnabled description version revision createdAt updatedAt';
@@ -260,6 +259,18 @@ describe('GraphQL subscription flagChanged', () => {
     }
   });
 
+  it('refuses a subscription sent over HTTP with BAD_REQUEST, naming the WebSocket endpoint', async () => {
+    const res = await sendJson(app, 'POST', '/graphql', { query: FLAG_CHANGED });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('WebSocket'),
+        extensions: { code: 'BAD_REQUEST' },
+      }),
+    ]);
+  });
+
   it('unsubscribing ends the subscription and removes its subscriber from the hub', async () => {
     const subscription = await subscribe('leave.');
     expect(hub.subscriberCount).toBe(1);
@@ -287,18 +298,27 @@ describe('GraphQL subscription flagChanged', () => {
 });
 
 describe('GraphQL subscriptions when the app stops', () => {
-  it('closes every socket with 1001 (Going Away) and ends its subscriptions', async () => {
+  it('closes every socket with 1001 (Going Away) and ends their subscriptions', async () => {
     const app = await startTestApp();
     try {
       const hub = subscriptionHubOf(app.server) as SubscriptionHub;
-      const { client, closed } = connect(app);
-      const subscription = client.iterate({ query: FLAG_CHANGED, variables: { prefix: 'stop.' } });
-      await untilSubscribers(hub, 1);
+      const sockets = [connect(app), connect(app)];
+      // Read before the close: graphql-ws's iterate() only reports an error to a read already waiting.
+      const ended = sockets.map(({ client }) =>
+        client
+          .iterate({ query: FLAG_CHANGED, variables: { prefix: 'stop.' } })
+          .next()
+          .then(
+            () => 'no error',
+            (err: unknown) => err,
+          ),
+      );
+      await untilSubscribers(hub, 2);
 
       await app.stop();
-      expect((await closed).code).toBe(1001);
+      for (const { closed } of sockets) expect((await closed).code).toBe(1001);
+      for (const error of ended) expect(await error).toMatchObject({ code: 1001 });
       expect(hub.subscriberCount).toBe(0);
-      await expect(subscription.next()).rejects.toMatchObject({ code: 1001 });
     } finally {
       await app.stop();
       await app.removeDataDir();

@@ -107,7 +107,9 @@ async function startServer(port: number): Promise<Server> {
     state.exitError = new Error(`redis-server could not be started: ${err.message}`);
   });
   child.once('exit', (code, signal) => {
-    state.exitError = new Error(`redis-server on port ${port} exited (code ${code}, signal ${signal}): ${output}`);
+    state.exitError = new Error(
+      `redis-server on port ${port} exited (code ${code}, signal ${signal}): ${output}`,
+    );
   });
   try {
     await waitForPing(`redis://127.0.0.1:${port}`, state);
@@ -133,12 +135,15 @@ async function waitForPing(url: string, state: { exitError?: Error } = {}): Prom
     } catch (err) {
       lastError = err instanceof Error ? err.message : String(err);
     } finally {
-      client.disconnect();
+      // A failed attempt has ended already: disconnect() would only arm a 2 s timer on a dead socket.
+      if (client.status !== 'end') client.disconnect();
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, 200);
   }
-  throw new Error(`Redis at ${url} did not answer PING within ${READY_TIMEOUT_MS} ms (last error: ${lastError})`);
+  throw new Error(
+    `Redis at ${url} did not answer PING within ${READY_TIMEOUT_MS} ms (last error: ${lastError})`,
+  );
 }
 
 async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
@@ -160,5 +165,21 @@ async function deleteKeys(url: string, pattern: string): Promise<void> {
     }
   } finally {
     client.disconnect();
+  }
+}
+
+/**
+ * Runs `attempt` until it stops throwing, for commands issued while a client reconnects after
+ * {@link TestRedis.restart} (they fail fast until it has, there is no offline queue). Bounded.
+ */
+export async function whenBack<T>(attempt: () => Promise<T>, timeoutMs = READY_TIMEOUT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -9,11 +9,17 @@ interface Held {
   reset: boolean;
 }
 
-/** What the change log gave a resuming client: frames to send, and the revision they account for. */
+/** What the change log gave a resuming client. */
 export interface Replay {
+  /** The logged changes in scope, in log (revision) order. */
   readonly frames: readonly Buffer[];
-  /** Every change up to this revision is in `frames` or out of scope; held changes above it follow. */
-  readonly covered: number;
+  /** Their revisions: a held live change among them is not sent twice. */
+  readonly sent: ReadonlySet<number>;
+  /**
+   * Those this instance had not applied yet when the client subscribed: the shared log can be ahead of
+   * the local snapshot, so they may still arrive live and must then be skipped.
+   */
+  readonly ahead: ReadonlySet<number>;
 }
 
 /**
@@ -23,6 +29,8 @@ export interface Replay {
  */
 export class Connection {
   private held: Held | undefined;
+  /** Replayed revisions that may still arrive live (see {@link Replay.ahead}). */
+  private replayed: Set<number> | undefined;
   private cut = false;
 
   constructor(
@@ -56,6 +64,10 @@ export class Connection {
   deliverChange(revision: number, frame: Buffer): void {
     const held = this.held;
     if (!held) {
+      if (this.replayed?.delete(revision)) {
+        if (this.replayed.size === 0) this.replayed = undefined;
+        return;
+      }
       this.write(frame);
       return;
     }
@@ -67,12 +79,13 @@ export class Connection {
 
   /** The snapshot was replaced and the state in scope changed: `frame` is the fresh snapshot. */
   deliverReset(frame: Buffer): void {
+    this.replayed = undefined;
     if (this.held) this.held = { changes: [], bytes: 0, reset: true };
     else this.write(frame);
   }
 
   /**
-   * Ends the catch-up: writes the replay, then the held live changes it does not already cover, and goes
+   * Ends the catch-up: writes the replay, then the held live changes it does not already hold, and goes
    * live. Without a usable replay, or when the snapshot was reset meanwhile, sends `snapshot()` instead:
    * every held change is already part of the current state.
    */
@@ -84,7 +97,12 @@ export class Connection {
       return;
     }
     for (const frame of replay.frames) this.write(frame);
-    for (const change of held?.changes ?? []) if (change.revision > replay.covered) this.write(change.frame);
+    const ahead = new Set(replay.ahead);
+    for (const change of held?.changes ?? []) {
+      if (ahead.delete(change.revision) || replay.sent.has(change.revision)) continue;
+      this.write(change.frame);
+    }
+    if (ahead.size > 0) this.replayed = ahead;
   }
 
   /** Graceful end: `frame` (a retry hint) is the last thing the client reads. */

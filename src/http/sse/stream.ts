@@ -53,6 +53,8 @@ export function sseStream(deps: SseStreamDeps): SseStream {
     }
     const connection = new Connection(prefix, res, deps.maxBufferedBytes, logger);
     res.on('close', () => hub.remove(connection));
+    // Gone before we got here: its 'close' has already fired and would never remove it.
+    if (req.socket.destroyed) return;
     connection.write(retry);
     if (lastEventId === undefined) {
       hub.add(connection);
@@ -61,7 +63,7 @@ export function sseStream(deps: SseStreamDeps): SseStream {
     }
 
     // Subscribe (hold) before reading the log: a change applied during the read is then either in what
-    // the log returns or held, never in neither. Release drops the held ones the log already covered.
+    // the log returns or held, never in neither. Release drops the held ones the log already gave.
     connection.hold();
     hub.add(connection);
     const seen = snapshot.currentRevision;
@@ -93,9 +95,9 @@ export function sseStream(deps: SseStreamDeps): SseStream {
 }
 
 /**
- * The frames a client resuming after `after` is sent, or null when the log cannot vouch for them: it
- * does not reach back, or it does not yet hold every change this instance had applied when the client
- * subscribed (`seen`: a log append still in flight), in which case a snapshot is the safe answer.
+ * What a client resuming after `after` is sent, or null when the log cannot vouch for it: it does not
+ * reach back, or it does not yet hold every change this instance had applied when the client subscribed
+ * (`seen`; e.g. a failed append), in which case a snapshot is the safe answer.
  */
 function replayOf(
   changes: readonly FlagChange[] | null,
@@ -105,13 +107,18 @@ function replayOf(
 ): Replay | null {
   if (!changes) return null;
   const frames: Buffer[] = [];
-  let covered = after;
+  const sent = new Set<number>();
+  const ahead = new Set<number>();
+  let newest = after;
   for (const change of changes) {
-    if (change.revision <= covered) continue;
-    covered = change.revision;
-    if (change.key.startsWith(prefix)) frames.push(changeFrame(change));
+    if (change.revision <= after) continue;
+    newest = Math.max(newest, change.revision);
+    if (!change.key.startsWith(prefix) || sent.has(change.revision)) continue;
+    sent.add(change.revision);
+    if (change.revision > seen) ahead.add(change.revision);
+    frames.push(changeFrame(change));
   }
-  return covered >= seen ? { frames, covered } : null;
+  return newest >= seen ? { frames, sent, ahead } : null;
 }
 
 function openEventStream(res: Response): void {
