@@ -43,91 +43,96 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   return {
     async start() {
-      const store = overrides.store ?? (await openStore(config));
-      const bus = await openBus(config, logger).catch(async (err: unknown) => {
-        await store.close();
-        throw err;
-      });
-      const snapshot = new FlagSnapshot();
-      const sync = new SnapshotSync(snapshot, store, bus.cache, bus.log, bus.feed, logger, {
-        // The embedded store belongs to this process alone: nothing can change it behind our back.
-        checkIntervalMs: config.mongodbUri || overrides.store ? config.resyncCheckMs : 0,
-        sharedLog: bus.shared,
-      });
+      // Everything opened is closed in reverse order: on stop(), and when a later step of start fails.
+      const closers: Array<() => unknown> = [];
+      const closeAll = async () => {
+        for (const close of closers.splice(0).reverse()) await close();
+      };
       try {
+        const store = overrides.store ?? (await openStore(config));
+        closers.push(() => store.close());
+        const bus = await openBus(config, logger);
+        closers.push(() => bus.close());
+        const snapshot = new FlagSnapshot();
+        const sync = new SnapshotSync(snapshot, store, bus.cache, bus.log, bus.feed, logger, {
+          // The embedded store belongs to this process alone: nothing can change it behind our back.
+          checkIntervalMs: config.mongodbUri || overrides.store ? config.resyncCheckMs : 0,
+          sharedLog: bus.shared,
+        });
+        closers.push(() => sync.stop());
         await sync.start();
+        const flags = new FlagService(store, new ChangeFanout(bus.cache, bus.log, bus.feed, logger));
+        const memo = new FlagListMemo(snapshot, config.etagMemoEntries);
+        closers.push(() => memo.close());
+
+        const app = express();
+        app.disable('x-powered-by');
+        app.set('etag', false);
+        const server = createServer(app);
+        closers.push(
+          () =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeIdleConnections();
+            }),
+        );
+        const sse = sseStream({
+          snapshot,
+          log: bus.log,
+          heartbeatMs: config.sseHeartbeatMs,
+          retryMs: config.sseRetryMs,
+          maxBufferedBytes: config.sseMaxBufferedBytes,
+          logger,
+        });
+        app.use(healthRoutes(store));
+        app.get('/feature-flags/stream', sse.handler);
+        app.use(
+          '/feature-flags',
+          flagRoutes({ flags, snapshot, memo, bodyLimitBytes: config.bodyLimitBytes }),
+        );
+        const graphql = await mountGraphQL(app, server, {
+          flags,
+          snapshot,
+          bodyLimitBytes: config.bodyLimitBytes,
+          logger,
+        });
+        closers.push(() => graphql.stop());
+        // Streams first on stop: they never end by themselves and would hold server.close() open.
+        closers.push(() => sse.close());
+        app.use(routeNotFound);
+        app.use(errorHandler(logger));
+
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(config.port, config.host, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+        const { port } = server.address() as AddressInfo;
+        const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+        const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+        logger.info(
+          {
+            url,
+            store: config.mongodbUri ? 'mongodb' : `embedded file (${config.dataDir})`,
+            bus: bus.shared ? 'redis' : 'in-process',
+            flags: snapshot.size,
+            revision: snapshot.currentRevision,
+          },
+          'flagwire listening',
+        );
+
+        let stopping: Promise<void> | undefined;
+        const stop = () => {
+          stopping ??= closeAll().then(() => logger.info('flagwire stopped'));
+          return stopping;
+        };
+        return { server, url, stop };
       } catch (err) {
-        await sync.stop();
-        await bus.close();
-        await store.close();
+        await closeAll();
         throw err;
       }
-      const flags = new FlagService(store, new ChangeFanout(bus.cache, bus.log, bus.feed, logger));
-      const memo = new FlagListMemo(snapshot, config.etagMemoEntries);
-      const sse = sseStream({
-        snapshot,
-        log: bus.log,
-        heartbeatMs: config.sseHeartbeatMs,
-        retryMs: config.sseRetryMs,
-        maxBufferedBytes: config.sseMaxBufferedBytes,
-        logger,
-      });
-
-      const app = express();
-      app.disable('x-powered-by');
-      app.set('etag', false);
-      const server = createServer(app);
-
-      app.use(healthRoutes(store));
-      app.get('/feature-flags/stream', sse.handler);
-      app.use('/feature-flags', flagRoutes({ flags, snapshot, memo, bodyLimitBytes: config.bodyLimitBytes }));
-      const graphql = await mountGraphQL(app, server, {
-        flags,
-        snapshot,
-        bodyLimitBytes: config.bodyLimitBytes,
-        logger,
-      });
-      app.use(routeNotFound);
-      app.use(errorHandler(logger));
-
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      const { port } = server.address() as AddressInfo;
-      const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-      const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-      logger.info(
-        {
-          url,
-          store: config.mongodbUri ? 'mongodb' : `embedded file (${config.dataDir})`,
-          flags: snapshot.size,
-        },
-        'flagwire listening',
-      );
-
-      let stopping: Promise<void> | undefined;
-      const stop = () => {
-        stopping ??= (async () => {
-          // Streams first: they never end by themselves and would hold server.close() open.
-          sse.close();
-          await graphql.stop();
-          await new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeIdleConnections();
-          });
-          await sync.stop();
-          memo.close();
-          await bus.close();
-          await store.close();
-          logger.info('flagwire stopped');
-        })();
-        return stopping;
-      };
-      return { server, url, stop };
     },
   };
 }

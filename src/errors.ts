@@ -17,6 +17,8 @@ export const ERROR_HTTP_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
   STORE_UNAVAILABLE: 503,
+  /** Streams only (a subscription cut off for falling behind); never an HTTP response. */
+  SLOW_CONSUMER: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;

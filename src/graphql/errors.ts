@@ -62,10 +62,8 @@ export function formatSocketError(logger: Logger) {
   return (error: GraphQLError): GraphQLFormattedError => {
     const formatted = error.toJSON();
     const cause = error.originalError;
-    if (cause instanceof SlowConsumerError) {
+    if (cause instanceof SlowConsumerError)
       logger.warn({ limit: cause.limit }, 'GraphQL subscriber too slow: cut off');
-      return { message: cause.message, extensions: { code: cause.code } };
-    }
     if (cause instanceof AppError) return format(formatted, cause);
     const fromRequest = error.path === undefined && (cause === undefined || cause instanceof GraphQLError);
     if (fromRequest && formatted.extensions?.code === undefined) {

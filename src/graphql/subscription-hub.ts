@@ -1,13 +1,14 @@
+import { AppError } from '../errors.js';
 import type { FlagChange } from '../flags/flag.js';
 import type { FlagSnapshot, SnapshotEvent } from '../flags/flag-snapshot.js';
 
 /** A subscriber fell more than `limit` changes behind and was cut off; its queue was dropped. */
-export class SlowConsumerError extends Error {
-  readonly code = 'SLOW_CONSUMER';
-
+export class SlowConsumerError extends AppError {
   constructor(readonly limit: number) {
     super(
+      'SLOW_CONSUMER',
       `Subscription cut off: more than ${limit} changes were waiting; subscribe again and re-read the flags`,
+      { limit },
     );
     this.name = 'SlowConsumerError';
   }

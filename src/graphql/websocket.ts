@@ -1,4 +1,5 @@
 import type * as http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import {
   type DocumentNode,
@@ -37,7 +38,17 @@ export function serveGraphQLOverWebSocket(
   options: WebSocketOptions,
 ): { close(): Promise<void> } {
   const { schema, logger } = options;
-  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: options.maxPayload });
+  // noServer + our own upgrade listener rather than `{ server }`: ws would re-emit the HTTP server's
+  // errors (e.g. EADDRINUSE at listen) on the WebSocket server, where graphql-ws reports them as its own.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
+  const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/graphql') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  server.on('upgrade', onUpgrade);
   const formatOne = formatSocketError(logger);
   const format = (errors: readonly GraphQLError[]) => errors.map(formatOne);
 
@@ -84,6 +95,7 @@ export function serveGraphQLOverWebSocket(
 
   return {
     async close() {
+      server.off('upgrade', onUpgrade);
       const grace = setTimeout(() => {
         // A client that never answers the close frame would otherwise hold shutdown for ws's 30 s.
         for (const socket of wss.clients) socket.terminate();
