@@ -45,11 +45,16 @@ try {
   await warm();
 
   const samples: Record<string, number[]> = Object.fromEntries(
-    ['write acknowledged (POST response)', ...Object.keys(clients), ...Object.keys(subs)].map((name) => [name, []]),
+    ['write acknowledged (POST response)', ...Object.keys(clients), ...Object.keys(subs)].map((name) => [
+      name,
+      [],
+    ]),
   );
   for (let i = 0; i < changes; i++) {
     const sentAt = performance.now();
-    const write = post(a.url, { key: `lat.k${i % 10}`, isEnabled: i % 2 === 0 }).then(() => performance.now());
+    const write = post(a.url, { key: `lat.k${i % 10}`, isEnabled: i % 2 === 0 }).then(() =>
+      performance.now(),
+    );
     const arrivals = await Promise.all([
       ...Object.entries(clients).map(async ([name, c]) => [name, (await c.next()).receivedAt] as const),
       ...Object.entries(subs).map(async ([name, s]) => [name, (await s.next()).receivedAt] as const),

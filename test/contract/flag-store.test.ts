@@ -4,12 +4,29 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import mongoose, { type Connection } from 'mongoose';
 import { StoreUnavailableError } from '../../src/flags/errors.js';
+import type { FlagChange } from '../../src/flags/flag.js';
+import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
 import { FileFlagStore } from '../../src/flags/store/file-store.js';
 import type { FlagStore } from '../../src/flags/store/flag-store.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { MongoFlagStore } from '../../src/flags/store/mongo-store.js';
 import { startMongo, type TestMongo } from '../support/mongo.js';
 import { describeFlagStoreContract } from './flag-store.contract.js';
+
+// Runs once, right after the next revision a GatedStore takes: lets a test commit another write in the
+// window between an operation taking its revision and committing its change.
+let afterNextRevision: ((revision: number) => Promise<void>) | undefined;
+
+/** The real store, with a deterministic hook between taking a revision and writing. */
+class GatedStore extends MongoFlagStore {
+  protected override async nextRevision(): Promise<number> {
+    const revision = await super.nextRevision();
+    const hook = afterNextRevision;
+    afterNextRevision = undefined;
+    await hook?.(revision);
+    return revision;
+  }
+}
 
 describeFlagStoreContract('MemoryFlagStore', async () => {
   const store = new MemoryFlagStore();
@@ -97,6 +114,82 @@ describe('on MongoDB', () => {
         if (removed.status !== 'ok') throw new Error(`remove answered ${removed.status}`);
         expect(removed.change).toMatchObject({ kind: 'delete', version: 1 });
         expect(removed.change.revision).toBeGreaterThan(next + 2);
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('never commits an insert below a delete of the key that took a later revision but committed first', async () => {
+      try {
+        const inserter = await GatedStore.open(mongo.uri);
+        opened.push(inserter);
+        const deleter = await open();
+        await deleter.insert('k', { isEnabled: true, description: 'first' });
+        let taken = 0;
+        let deleted: FlagChange | undefined;
+        afterNextRevision = async (revision) => {
+          taken = revision;
+          const removed = await deleter.remove('k');
+          if (removed.status === 'ok') deleted = removed.change;
+        };
+        const inserted = await inserter.insert('k', { isEnabled: false, description: 'second' });
+
+        if (!deleted) throw new Error('the delete did not commit in between');
+        expect(deleted.revision).toBeGreaterThan(taken);
+        // Refused (exists) or retried with a fresh revision: either way never committed at `taken`.
+        const stored = await deleter.get('k');
+        if (inserted.status === 'ok') {
+          expect(inserted.change.revision).toBeGreaterThan(deleted.revision);
+          expect(stored).toStrictEqual(inserted.change.kind === 'upsert' ? inserted.change.flag : null);
+          expect(stored?.version).toBe(1);
+        } else {
+          expect(stored).toBeNull();
+        }
+        // Every instance applying the committed changes by revision, in any order, agrees with the store.
+        for (const order of [
+          [0, 1],
+          [1, 0],
+        ]) {
+          const snapshot = new FlagSnapshot();
+          const committed = inserted.status === 'ok' ? [deleted, inserted.change] : [deleted];
+          for (const i of order) if (committed[i]) snapshot.apply(committed[i]);
+          expect(snapshot.get('k')).toStrictEqual(stored);
+        }
+      } finally {
+        afterNextRevision = undefined;
+        await cleanup();
+      }
+    });
+
+    it('keeps only a small tombstone for a deleted key, which no read returns and an insert replaces', async () => {
+      try {
+        const store = await open();
+        await store.insert('gone', { isEnabled: true, description: 'x'.repeat(500) });
+        const removed = await store.remove('gone');
+        if (removed.status !== 'ok') throw new Error(`remove answered ${removed.status}`);
+        const raw = await admin.collection('flags').findOne({ _id: 'gone' } as object);
+        expect(raw && Object.keys(raw).sort()).toEqual([
+          '_id',
+          'deleted',
+          'deletedAt',
+          'revision',
+          'version',
+        ]);
+        expect(raw).toMatchObject({ deleted: true, revision: removed.change.revision, version: 1 });
+        expect(await store.get('gone')).toBeNull();
+        expect(await store.list('')).toEqual([]);
+        // Inserting the key again replaces the tombstone by a plain flag: nothing of it is left over.
+        expect((await store.insert('gone', { isEnabled: false, description: '' })).status).toBe('ok');
+        const again = await admin.collection('flags').findOne({ _id: 'gone' } as object);
+        expect(again && Object.keys(again).sort()).toEqual([
+          '_id',
+          'createdAt',
+          'description',
+          'isEnabled',
+          'revision',
+          'updatedAt',
+          'version',
+        ]);
       } finally {
         await cleanup();
       }

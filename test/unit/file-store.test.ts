@@ -1,11 +1,28 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import * as fs from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { basename, dirname, join, relative } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { StoreUnavailableError } from '../../src/flags/errors.js';
 import type { Flag } from '../../src/flags/flag.js';
-import { FileFlagStore } from '../../src/flags/store/file-store.js';
+
+// The store gets the real node:fs/promises, except that fsync of the directory named here fails, as a
+// disk error would: the only way to reach the store's handling of it without touching its code.
+let failSyncOf: string | undefined;
+jest.unstable_mockModule('node:fs/promises', () => ({
+  ...fs,
+  open: async (...args: Parameters<typeof fs.open>) => {
+    const handle = await fs.open(...args);
+    if (failSyncOf !== undefined && args[0] === failSyncOf) {
+      handle.sync = () => Promise.reject(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+    }
+    return handle;
+  },
+}));
+const { FileFlagStore } = await import('../../src/flags/store/file-store.js');
+type FileFlagStore = Awaited<ReturnType<typeof FileFlagStore.open>>;
 
 interface OnDisk {
   format: number;
@@ -36,6 +53,7 @@ describe('FileFlagStore on disk', () => {
     dir = await mkdtemp(join(tmpdir(), 'flagwire-file-store-'));
   });
   afterEach(async () => {
+    failSyncOf = undefined;
     await Promise.all(opened.splice(0).map((store) => store.close()));
     await rm(dir, { recursive: true, force: true });
   });
@@ -47,6 +65,22 @@ describe('FileFlagStore on disk', () => {
     // Closing releases the directory.
     const second = await open();
     expect(await second.list('')).toEqual([]);
+  });
+
+  it('refuses a second open of the same directory under another spelling (relative, symlinks)', async () => {
+    await open();
+    const link = `${dir}-link`;
+    const parentLink = `${dir}-parent-link`;
+    await symlink(dir, link);
+    await symlink(dirname(dir), parentLink);
+    try {
+      for (const spelling of [relative(process.cwd(), dir), link, join(parentLink, basename(dir))]) {
+        await expect(FileFlagStore.open(spelling)).rejects.toThrow(/already held by this process/);
+      }
+      expect(await readFile(join(dir, 'flags.lock'), 'utf8')).toBe(String(process.pid));
+    } finally {
+      await Promise.all([rm(link), rm(parentLink)]);
+    }
   });
 
   it('refuses a directory whose lock names another running process', async () => {
@@ -87,12 +121,59 @@ describe('FileFlagStore on disk', () => {
     expect(await (await open()).list('')).toEqual([]);
   });
 
-  it('refuses to open a flags.json that is not JSON, and releases the lock', async () => {
-    await writeFile(join(dir, 'flags.json'), '{"format":1,"revision":3,"flags":[{"key"');
-    // The current message is JSON.parse's own and does not name the file (see the report).
-    await expect(FileFlagStore.open(dir)).rejects.toThrow(SyntaxError);
-    await rm(join(dir, 'flags.json'));
+  it('refuses to open a flags.json that is not JSON, naming the file and the fix, and releases the lock', async () => {
+    const path = join(dir, 'flags.json');
+    await writeFile(path, '{"format":1,"revision":3,"flags":[{"key"');
+    const failure = FileFlagStore.open(dir);
+    await expect(failure).rejects.toThrow(`${path} is not valid JSON`);
+    await expect(failure).rejects.toThrow(/restore it from a backup.*or move it away/);
+    await expect(failure).rejects.toMatchObject({ cause: expect.any(SyntaxError) });
+    await writeFile(path, 'null');
+    await expect(FileFlagStore.open(dir)).rejects.toThrow(`${path} is not a Flagwire data file`);
+    await rm(path);
     expect(await (await open()).list('')).toEqual([]);
+  });
+
+  it('close lets writes accepted before it complete, and rejects writes started after it', async () => {
+    const store = await open();
+    const accepted = [store.insert('a', { isEnabled: true, description: '' }), store.remove('a')];
+    const closing = store.close();
+    await expect(store.insert('late', { isEnabled: true, description: '' })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    expect((await Promise.all(accepted)).map((result) => result.status)).toEqual(['ok', 'ok']);
+    await closing;
+    await expect(store.update('a', 1, { isEnabled: false, description: '' })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    expect(await onDisk()).toEqual({ format: 1, revision: 2, flags: [] });
+    expect(await (await open()).currentRevision()).toBe(2);
+  });
+
+  it('commits a write once flags.json is renamed into place, even if the directory fsync then fails', async () => {
+    const store = await open();
+    failSyncOf = dir;
+    const inserted = await store.insert('a', { isEnabled: true, description: 'renamed' });
+    if (inserted.status !== 'ok' || inserted.change.kind !== 'upsert') throw new Error('insert failed');
+    // What the store answers, what it serves and what the file holds agree.
+    expect(await store.get('a')).toStrictEqual(inserted.change.flag);
+    expect(await onDisk()).toEqual({ format: 1, revision: 1, flags: [inserted.change.flag] });
+    failSyncOf = undefined;
+    expect((await store.update('a', 1, { isEnabled: false, description: '' })).status).toBe('ok');
+    await store.close();
+    expect((await (await open()).get('a'))?.version).toBe(2);
+  });
+
+  it('does not commit a write whose temp file cannot be made durable', async () => {
+    const store = await open();
+    failSyncOf = join(dir, 'flags.json.tmp');
+    await expect(store.insert('a', { isEnabled: true, description: '' })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    expect(await store.get('a')).toBeNull();
+    await expect(stat(join(dir, 'flags.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+    failSyncOf = undefined;
+    expect((await store.insert('a', { isEnabled: true, description: '' })).status).toBe('ok');
   });
 
   it('has each write in flags.json before its promise resolves', async () => {

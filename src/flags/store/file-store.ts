@@ -18,13 +18,15 @@ interface FileContents {
  * The embedded default: flags in one JSON file under a data directory, served from memory.
  *
  * A write becomes visible to readers only after it is durable: the whole table is written to a temp
- * file, fsynced, renamed over `flags.json` and the directory fsynced. A crash at any point leaves
- * either the old file or the new one, never a torn one. Writes are serialised; reads never wait.
- * One process owns a data directory at a time (a lock file enforces it).
+ * file, fsynced, renamed over `flags.json` and the directory fsynced (a write whose rename succeeded is
+ * committed even if that last fsync fails; see `durably`). A crash at any point leaves either the old
+ * file or the new one, never a torn one. Writes are serialised; reads never wait. One process owns a
+ * data directory at a time (a lock file enforces it); `close()` lets accepted writes finish first.
  */
 export class FileFlagStore implements FlagStore {
   private writeQueue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly dir: string,
@@ -67,18 +69,23 @@ export class FileFlagStore implements FlagStore {
     if (this.closed) throw new StoreUnavailableError(new Error('store is closed'));
   }
 
-  async close() {
-    if (this.closed) return;
-    this.closed = true;
-    await this.writeQueue;
-    await this.lock.release();
+  /** Lets the writes already accepted finish, then releases the directory. Writes after this reject. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      await this.writeQueue;
+      await this.lock.release();
+    })();
+    return this.closing;
   }
 
   private durably<R extends { status: string; change?: FlagChange }>(
     operation: () => Applied<R>,
   ): Promise<R> {
+    // Checked when the write is asked for, not when its turn comes: a graceful shutdown completes what
+    // callers were already promised.
+    if (this.closed) return Promise.reject(new StoreUnavailableError(new Error('store is closed')));
     const run = async (): Promise<R> => {
-      if (this.closed) throw new StoreUnavailableError(new Error('store is closed'));
       const { result, undo } = operation();
       if (result.status !== 'ok' || !result.change) return result;
       // Serialise the new state, then take it back out of memory until it is on disk: readers must
@@ -86,10 +93,16 @@ export class FileFlagStore implements FlagStore {
       const serialized = JSON.stringify({ format: FORMAT, ...this.table.dump() } satisfies FileContents);
       undo();
       try {
-        await this.persist(serialized);
+        await this.replaceFile(serialized);
       } catch (err) {
         throw new StoreUnavailableError(err);
       }
+      // The rename is durable only once the directory entry is. If that fsync fails the change is still
+      // committed and reported: flags.json already holds it, so this process, a restart and any crash
+      // short of a power cut see it, and each later write syncs the directory again. Reporting failure
+      // would be the lie (a retry would then answer 'exists'), and rolling the file back would need
+      // another rename whose durability hangs on the same failing sync.
+      await this.syncDirectory().catch(() => {});
       this.table.applyCommitted(result.change);
       return result;
     };
@@ -98,7 +111,9 @@ export class FileFlagStore implements FlagStore {
     return next;
   }
 
-  private async persist(serialized: string): Promise<void> {
+  // Whole new contents to a temp file, made durable, then renamed over flags.json: a crash at any point
+  // leaves the old file or the new one, never a torn one.
+  private async replaceFile(serialized: string): Promise<void> {
     const target = join(this.dir, 'flags.json');
     const temp = `${target}.tmp`;
     const file = await open(temp, 'w');
@@ -109,7 +124,9 @@ export class FileFlagStore implements FlagStore {
       await file.close();
     }
     await rename(temp, target);
-    // The rename is durable only once the directory entry is.
+  }
+
+  private async syncDirectory(): Promise<void> {
     const dir = await open(this.dir, 'r');
     try {
       await dir.sync();
@@ -127,8 +144,24 @@ async function readContents(path: string): Promise<{ flags: Flag[]; revision: nu
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { flags: [], revision: 0 };
     throw err;
   }
-  const parsed = JSON.parse(text) as Partial<FileContents>;
-  if (parsed.format !== FORMAT || !Array.isArray(parsed.flags) || typeof parsed.revision !== 'number') {
+  let parsed: Partial<FileContents> | null;
+  try {
+    parsed = JSON.parse(text) as Partial<FileContents> | null;
+  } catch (err) {
+    // JSON.parse's own message names neither the file nor what to do about it.
+    throw new Error(
+      `${path} is not valid JSON (${(err as Error).message}): restore it from a backup or repair it, ` +
+        'or move it away to start with no flags',
+      { cause: err },
+    );
+  }
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    parsed.format !== FORMAT ||
+    !Array.isArray(parsed.flags) ||
+    typeof parsed.revision !== 'number'
+  ) {
     throw new Error(`${path} is not a Flagwire data file (format ${FORMAT}); move it away or fix DATA_DIR`);
   }
   return { flags: parsed.flags, revision: parsed.revision };

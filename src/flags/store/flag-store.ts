@@ -27,7 +27,13 @@ export interface FlagStore {
   update(key: string, expectedVersion: number, fields: FlagFields): Promise<WriteResult>;
   /** Deletes the flag; with `expectedVersion`, only if it is still at that version. */
   remove(key: string, expectedVersion?: number): Promise<WriteResult>;
-  /** The revision of the latest committed change (0 for a store that never changed). */
+  /**
+   * The highest revision taken (0 for a store that never changed). Every committed change has a
+   * revision <= it, but it may be ahead of the newest committed change: a write that lost its
+   * conditional check, or is still in flight, has already taken (burned) a revision in a store whose
+   * counter is shared (MongoDB). So no change committed before the call has a higher revision, while
+   * one with a revision at or below it may still be about to commit.
+   */
   currentRevision(): Promise<number>;
   /** Resolves when the backend answers; rejects otherwise. Used by /readyz. */
   ping(): Promise<void>;

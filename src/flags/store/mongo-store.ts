@@ -10,11 +10,20 @@ interface FlagDoc extends FlagFields {
   createdAt: Date;
   updatedAt: Date;
 }
+/**
+ * What a delete leaves in place of the flag: the delete's revision, so that an insert which took an
+ * older revision cannot commit after it, and the version it deleted. Only these fields, to stay small.
+ * Not purged yet. A purge must outwait every insert still holding an older revision: a TTL index on
+ * `deletedAt` (live flags lack it, so they never expire) with a window far beyond any write's life,
+ * e.g. a week, would do, accepting that a writer stalled longer than that could commit below it.
+ */
+type TombstoneDoc = Pick<FlagDoc, '_id' | 'version' | 'revision'> & { deleted: true; deletedAt: Date };
+type StoredDoc = FlagDoc & Partial<Pick<TombstoneDoc, 'deleted' | 'deletedAt'>>;
 type CounterDoc = { _id: string; value: number };
-type Guard = { _id: string; version: number; revision: { $lt: number } };
+type Guard = { _id: string; version: number; revision: { $lt: number }; deleted: { $ne: true } };
 
 // No `required`: this adapter writes whole documents itself, and mongoose's check would reject ''.
-const flagSchema = new mongoose.Schema<FlagDoc>(
+const flagSchema = new mongoose.Schema<StoredDoc>(
   {
     _id: String,
     isEnabled: Boolean,
@@ -23,12 +32,16 @@ const flagSchema = new mongoose.Schema<FlagDoc>(
     revision: Number,
     createdAt: Date,
     updatedAt: Date,
+    deleted: Boolean,
+    deletedAt: Date,
   },
   { versionKey: false },
 );
 const counterSchema = new mongoose.Schema<CounterDoc>({ _id: String, value: Number }, { versionKey: false });
 
 const REVISION_COUNTER = 'revision';
+// Live flags only: they are stored without the field, which `$ne` matches.
+const LIVE = { deleted: { $ne: true } } as const;
 const MISSING = { status: 'missing' } as const;
 const EXISTS = { status: 'exists' } as const;
 // Bounds the retries of a guarded write; each extra round means another writer committed in between.
@@ -37,16 +50,19 @@ const MAX_ATTEMPTS = 5;
 /**
  * Flags in MongoDB, shared by every instance pointing at the same database. The flag key is the
  * document `_id`; each write first takes a revision from the `counters` collection, then makes its
- * write conditional on the flag's version, so a losing write leaves a hole in the revisions. Hence
+ * write conditional on the key's document carrying an older revision (and on the flag's version), so
+ * no change commits below one already committed for its key; deletes leave a {@link TombstoneDoc} so
+ * this holds across delete and re-insert. A losing write leaves a hole in the revisions. Hence
  * `currentRevision()` is the counter: at least the latest committed change's revision, and above it
  * after a losing write or while a write is in flight.
  */
 export class MongoFlagStore implements FlagStore {
-  private readonly flags: Model<FlagDoc>;
+  private readonly flags: Model<StoredDoc>;
   private readonly counters: Model<CounterDoc>;
 
-  private constructor(private readonly connection: Connection) {
-    this.flags = connection.model<FlagDoc>('Flag', flagSchema, 'flags');
+  /** Protected, like {@link nextRevision}: a subclass may observe the window between revision and write. */
+  protected constructor(private readonly connection: Connection) {
+    this.flags = connection.model<StoredDoc>('Flag', flagSchema, 'flags');
     this.counters = connection.model<CounterDoc>('Counter', counterSchema, 'counters');
   }
 
@@ -66,7 +82,7 @@ export class MongoFlagStore implements FlagStore {
     try {
       return await unavailableOnDriverFailure(async () => {
         await connection.asPromise();
-        const store = new MongoFlagStore(connection);
+        const store = new this(connection);
         await Promise.all([store.flags.createIndexes(), store.counters.createIndexes()]);
         return store;
       });
@@ -78,7 +94,7 @@ export class MongoFlagStore implements FlagStore {
 
   list(prefix: string): Promise<Flag[]> {
     return unavailableOnDriverFailure(async () => {
-      const filter = prefix === '' ? {} : { _id: { $regex: `^${escapeRegExp(prefix)}` } };
+      const filter = prefix === '' ? LIVE : { _id: { $regex: `^${escapeRegExp(prefix)}` }, ...LIVE };
       const docs = await this.flags.find(filter).sort({ _id: 1 }).lean<FlagDoc[]>();
       return docs.map(toFlag);
     });
@@ -91,19 +107,29 @@ export class MongoFlagStore implements FlagStore {
     });
   }
 
+  // One conditional upsert: creates the flag where the key has no document, or replaces a tombstone
+  // whose delete is older than our revision. E11000 means the key's document exists and did not match:
+  // a live flag (exists), or a delete that took a later revision and committed first (take a fresh
+  // revision and go again, so the insert never commits below it). A replacement, not $set: an update
+  // upsert would copy the filter's `deleted: true` into the new flag.
   insert(key: string, fields: FlagFields): ReturnType<FlagStore['insert']> {
     return unavailableOnDriverFailure(async () => {
-      const revision = await this.nextRevision();
-      const now = new Date();
-      const doc = { _id: key, ...pick(fields), version: 1, revision, createdAt: now, updatedAt: now };
-      try {
-        await this.flags.create(doc);
-      } catch (err) {
-        // E11000 on `_id` is an answer (the key is taken), not a failure.
-        if (err instanceof mongoose.mongo.MongoServerError && err.code === 11000) return EXISTS;
-        throw err;
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const revision = await this.nextRevision();
+        const now = new Date();
+        const fresh = { ...pick(fields), version: 1, revision, createdAt: now, updatedAt: now };
+        const freeOrOlder = { _id: key, deleted: true, revision: { $lt: revision } } as const;
+        try {
+          await this.flags.replaceOne(freeOrOlder, fresh, { upsert: true });
+        } catch (err) {
+          if (!(err instanceof mongoose.mongo.MongoServerError && err.code === 11000)) throw err;
+          if (await this.read(key)) return EXISTS;
+          continue;
+        }
+        const flag = toFlag({ _id: key, ...fresh });
+        return { status: 'ok', change: { kind: 'upsert', key, revision, flag } } as const;
       }
-      return { status: 'ok', change: { kind: 'upsert', key, revision, flag: toFlag(doc) } } as const;
+      throw new WriteConflictError(key, MAX_ATTEMPTS);
     });
   }
 
@@ -121,11 +147,11 @@ export class MongoFlagStore implements FlagStore {
   }
 
   remove(key: string, expectedVersion?: number): Promise<WriteResult> {
-    // A guarded deleteOne rather than findOneAndDelete: the stand-in rejects the `new: false` the
-    // driver always sends with `remove: true`, and the guard pins the exact version deleted anyway.
+    // Replaces the flag by its tombstone; the guard pins the exact version deleted.
     return this.guarded(key, expectedVersion, async (guard, revision) => {
-      const { deletedCount } = await this.flags.deleteOne(guard);
-      return deletedCount === 1 ? { kind: 'delete', key, revision, version: guard.version } : null;
+      const tombstone = { deleted: true, version: guard.version, revision, deletedAt: new Date() };
+      const { matchedCount } = await this.flags.replaceOne(guard, tombstone);
+      return matchedCount === 1 ? { kind: 'delete', key, revision, version: guard.version } : null;
     });
   }
 
@@ -146,7 +172,8 @@ export class MongoFlagStore implements FlagStore {
     await this.connection.close();
   }
 
-  private async nextRevision(): Promise<number> {
+  /** Takes the next revision from the shared counter; every write does so before writing. */
+  protected async nextRevision(): Promise<number> {
     const counter = await this.counters
       .findOneAndUpdate(
         { _id: REVISION_COUNTER },
@@ -158,8 +185,8 @@ export class MongoFlagStore implements FlagStore {
     return counter.value;
   }
 
-  // Takes a revision and runs `write` guarded by the flag's version (`expected`, or the one just read)
-  // and by the flag's revision being older than ours: a write that took a later revision but committed
+  // Takes a revision and runs `write` guarded by the flag being live, at its version (`expected`, or
+  // the one just read), and older than our revision: a write that took a later revision but committed
   // first must not be replaced by a change that looks older (views apply changes by revision). Retries
   // with a fresh revision when only that guard failed, or the flag was deleted and re-created meanwhile.
   private guarded(
@@ -172,7 +199,7 @@ export class MongoFlagStore implements FlagStore {
         const version = expected ?? (await this.read(key))?.version;
         if (version === undefined) return MISSING;
         const revision = await this.nextRevision();
-        const change = await write({ _id: key, version, revision: { $lt: revision } }, revision);
+        const change = await write({ _id: key, version, revision: { $lt: revision }, ...LIVE }, revision);
         if (change) return { status: 'ok', change };
         if (expected === undefined) continue;
         const current = await this.read(key);
@@ -184,7 +211,7 @@ export class MongoFlagStore implements FlagStore {
   }
 
   private read(key: string): Promise<FlagDoc | null> {
-    return this.flags.findById(key).lean<FlagDoc>();
+    return this.flags.findOne({ _id: key, ...LIVE }).lean<FlagDoc>();
   }
 }
 
