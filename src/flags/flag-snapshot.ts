@@ -1,5 +1,5 @@
 import type { Flag, FlagChange } from './flag.js';
-import { compareByKey } from './flag.js';
+import { listByPrefix } from './flag.js';
 
 /**
  * What a snapshot tells its listeners: one applied change, or that the whole view was replaced (after
@@ -62,9 +62,7 @@ export class FlagSnapshot {
 
   /** Flags whose key starts with `prefix`, sorted by key. */
   list(prefix: string): Flag[] {
-    const out: Flag[] = [];
-    for (const flag of this.flags.values()) if (flag.key.startsWith(prefix)) out.push(flag);
-    return out.sort(compareByKey);
+    return listByPrefix(this.flags.values(), prefix);
   }
 
   /** Applies a change if it is newer than what the view holds; listeners hear only applied changes. */

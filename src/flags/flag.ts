@@ -30,3 +30,10 @@ export type FlagChange =
 export function compareByKey(a: Flag, b: Flag): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
+
+/** The flags whose key starts with `prefix` ('' for all), sorted by key. */
+export function listByPrefix(flags: Iterable<Flag>, prefix: string): Flag[] {
+  const out: Flag[] = [];
+  for (const flag of flags) if (flag.key.startsWith(prefix)) out.push(flag);
+  return out.sort(compareByKey);
+}

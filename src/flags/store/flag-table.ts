@@ -1,4 +1,4 @@
-import { compareByKey, type Flag, type FlagChange, type FlagFields } from '../flag.js';
+import { type Flag, type FlagChange, type FlagFields, listByPrefix } from '../flag.js';
 import type { WriteResult } from './flag-store.js';
 
 export type Clock = () => string;
@@ -38,9 +38,7 @@ export class FlagTable {
   }
 
   list(prefix: string): Flag[] {
-    const out: Flag[] = [];
-    for (const flag of this.flags.values()) if (flag.key.startsWith(prefix)) out.push(flag);
-    return out.sort(compareByKey);
+    return listByPrefix(this.flags.values(), prefix);
   }
 
   insert(
