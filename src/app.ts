@@ -14,6 +14,7 @@ import { errorHandler, routeNotFound } from './http/error-handler.js';
 import { FlagListMemo } from './http/flag-list-memo.js';
 import { flagRoutes } from './http/flag-routes.js';
 import { healthRoutes } from './http/health-routes.js';
+import { pollFastPath } from './http/poll-fast-path.js';
 import { sseStream } from './http/sse/index.js';
 import { createLogger } from './logger.js';
 import { SnapshotSync } from './sync/snapshot-sync.js';
@@ -68,7 +69,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         const app = express();
         app.disable('x-powered-by');
         app.set('etag', false);
-        const server = createServer(app);
+        const answerPoll = pollFastPath(memo);
+        const server = createServer((req, res) => {
+          if (!answerPoll(req, res)) app(req, res);
+        });
         closers.push(
           () =>
             new Promise<void>((resolve) => {

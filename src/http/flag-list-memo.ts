@@ -4,6 +4,21 @@ import { etagOf } from './etag.js';
 export interface MemoisedBody {
   readonly body: Buffer;
   readonly etag: string;
+  /** Response headers built once, so answering a poll allocates nothing per request. */
+  readonly headers200: Readonly<Record<string, string>>;
+  readonly headers304: Readonly<Record<string, string>>;
+}
+
+/** The body, its ETag and the headers of both answers to a conditional GET of it. */
+export function memoise(body: Buffer, etag = etagOf(body)): MemoisedBody {
+  // Pollers must revalidate every time (no-cache); the ETag makes that cheap.
+  const headers304 = { ETag: etag, 'Cache-Control': 'no-cache' };
+  const headers200 = {
+    ...headers304,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(body.length),
+  };
+  return { body, etag, headers200, headers304 };
 }
 
 /**
@@ -36,8 +51,7 @@ export class FlagListMemo {
       }
       return hit;
     }
-    const body = Buffer.from(JSON.stringify(this.snapshot.list(prefix)));
-    const fresh: MemoisedBody = { body, etag: etagOf(body) };
+    const fresh = memoise(Buffer.from(JSON.stringify(this.snapshot.list(prefix))));
     this.entries.set(prefix, fresh);
     if (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();

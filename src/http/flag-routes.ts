@@ -5,8 +5,9 @@ import type { Flag } from '../flags/flag.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
-import { etagOf, ifNoneMatchMatches, parseIfMatch } from './etag.js';
-import type { FlagListMemo } from './flag-list-memo.js';
+import { etagOf, parseIfMatch } from './etag.js';
+import { type FlagListMemo, type MemoisedBody, memoise } from './flag-list-memo.js';
+import { writeConditional } from './poll-fast-path.js';
 import { parseBody, rejectInvalidUtf8, requireJsonBody, singleQueryParam } from './request-parsing.js';
 
 export interface FlagRoutesDeps {
@@ -41,10 +42,11 @@ export function flagRoutes(deps: FlagRoutesDeps): Router {
     json,
   ];
 
+  // Most polls are answered by pollFastPath before they get here; this serves the rest (encoded
+  // prefixes, extra parameters) and refuses bad ones.
   router.get('/', (req, res) => {
     const prefix = normalizePrefix(singleQueryParam(req, 'prefix'));
-    const { body, etag } = memo.get(prefix);
-    sendConditional(req, res, body, etag);
+    sendConditional(req, res, memo.get(prefix));
   });
 
   router.post('/', ...jsonBody, async (req, res) => {
@@ -58,8 +60,7 @@ export function flagRoutes(deps: FlagRoutesDeps): Router {
     const key = keyParam(req);
     const flag = snapshot.get(key);
     if (!flag) throw new FlagNotFoundError(key);
-    const body = Buffer.from(JSON.stringify(flag));
-    sendConditional(req, res, body, etagOf(body));
+    sendConditional(req, res, memoise(Buffer.from(JSON.stringify(flag))));
   });
 
   router.patch('/:key', ...jsonBody, async (req, res) => {
@@ -83,16 +84,8 @@ function keyParam(req: Request): string {
   return key;
 }
 
-function sendConditional(req: Request, res: Response, body: Buffer, etag: string): void {
-  res.setHeader('ETag', etag);
-  // Pollers must revalidate every time; the ETag makes that cheap.
-  res.setHeader('Cache-Control', 'no-cache');
-  if (ifNoneMatchMatches(req.headers['if-none-match'], etag)) {
-    res.status(304).end();
-    return;
-  }
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(body);
+function sendConditional(req: Request, res: Response, memoised: MemoisedBody): void {
+  writeConditional(req.headers['if-none-match'], res, memoised);
 }
 
 function sendFlag(res: Response, flag: Flag): void {

@@ -85,6 +85,24 @@ describe('REST /feature-flags', () => {
     expect(await (await get('/feature-flags?prefix=nothing-here')).json()).toEqual([]);
   });
 
+  it('answers a plain and a percent-encoded prefix with the same status, headers and bytes', async () => {
+    // `beta` is answered before routing; `%62eta` (also "beta") goes through the router: they must agree.
+    for (const headers of [
+      {},
+      { 'If-None-Match': (await get('/feature-flags?prefix=beta')).headers.get('etag') as string },
+    ]) {
+      const [plain, encoded] = await Promise.all([
+        get('/feature-flags?prefix=beta', { headers }),
+        get('/feature-flags?prefix=%62eta', { headers }),
+      ]);
+      expect(plain.status).toBe(encoded.status);
+      for (const name of ['etag', 'cache-control', 'content-type', 'content-length']) {
+        expect(plain.headers.get(name)).toBe(encoded.headers.get(name));
+      }
+      expect(await plain.text()).toBe(await encoded.text());
+    }
+  });
+
   it('serves one flag with an ETag (304 on match) and 404 in the error shape when missing', async () => {
     const res = await get('/feature-flags/beta.search');
     expect(res.status).toBe(200);

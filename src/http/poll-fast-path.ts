@@ -1,0 +1,45 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ifNoneMatchMatches } from './etag.js';
+import type { FlagListMemo, MemoisedBody } from './flag-list-memo.js';
+
+const LIST_PATH = '/feature-flags';
+/** A raw query value that needs no decoding and is already a valid prefix (see validation.ts). */
+const PLAIN_PREFIX = /^(?:[A-Za-z0-9][A-Za-z0-9._:-]*)?$/;
+const MAX_PREFIX_LENGTH = 128;
+
+/** 304 when `If-None-Match` matches, else 200 with the memoised body; headers prebuilt in the memo. */
+export function writeConditional(
+  ifNoneMatch: string | undefined,
+  res: ServerResponse,
+  memoised: MemoisedBody,
+): void {
+  if (ifNoneMatchMatches(ifNoneMatch, memoised.etag)) {
+    res.writeHead(304, memoised.headers304);
+    res.end();
+    return;
+  }
+  res.writeHead(200, memoised.headers200);
+  res.end(memoised.body);
+}
+
+/**
+ * Answers the poll — `GET /feature-flags` or `GET /feature-flags?prefix=<plain prefix>` — straight from
+ * the memo, before Express builds its request and runs its router: this is the request every client
+ * makes every few seconds. Returns false for anything else (including encoded or invalid prefixes and
+ * extra parameters), which Express then serves or refuses exactly as before.
+ */
+export function pollFastPath(memo: FlagListMemo): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    if (req.method !== 'GET') return false;
+    const url = req.url;
+    if (url === undefined || !url.startsWith(LIST_PATH)) return false;
+    let prefix: string;
+    if (url.length === LIST_PATH.length) prefix = '';
+    else if (url.startsWith('?prefix=', LIST_PATH.length)) {
+      prefix = url.slice(LIST_PATH.length + '?prefix='.length);
+      if (prefix.length > MAX_PREFIX_LENGTH || !PLAIN_PREFIX.test(prefix)) return false;
+    } else return false;
+    writeConditional(req.headers['if-none-match'], res, memo.get(prefix));
+    return true;
+  };
+}
