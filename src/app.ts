@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Logger } from 'pino';
+import { AccessControl } from './auth/access-control.js';
 import type { Config } from './config.js';
 import { ChangeFanout } from './feed/change-fanout.js';
 import { openBus } from './feed/open-bus.js';
@@ -10,6 +11,7 @@ import { FlagSnapshot } from './flags/flag-snapshot.js';
 import type { FlagStore } from './flags/store/flag-store.js';
 import { openStore } from './flags/store/open-store.js';
 import { mountGraphQL } from './graphql/mount.js';
+import { authenticate, writesNeedAdmin } from './http/access.js';
 import { errorHandler, routeNotFound } from './http/error-handler.js';
 import { FlagListMemo } from './http/flag-list-memo.js';
 import { flagRoutes } from './http/flag-routes.js';
@@ -42,6 +44,7 @@ export interface App {
  */
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const logger = overrides.logger ?? createLogger(config.logLevel);
+  const access = new AccessControl({ admin: config.adminTokens, client: config.clientTokens });
   return {
     async start() {
       // Everything opened is closed in reverse order: on stop(), and when a later step of start fails.
@@ -69,7 +72,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         const app = express();
         app.disable('x-powered-by');
         app.set('etag', false);
-        const answerPoll = pollFastPath(memo);
+        const answerPoll = pollFastPath(memo, access);
         const server = createServer((req, res) => {
           if (!answerPoll(req, res)) app(req, res);
         });
@@ -89,6 +92,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           logger,
         });
         app.use(healthRoutes(store));
+        app.use('/feature-flags', authenticate(access), writesNeedAdmin(access));
         app.get('/feature-flags/stream', sse.handler);
         app.use(
           '/feature-flags',
@@ -97,6 +101,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         const graphql = await mountGraphQL(app, server, {
           flags,
           snapshot,
+          access,
+          production: config.production,
           bodyLimitBytes: config.bodyLimitBytes,
           logger,
         });
@@ -116,9 +122,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         const { port } = server.address() as AddressInfo;
         const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
         const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+        if (access.open) {
+          logger.warn(
+            'NO ACCESS CONTROL: ADMIN_TOKENS and CLIENT_TOKENS are unset, so anyone who can reach this port can change every flag. Fine on a laptop; set tokens anywhere else (NODE_ENV=production refuses to start like this).',
+          );
+        }
         logger.info(
           {
             url,
+            access: access.open ? 'open' : 'tokens',
             store: config.mongodbUri ? 'mongodb' : `embedded file (${config.dataDir})`,
             bus: bus.shared ? 'redis' : 'in-process',
             flags: snapshot.size,

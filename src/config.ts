@@ -17,7 +17,37 @@ const url = (protocols: readonly string[], example: string) =>
       `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')} (e.g. ${example})`,
     );
 
+/** A comma-separated list of bearer tokens: long enough to resist guessing, no spaces. */
+const tokenList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((token) => token.trim())
+      .filter((token) => token.length > 0),
+  )
+  .refine((tokens) => tokens.every((token) => /^[\x21-\x7e]{16,512}$/.test(token) && !token.includes(',')), {
+    message: 'each token must be 16 to 512 printable ASCII characters without spaces',
+  });
+
+const SECRET_VARIABLES = new Set(['ADMIN_TOKENS', 'CLIENT_TOKENS']);
+
 const EnvSchema = z.object({
+  NODE_ENV: z.string().trim().default('development'),
+  ADMIN_TOKENS: tokenList.optional(),
+  CLIENT_TOKENS: tokenList.optional(),
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    )
+    .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), {
+      message: "must be '*' or comma-separated origins like https://app.example.com (no path)",
+    })
+    .optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
@@ -36,6 +66,14 @@ const EnvSchema = z.object({
 
 /** Everything the service reads from its environment, validated. */
 export interface Config {
+  /** `production` turns off GraphQL introspection and schema hints, and refuses to run without tokens. */
+  production: boolean;
+  /** Tokens that may read and write. With no tokens at all the service runs open (development only). */
+  adminTokens: readonly string[];
+  /** Tokens that may read and stream, not write. */
+  clientTokens: readonly string[];
+  /** Origins allowed to call from a browser (`*` for any); none by default. */
+  corsOrigins: readonly string[];
   /** TCP port; 0 picks a free one. Default 3000. */
   port: number;
   /** Interface to listen on. Default 127.0.0.1; use 0.0.0.0 in a container. */
@@ -82,14 +120,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   );
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) =>
-        `  ${issue.path.join('.')}=${JSON.stringify(present[String(issue.path[0])])}: ${issue.message}`,
-    );
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      // Never echo a secret back, not even a malformed one: logs and terminals keep it.
+      const shown = SECRET_VARIABLES.has(name) ? '<redacted>' : JSON.stringify(present[name]);
+      return `  ${name}=${shown}: ${issue.message}`;
+    });
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const adminTokens = e.ADMIN_TOKENS ?? [];
+  const clientTokens = e.CLIENT_TOKENS ?? [];
+  if (production && adminTokens.length + clientTokens.length === 0) {
+    throw new ConfigError(
+      'Invalid configuration:\n  NODE_ENV=production with no ADMIN_TOKENS or CLIENT_TOKENS: refusing to serve flags to anyone who asks. Set tokens.',
+    );
+  }
   return {
+    production,
+    adminTokens,
+    clientTokens,
+    corsOrigins: e.CORS_ORIGINS ?? [],
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,

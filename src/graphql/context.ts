@@ -1,3 +1,4 @@
+import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import type { SubscriptionHub } from './subscription-hub.js';
@@ -7,6 +8,9 @@ import type { SubscriptionHub } from './subscription-hub.js';
  * `subscriptions`.
  */
 export interface GraphQLContext {
+  /** Who is asking; mutations need an admin principal. */
+  readonly principal: Principal;
+  readonly access: AccessControl;
   readonly flags: FlagService;
   readonly snapshot: FlagSnapshot;
   readonly subscriptions: SubscriptionHub;

@@ -6,8 +6,10 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
+import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
+import { authenticate, principalOf } from '../http/access.js';
 import { rejectInvalidUtf8 } from '../http/request-parsing.js';
 import type { GraphQLContext } from './context.js';
 import { formatError } from './errors.js';
@@ -45,7 +47,14 @@ const hubs = new WeakMap<http.Server, SubscriptionHub>();
 export async function mountGraphQL(
   app: Express,
   server: http.Server,
-  deps: { flags: FlagService; snapshot: FlagSnapshot; bodyLimitBytes: number; logger: Logger },
+  deps: {
+    flags: FlagService;
+    snapshot: FlagSnapshot;
+    access: AccessControl;
+    production: boolean;
+    bodyLimitBytes: number;
+    logger: Logger;
+  },
 ): Promise<{ stop(): Promise<void> }> {
   const schema = buildSchema();
   const subscriptions = new SubscriptionHub(deps.snapshot);
@@ -54,19 +63,30 @@ export async function mountGraphQL(
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), refuseSubscriptionsOverHttp],
     formatError: formatError(deps.logger),
     includeStacktraceInErrorResponses: false,
+    // In production, nobody gets to read the schema or "did you mean" hints from error messages.
+    introspection: !deps.production,
+    hideSchemaDetailsFromClientErrors: deps.production,
     // The composition root owns shutdown (src/main.ts handles the signals).
     stopOnTerminationSignals: false,
   });
   await apollo.start();
-  const context: GraphQLContext = { flags: deps.flags, snapshot: deps.snapshot, subscriptions };
+  const contextFor = (principal: Principal): GraphQLContext => ({
+    flags: deps.flags,
+    snapshot: deps.snapshot,
+    subscriptions,
+    access: deps.access,
+    principal,
+  });
   app.use(
     '/graphql',
+    authenticate(deps.access),
     express.json({ limit: deps.bodyLimitBytes, verify: rejectInvalidUtf8 }),
-    expressMiddleware(apollo, { context: async () => context }),
+    expressMiddleware(apollo, { context: async ({ res }) => contextFor(principalOf(res)) }),
   );
   const websockets = serveGraphQLOverWebSocket(server, {
     schema,
-    context,
+    contextFor,
+    access: deps.access,
     logger: deps.logger,
     maxPayload: deps.bodyLimitBytes,
   });

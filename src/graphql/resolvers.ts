@@ -1,7 +1,14 @@
 import type { FlagChange } from '../flags/flag.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
+import type { GraphQLContext } from './context.js';
 import type { Resolvers } from './generated.js';
 import { toExpectedVersion, toFlagInput, toFlagPatch } from './inputs.js';
+
+/** The flag service, for a principal allowed to write (FORBIDDEN otherwise). */
+function writer(ctx: GraphQLContext) {
+  ctx.access.requireWrite(ctx.principal);
+  return ctx.flags;
+}
 
 /**
  * Thin: reads come from the snapshot, writes go through the FlagService, which validates, and live
@@ -16,14 +23,14 @@ export const resolvers: Resolvers = {
     },
   },
   Mutation: {
-    createFlag: (_parent, { input }, { flags }) => flags.create(toFlagInput(input)),
-    setFlag: (_parent, { input }, { flags }) => flags.upsert(toFlagInput(input)),
-    updateFlag: (_parent, { key, patch, expectedVersion }, { flags }) =>
-      flags.update(key, toFlagPatch(patch), toExpectedVersion(expectedVersion)),
-    toggleFlag: (_parent, { key, expectedVersion }, { flags }) =>
-      flags.toggle(key, toExpectedVersion(expectedVersion)),
-    deleteFlag: (_parent, { key, expectedVersion }, { flags }) =>
-      flags.remove(key, toExpectedVersion(expectedVersion)),
+    createFlag: (_parent, { input }, ctx) => writer(ctx).create(toFlagInput(input)),
+    setFlag: (_parent, { input }, ctx) => writer(ctx).upsert(toFlagInput(input)),
+    updateFlag: (_parent, { key, patch, expectedVersion }, ctx) =>
+      writer(ctx).update(key, toFlagPatch(patch), toExpectedVersion(expectedVersion)),
+    toggleFlag: (_parent, { key, expectedVersion }, ctx) =>
+      writer(ctx).toggle(key, toExpectedVersion(expectedVersion)),
+    deleteFlag: (_parent, { key, expectedVersion }, ctx) =>
+      writer(ctx).remove(key, toExpectedVersion(expectedVersion)),
   },
   Subscription: {
     flagChanged: {

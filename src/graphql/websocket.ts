@@ -13,12 +13,15 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
+import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { GraphQLContext } from './context.js';
 import { formatSocketError } from './errors.js';
 
 export interface WebSocketOptions {
   schema: GraphQLSchema;
-  context: GraphQLContext;
+  /** The context of one connection's operations, for the principal its token names. */
+  contextFor: (principal: Principal) => GraphQLContext;
+  access: AccessControl;
   logger: Logger;
   /** Largest message a client may send, in bytes; a bigger one closes its socket (1009). */
   maxPayload: number;
@@ -52,10 +55,31 @@ export function serveGraphQLOverWebSocket(
   const formatOne = formatSocketError(logger);
   const format = (errors: readonly GraphQLError[]) => errors.map(formatOne);
 
+  // The principal each socket authenticated as in its connection_init message.
+  const principals = new WeakMap<object, Principal>();
+
   const cleanup = useServer(
     {
       schema,
-      context: options.context,
+      onConnect: (ctx) => {
+        // graphql-ws has no headers after the upgrade: the token travels in connectionParams
+        // (`{ authorization: 'Bearer …' }`). Refused -> the socket closes with 4403 Forbidden.
+        const params = ctx.connectionParams ?? {};
+        try {
+          principals.set(
+            ctx.extra.socket,
+            options.access.authenticate(params.authorization ?? params.Authorization),
+          );
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (ctx) => {
+        const principal = principals.get(ctx.extra.socket);
+        if (!principal) throw new Error('operation on a socket that never authenticated');
+        return options.contextFor(principal);
+      },
       onSubscribe: (_ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
         // Done here rather than by graphql-ws so that bad documents get Apollo's codes and a syntax
         // error is answered with an error message (graphql-ws would close the whole socket).

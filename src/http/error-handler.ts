@@ -36,6 +36,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (status === 503) res.setHeader('Retry-After', '1');
+    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     res.status(status).json(body);
   };
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AccessControl } from '../auth/access-control.js';
 import { ifNoneMatchMatches } from './etag.js';
 import type { FlagListMemo, MemoisedBody } from './flag-list-memo.js';
 
@@ -28,7 +29,19 @@ export function writeConditional(
  * makes every few seconds. Returns false for anything else (including encoded or invalid prefixes and
  * extra parameters), which Express then serves or refuses exactly as before.
  */
-export function pollFastPath(memo: FlagListMemo): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function pollFastPath(
+  memo: FlagListMemo,
+  access: AccessControl,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const mayRead = (req: IncomingMessage) => {
+    if (access.open) return true;
+    try {
+      access.authenticate(req.headers.authorization);
+      return true;
+    } catch {
+      return false; // Express answers it, with the 401 in the usual error shape.
+    }
+  };
   return (req, res) => {
     if (req.method !== 'GET') return false;
     const url = req.url;
@@ -39,6 +52,7 @@ export function pollFastPath(memo: FlagListMemo): (req: IncomingMessage, res: Se
       prefix = url.slice(LIST_PATH.length + '?prefix='.length);
       if (prefix.length > MAX_PREFIX_LENGTH || !PLAIN_PREFIX.test(prefix)) return false;
     } else return false;
+    if (!mayRead(req)) return false;
     writeConditional(req.headers['if-none-match'], res, memo.get(prefix));
     return true;
   };

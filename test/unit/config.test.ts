@@ -29,6 +29,33 @@ describe('config', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}=`));
   });
 
+  it('refuses to run open in production, and accepts tokens there', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/refusing/);
+    expect(loadConfig({ NODE_ENV: 'production', CLIENT_TOKENS: 'c'.repeat(16) })).toMatchObject({
+      production: true,
+      clientTokens: ['c'.repeat(16)],
+      adminTokens: [],
+    });
+  });
+
+  it('splits token lists, and never echoes a bad token in the error', () => {
+    expect(loadConfig({ ADMIN_TOKENS: ` ${'a'.repeat(16)} , ${'b'.repeat(20)} ` }).adminTokens).toEqual([
+      'a'.repeat(16),
+      'b'.repeat(20),
+    ]);
+    expect(() => loadConfig({ ADMIN_TOKENS: 'short-secret' })).toThrow(/ADMIN_TOKENS=<redacted>/);
+    expect(() => loadConfig({ ADMIN_TOKENS: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+
+  it('accepts CORS origins or *, and refuses paths', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://a.example/app' })).toThrow(/CORS_ORIGINS=/);
+  });
+
   it('accepts mongodb and mongodb+srv URIs', () => {
     expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/flagwire' }).mongodbUri).toBe(
       'mongodb://db:27017/flagwire',

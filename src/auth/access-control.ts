@@ -1,0 +1,72 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../errors.js';
+
+/** What a token lets its holder do: `admin` reads and writes, `client` reads and streams. */
+export type Scope = 'admin' | 'client';
+
+/** Who is calling. `id` is a short digest of the token: safe to log and to key rate limits by. */
+export interface Principal {
+  readonly scope: Scope;
+  readonly id: string;
+}
+
+/** Every caller when no token is configured (local development). */
+const OPEN: Principal = { scope: 'admin', id: 'open' };
+
+interface KnownToken {
+  readonly digest: Buffer;
+  readonly principal: Principal;
+}
+
+/**
+ * Bearer-token access control, the same for REST, SSE, GraphQL over HTTP and graphql-ws. Tokens are
+ * compared by SHA-256 digest in constant time, against every configured token (no early exit), so
+ * neither a token's content nor which one matched shows in the response time. Tokens are never logged.
+ */
+export class AccessControl {
+  private readonly tokens: readonly KnownToken[];
+
+  constructor(tokens: { admin: readonly string[]; client: readonly string[] }) {
+    const known = (scope: Scope) => (token: string) => {
+      const digest = sha256(token);
+      return { digest, principal: { scope, id: digest.toString('hex').slice(0, 12) } };
+    };
+    this.tokens = [...tokens.admin.map(known('admin')), ...tokens.client.map(known('client'))];
+  }
+
+  /** True when no token is configured: everyone is admin. */
+  get open(): boolean {
+    return this.tokens.length === 0;
+  }
+
+  /**
+   * The principal an `Authorization` header value (`Bearer <token>`) names; UNAUTHENTICATED when it is
+   * missing, malformed or unknown. Open access answers admin for any header.
+   */
+  authenticate(authorization: unknown): Principal {
+    if (this.open) return OPEN;
+    const token =
+      typeof authorization === 'string' ? /^Bearer[ ]+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
+    if (token === undefined) {
+      throw new AppError('UNAUTHENTICATED', "Send a valid token as 'Authorization: Bearer <token>'");
+    }
+    const digest = sha256(token);
+    let match: Principal | undefined;
+    for (const known of this.tokens) {
+      if (timingSafeEqual(digest, known.digest) && match === undefined) match = known.principal;
+    }
+    if (!match) throw new AppError('UNAUTHENTICATED', 'The token is not valid');
+    return match;
+  }
+
+  /** FORBIDDEN unless the principal may change flags. */
+  requireWrite(principal: Principal): void {
+    if (principal.scope !== 'admin') {
+      throw new AppError('FORBIDDEN', 'This token may read flags but not change them: use an admin token');
+    }
+  }
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
