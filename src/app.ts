@@ -91,7 +91,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           maxBufferedBytes: config.sseMaxBufferedBytes,
           logger,
         });
-        app.use(healthRoutes(store));
+        app.use(healthRoutes({ store, bus: bus.shared ? bus : undefined, timeoutMs: 1000 }));
         app.use('/feature-flags', authenticate(access), writesNeedAdmin(access));
         app.get('/feature-flags/stream', sse.handler);
         app.use(

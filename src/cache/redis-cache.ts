@@ -43,6 +43,10 @@ export interface RedisFlagCacheOptions {
   readonly url: string;
   readonly keyPrefix: string;
   readonly logger?: Logger;
+  /** When Redis does not answer at start: false (default) rejects; true returns a client that fails fast until it does. */
+  readonly startWithoutRedis?: boolean;
+  /** How long to wait for Redis at start. Default 10 s. */
+  readonly connectTimeoutMs?: number;
 }
 
 /**
@@ -66,13 +70,20 @@ export class RedisFlagCache implements FlagCache {
   static async connect(opts: RedisFlagCacheOptions): Promise<RedisFlagCache> {
     const client = createRedisClient(opts.url, 'flagwire:flag-cache', opts.logger);
     try {
-      await waitUntilReady(client, CONNECT_TIMEOUT_MS);
+      await waitUntilReady(client, opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
     } catch (err) {
-      await closeRedisClient(client);
-      throw err;
+      if (!opts.startWithoutRedis) {
+        await closeRedisClient(client);
+        throw err;
+      }
     }
     client.defineCommand('flagwireCacheApply', { numberOfKeys: 4, lua: APPLY });
     return new RedisFlagCache(client as Redis & CacheCommands, opts.keyPrefix);
+  }
+
+  /** Resolves when Redis answers a PING; rejects (fast) while it is unreachable. For /readyz. */
+  async ping(): Promise<void> {
+    await this.client.ping();
   }
 
   async load(): Promise<FlagSet | null> {

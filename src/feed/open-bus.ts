@@ -10,6 +10,9 @@ import { MemoryChangeLog } from './memory-change-log.js';
 import { RedisChangeLog } from './redis-change-log.js';
 import { RedisFeed } from './redis-feed.js';
 
+/** How long start-up waits for Redis before starting without it. */
+const REDIS_START_TIMEOUT_MS = 3000;
+
 /** The feed, change log and cache one instance uses, and whether other instances share them. */
 export interface Bus {
   readonly feed: ChangeFeed;
@@ -17,6 +20,8 @@ export interface Bus {
   readonly cache: FlagCache;
   /** True with Redis: every instance sees the same log and cache. */
   readonly shared: boolean;
+  /** Resolves when the shared backend answers (always, in-process); rejects while it does not. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,9 +34,24 @@ export async function openBus(
     const feed = new InProcessFeed();
     const cache = new MemoryFlagCache();
     const log = new MemoryChangeLog({ capacity: config.changeLogSize });
-    return { feed, log, cache, shared: false, close: () => closeAll([feed, log, cache]) };
+    return {
+      feed,
+      log,
+      cache,
+      shared: false,
+      ping: async () => {},
+      close: () => closeAll([feed, log, cache]),
+    };
   }
-  const options = { url: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger };
+  // Redis down at start does not keep the service down: it serves alone, fails Redis commands fast, and
+  // resynchronises when Redis answers (the feed reports that as a gap).
+  const options = {
+    url: config.redisUrl,
+    keyPrefix: config.redisKeyPrefix,
+    logger,
+    startWithoutRedis: true,
+    connectTimeoutMs: REDIS_START_TIMEOUT_MS,
+  };
   const opened = await Promise.allSettled([
     RedisFeed.connect(options),
     RedisChangeLog.connect({ ...options, capacity: config.changeLogSize }),
@@ -44,7 +64,14 @@ export async function openBus(
     throw failed.reason;
   }
   const [feed, log, cache] = parts as [RedisFeed, RedisChangeLog, RedisFlagCache];
-  return { feed, log, cache, shared: true, close: () => closeAll([feed, log, cache]) };
+  return {
+    feed,
+    log,
+    cache,
+    shared: true,
+    ping: () => cache.ping(),
+    close: () => closeAll([feed, log, cache]),
+  };
 }
 
 async function closeAll(parts: ReadonlyArray<{ close(): Promise<void> }>): Promise<void> {

@@ -52,6 +52,10 @@ export interface RedisChangeLogOptions extends ChangeLogOptions {
   /** Keys are `${keyPrefix}log` and `${keyPrefix}log:floor`. */
   readonly keyPrefix: string;
   readonly logger?: Logger;
+  /** When Redis does not answer at start: false (default) rejects; true returns a client that fails fast until it does. */
+  readonly startWithoutRedis?: boolean;
+  /** How long to wait for Redis at start. Default 10 s. */
+  readonly connectTimeoutMs?: number;
 }
 
 /**
@@ -77,10 +81,12 @@ export class RedisChangeLog implements ChangeLog {
     const capacity = changeLogCapacity(opts);
     const client = createRedisClient(opts.url, 'flagwire:change-log', opts.logger);
     try {
-      await waitUntilReady(client, CONNECT_TIMEOUT_MS);
+      await waitUntilReady(client, opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
     } catch (err) {
-      await closeRedisClient(client);
-      throw err;
+      if (!opts.startWithoutRedis) {
+        await closeRedisClient(client);
+        throw err;
+      }
     }
     // ioredis runs these by EVALSHA and resends the script itself when Redis lost it (NOSCRIPT).
     client.defineCommand('flagwireLogAppend', { numberOfKeys: 2, lua: APPEND });

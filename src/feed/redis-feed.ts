@@ -22,6 +22,11 @@ export interface RedisFeedOptions {
   readonly logger: Logger;
   /** How long to wait for Redis at start-up (default 10 s). */
   readonly connectTimeoutMs?: number;
+  /**
+   * When Redis does not answer within the timeout: false (default) rejects; true starts anyway, serving
+   * this instance's own listeners, and joins the channel (reporting a gap) once Redis answers.
+   */
+  readonly startWithoutRedis?: boolean;
 }
 
 /**
@@ -57,10 +62,17 @@ export class RedisFeed implements ChangeFeed {
     try {
       const timeout = opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
       await Promise.all([waitUntilReady(publisher, timeout), waitUntilReady(subscriber, timeout)]);
-      feed.subscriptionId = await pubsub.subscribe(feed.channel, (message: unknown) => feed.receive(message));
+      await feed.joinChannel();
     } catch (err) {
-      await feed.close();
-      throw err;
+      if (!opts.startWithoutRedis) {
+        await feed.close();
+        throw err;
+      }
+      logger.warn(
+        { err },
+        'redis unreachable at start: serving alone until it answers, then resynchronising',
+      );
+      feed.lost = true;
     }
     feed.watchConnection();
     return feed;
@@ -132,12 +144,26 @@ export class RedisFeed implements ChangeFeed {
     this.subscriber.on('ready', () => {
       if (!this.lost || this.closed) return;
       this.lost = false;
-      this.subscriber.subscribe(this.channel).then(
+      this.joinChannel().then(
         () => this.reportGap(),
         // Lost again: the next 'ready' reports the gap.
         (err: unknown) => this.logger.warn({ err }, 'resubscribing to the change channel failed'),
       );
     });
+  }
+
+  /**
+   * Subscribes to the channel: through RedisPubSub the first time (it routes the messages to us), and
+   * directly again after a reconnect (idempotent, ordered after ioredis's own resubscribe).
+   */
+  private async joinChannel(): Promise<void> {
+    if (this.subscriptionId === undefined) {
+      this.subscriptionId = await this.pubsub.subscribe(this.channel, (message: unknown) =>
+        this.receive(message),
+      );
+    } else {
+      await this.subscriber.subscribe(this.channel);
+    }
   }
 
   private reportGap(): void {

@@ -13,6 +13,7 @@ import { authenticate, principalOf } from '../http/access.js';
 import { rejectInvalidUtf8 } from '../http/request-parsing.js';
 import type { GraphQLContext } from './context.js';
 import { formatError } from './errors.js';
+import { limitRules, PARSE_OPTIONS, refuseLongDocuments } from './limits.js';
 import { buildSchema } from './schema.js';
 import { SubscriptionHub } from './subscription-hub.js';
 import { serveGraphQLOverWebSocket } from './websocket.js';
@@ -58,9 +59,15 @@ export async function mountGraphQL(
 ): Promise<{ stop(): Promise<void> }> {
   const schema = buildSchema();
   const subscriptions = new SubscriptionHub(deps.snapshot);
+  // Abuse limits (limits.ts), the same over HTTP and WebSocket.
+  const validationRules = limitRules({ introspection: !deps.production });
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), refuseSubscriptionsOverHttp],
+    validationRules,
+    parseOptions: PARSE_OPTIONS,
+    // Explicit: a JSON array body (a batch) is refused with 400 BAD_REQUEST.
+    allowBatchedHttpRequests: false,
     formatError: formatError(deps.logger),
     includeStacktraceInErrorResponses: false,
     // In production, nobody gets to read the schema or "did you mean" hints from error messages.
@@ -81,6 +88,7 @@ export async function mountGraphQL(
     '/graphql',
     authenticate(deps.access),
     express.json({ limit: deps.bodyLimitBytes, verify: rejectInvalidUtf8 }),
+    refuseLongDocuments,
     expressMiddleware(apollo, { context: async ({ res }) => contextFor(principalOf(res)) }),
   );
   const websockets = serveGraphQLOverWebSocket(server, {
@@ -89,6 +97,7 @@ export async function mountGraphQL(
     access: deps.access,
     logger: deps.logger,
     maxPayload: deps.bodyLimitBytes,
+    validationRules,
   });
   hubs.set(server, subscriptions);
 

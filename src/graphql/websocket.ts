@@ -8,6 +8,8 @@ import {
   type GraphQLSchema,
   getOperationAST,
   parse,
+  specifiedRules,
+  type ValidationRule,
   validate,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -16,6 +18,7 @@ import { WebSocketServer } from 'ws';
 import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { GraphQLContext } from './context.js';
 import { formatSocketError } from './errors.js';
+import { documentTooLong, PARSE_OPTIONS } from './limits.js';
 
 export interface WebSocketOptions {
   schema: GraphQLSchema;
@@ -25,6 +28,8 @@ export interface WebSocketOptions {
   logger: Logger;
   /** Largest message a client may send, in bytes; a bigger one closes its socket (1009). */
   maxPayload: number;
+  /** Rules every document must pass besides graphql-js's own: the abuse limits (limits.ts). */
+  validationRules: readonly ValidationRule[];
   /**
    * How long `close()` waits for clients to answer the 1001 close frame before it drops their
    * connections. Default 3000 ms.
@@ -83,14 +88,17 @@ export function serveGraphQLOverWebSocket(
       onSubscribe: (_ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
         // Done here rather than by graphql-ws so that bad documents get Apollo's codes and a syntax
         // error is answered with an error message (graphql-ws would close the whole socket).
+        // The same limits as over HTTP: length before parsing, tokens while parsing, then the rules.
+        const tooLong = documentTooLong(payload.query);
+        if (tooLong) return [tooLong];
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, PARSE_OPTIONS);
         } catch (err) {
           if (err instanceof GraphQLError) return [withCode(err, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)];
           throw err;
         }
-        const invalid = validate(schema, document);
+        const invalid = validate(schema, document, [...specifiedRules, ...options.validationRules]);
         if (invalid.length > 0)
           return invalid.map((e) => withCode(e, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED));
         if (!getOperationAST(document, payload.operationName)) {

@@ -2,20 +2,50 @@ import { Router } from 'express';
 import { toPublicError } from '../errors.js';
 import type { FlagStore } from '../flags/store/flag-store.js';
 
-/** `/healthz`: the process answers. `/readyz`: it can also reach its store, so it can take writes. */
-export function healthRoutes(store: FlagStore): Router {
+export interface HealthDeps {
+  store: FlagStore;
+  /** The shared bus (Redis), if any: `undefined` when the instance runs alone. */
+  bus: { ping(): Promise<void> } | undefined;
+  /** How long a dependency may take to answer before it counts as down. */
+  timeoutMs: number;
+}
+
+/**
+ * `/healthz`: the process answers. `/readyz`: 200 `ready` when the store (and Redis, if used) answer;
+ * 200 `degraded` when only Redis is away (everything is served; other instances hear of changes late);
+ * 503 `unavailable` when the store is away (reads are still served from memory, writes fail with 503).
+ */
+export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    try {
-      await store.ping();
-      res.json({ status: 'ready', store: 'ok' });
-    } catch (err) {
-      const { body } = toPublicError(err);
-      res.status(503).json({ status: 'unavailable', store: body.error.code, ...body });
-    }
+    const [store, redis] = await Promise.all([
+      check(() => deps.store.ping(), deps.timeoutMs),
+      deps.bus
+        ? check(() => deps.bus?.ping() ?? Promise.resolve(), deps.timeoutMs)
+        : Promise.resolve('unused'),
+    ]);
+    const status =
+      store !== 'ok' ? 'unavailable' : redis === 'ok' || redis === 'unused' ? 'ready' : 'degraded';
+    res.status(status === 'unavailable' ? 503 : 200).json({ status, store, redis });
   });
   return router;
+}
+
+/** 'ok', or the error code that says why not (STORE_UNAVAILABLE, TIMEOUT, ...). */
+async function check(probe: () => Promise<void>, timeoutMs: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve('TIMEOUT'), timeoutMs);
+  });
+  try {
+    return await Promise.race([probe().then(() => 'ok'), timeout]);
+  } catch (err) {
+    const code = toPublicError(err).body.error.code;
+    return code === 'INTERNAL' ? 'UNAVAILABLE' : code;
+  } finally {
+    clearTimeout(timer);
+  }
 }

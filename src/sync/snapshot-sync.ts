@@ -38,6 +38,7 @@ export class SnapshotSync {
   private requiredRevision = 0;
   private repairing: Promise<void> | undefined;
   private repairAgain = false;
+  private askStore = false;
   /** Changes that arrive while a reload is in flight, to lay back on top of the reloaded view. */
   private arrivedDuringReload: FlagChange[] | undefined;
   private readonly stops: Array<() => void> = [];
@@ -56,7 +57,7 @@ export class SnapshotSync {
   async start(): Promise<void> {
     // Subscribe first: a change committed while we load is applied on top (apply is idempotent).
     this.stops.push(this.feed.subscribe((change) => this.onChange(change)));
-    this.stops.push(this.feed.onGap(() => this.repair('the feed reconnected')));
+    this.stops.push(this.feed.onGap(() => this.repair('the feed reconnected', { askStore: true })));
     await this.reload();
     if (this.options.checkIntervalMs > 0) {
       const timer = setInterval(() => void this.check(), this.options.checkIntervalMs);
@@ -108,8 +109,13 @@ export class SnapshotSync {
     }
   }
 
-  /** Runs one repair at a time; a request during a repair runs another one after it. */
-  private repair(reason: string): void {
+  /**
+   * Runs one repair at a time; a request during a repair runs another one after it. With `askStore`,
+   * the store's revision is read first: after an outage of the bus, changes made meanwhile were never
+   * logged, and only the store can say that they exist.
+   */
+  private repair(reason: string, { askStore = false } = {}): void {
+    if (askStore) this.askStore = true;
     if (this.repairing) {
       this.repairAgain = true;
       return;
@@ -130,8 +136,13 @@ export class SnapshotSync {
   }
 
   private async catchUp(): Promise<void> {
+    if (this.askStore) {
+      // Cleared only once answered: if the store is down too, the next repair asks again.
+      this.requiredRevision = Math.max(this.requiredRevision, await this.store.currentRevision());
+      this.askStore = false;
+    }
     const target = this.highestSeen;
-    const missed = this.options.sharedLog ? await this.log.since(this.seenThrough) : null;
+    const missed = this.options.sharedLog ? await this.readLog() : null;
     if (missed === null) {
       await this.reload();
       return;
@@ -142,6 +153,16 @@ export class SnapshotSync {
     // The store is ahead of everything the log knows: a writer committed and never logged (it crashed,
     // or Redis was down), or the store burned revisions. Only a reload can tell; it is rare.
     if (this.seenThrough < this.requiredRevision) await this.reload();
+  }
+
+  /** The log's changes since what we have seen; null (reload instead) when it cannot say. */
+  private async readLog(): Promise<FlagChange[] | null> {
+    try {
+      return await this.log.since(this.seenThrough);
+    } catch (err) {
+      this.logger.warn({ err }, 'change log unavailable; reloading instead');
+      return null;
+    }
   }
 
   /** Replaces the snapshot from the cache, or from the store when the cache is missing or behind it. */

@@ -10,6 +10,12 @@ export interface TestMongo {
   uri: string;
   kind: 'mongodb' | 'jongodb-stand-in';
   stop(): Promise<void>;
+  /**
+   * Freezes the server (SIGSTOP) so it stops answering while keeping its data and connections, as a hung
+   * or partitioned database would; `resume()` thaws it. Only for the stand-in this harness started.
+   */
+  pause(): void;
+  resume(): void;
 }
 
 const STARTUP_TIMEOUT_MS = 20_000;
@@ -32,11 +38,23 @@ export async function startMongo(): Promise<TestMongo> {
   if (external) {
     const uri = withDatabase(external, uniqueDatabaseName());
     process.stderr.write(`mongo tests: running against MongoDB at ${redact(uri)}\n`);
-    return { uri, kind: 'mongodb', stop: () => dropDatabase(uri) };
+    const notOurs = () => {
+      throw new Error('pause()/resume() need the stand-in this harness starts; unset MONGODB_URI');
+    };
+    return { uri, kind: 'mongodb', stop: () => dropDatabase(uri), pause: notOurs, resume: notOurs };
   }
   const { uri, child } = await spawnJongodb(jongodbBinary(), uniqueDatabaseName());
   process.stderr.write(`mongo tests: running against the jongodb stand-in (not real MongoDB) at ${uri}\n`);
-  return { uri, kind: 'jongodb-stand-in', stop: () => stopChild(child) };
+  return {
+    uri,
+    kind: 'jongodb-stand-in',
+    stop: async () => {
+      child.kill('SIGCONT'); // a frozen process cannot act on SIGTERM
+      await stopChild(child);
+    },
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+  };
 }
 
 /** `uri` with its database (the path) replaced by `database`, keeping hosts, credentials and options. */

@@ -77,6 +77,13 @@ export class MongoFlagStore implements FlagStore {
       autoIndex: false,
       // Fail fast instead of queueing operations while disconnected: the caller maps that to 503.
       bufferCommands: false,
+      // A server that stops answering (hung, partitioned) must not hang a write for ever: a reply that
+      // takes longer than this fails the operation (the caller answers 503 with Retry-After), and the
+      // heartbeat notices a dead server within a few seconds.
+      socketTimeoutMS: OPERATION_TIMEOUT_MS,
+      connectTimeoutMS: OPERATION_TIMEOUT_MS,
+      serverSelectionTimeoutMS: OPERATION_TIMEOUT_MS,
+      heartbeatFrequencyMS: 2000,
       ...options,
     });
     try {
@@ -224,13 +231,21 @@ async function unavailableOnDriverFailure<T>(operation: () => Promise<T>): Promi
   }
 }
 
+/** The longest a store operation may take before it counts as the store being unavailable. */
+const OPERATION_TIMEOUT_MS = 5000;
+
 // Server errors meaning "not reachable / not primary / shutting down" (the driver's retryable codes).
 const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);
 
 function isUnavailable(err: unknown): boolean {
   const { mongo } = mongoose;
   if (err instanceof mongoose.Error.MongooseServerSelectionError) return true;
-  const kinds = [mongo.MongoNetworkError, mongo.MongoServerSelectionError, mongo.MongoTopologyClosedError];
+  const kinds = [
+    mongo.MongoNetworkError,
+    mongo.MongoServerSelectionError,
+    mongo.MongoTopologyClosedError,
+    mongo.MongoOperationTimeoutError,
+  ];
   if (kinds.some((kind) => err instanceof kind) || err instanceof mongo.MongoNotConnectedError) return true;
   if (!(err instanceof mongo.MongoError)) return false;
   return err.hasErrorLabel('RetryableWriteError') || UNAVAILABLE_CODES.has(Number(err.code));
