@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Logger } from 'pino';
 import { AccessControl } from './auth/access-control.js';
+import { WriteRateLimiter } from './auth/write-rate-limiter.js';
 import type { Config } from './config.js';
 import { ChangeFanout } from './feed/change-fanout.js';
 import { openBus } from './feed/open-bus.js';
@@ -10,15 +11,19 @@ import { FlagService } from './flags/flag-service.js';
 import { FlagSnapshot } from './flags/flag-snapshot.js';
 import type { FlagStore } from './flags/store/flag-store.js';
 import { openStore } from './flags/store/open-store.js';
-import { mountGraphQL } from './graphql/mount.js';
+import { mountGraphQL, subscriptionHubOf } from './graphql/mount.js';
 import { authenticate, writesNeedAdmin } from './http/access.js';
+import { corsFor } from './http/cors.js';
 import { errorHandler, routeNotFound } from './http/error-handler.js';
 import { FlagListMemo } from './http/flag-list-memo.js';
 import { flagRoutes } from './http/flag-routes.js';
 import { healthRoutes } from './http/health-routes.js';
+import { metricsRoute, requestLogging, requestMetrics } from './http/observability.js';
 import { pollFastPath } from './http/poll-fast-path.js';
 import { sseStream } from './http/sse/index.js';
 import { createLogger } from './logger.js';
+import { instrumentStore } from './metrics/instrumented-store.js';
+import { Metrics } from './metrics/metrics.js';
 import { SnapshotSync } from './sync/snapshot-sync.js';
 
 export interface AppOverrides {
@@ -45,6 +50,7 @@ export interface App {
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const access = new AccessControl({ admin: config.adminTokens, client: config.clientTokens });
+  const writeLimiter = new WriteRateLimiter(config.writeRatePerMinute, config.writeRateBurst);
   return {
     async start() {
       // Everything opened is closed in reverse order: on stop(), and when a later step of start fails.
@@ -53,7 +59,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         for (const close of closers.splice(0).reverse()) await close();
       };
       try {
-        const store = overrides.store ?? (await openStore(config));
+        const metrics = new Metrics();
+        const store = instrumentStore(overrides.store ?? (await openStore(config)), metrics);
         closers.push(() => store.close());
         const bus = await openBus(config, logger);
         closers.push(() => bus.close());
@@ -62,17 +69,24 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           // The embedded store belongs to this process alone: nothing can change it behind our back.
           checkIntervalMs: config.mongodbUri || overrides.store ? config.resyncCheckMs : 0,
           sharedLog: bus.shared,
+          onRepair: (kind) => metrics.resyncs.inc({ kind }),
         });
         closers.push(() => sync.stop());
         await sync.start();
-        const flags = new FlagService(store, new ChangeFanout(bus.cache, bus.log, bus.feed, logger));
+        const flags = new FlagService(
+          store,
+          new ChangeFanout(bus.cache, bus.log, bus.feed, logger, (part) => metrics.busErrors.inc({ part })),
+        );
         const memo = new FlagListMemo(snapshot, config.etagMemoEntries);
         closers.push(() => memo.close());
 
         const app = express();
         app.disable('x-powered-by');
         app.set('etag', false);
-        const answerPoll = pollFastPath(memo, access);
+        // Browser requests (with Origin) need CORS headers: Express adds them, so they skip the fast path.
+        const answerPoll = pollFastPath(memo, access, metrics, {
+          skipCrossOrigin: config.corsOrigins.length > 0,
+        });
         const server = createServer((req, res) => {
           if (!answerPoll(req, res)) app(req, res);
         });
@@ -89,14 +103,25 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           heartbeatMs: config.sseHeartbeatMs,
           retryMs: config.sseRetryMs,
           maxBufferedBytes: config.sseMaxBufferedBytes,
+          maxConnections: config.maxSseConnections,
           logger,
+          onDelivered: (count) => metrics.eventsDelivered.inc({ transport: 'sse' }, count),
         });
+        app.use(requestLogging(logger), requestMetrics(metrics));
+        if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins));
+        app.get('/metrics', metricsRoute(metrics));
         app.use(healthRoutes({ store, bus: bus.shared ? bus : undefined, timeoutMs: 1000 }));
-        app.use('/feature-flags', authenticate(access), writesNeedAdmin(access));
+        app.use('/feature-flags', authenticate(access), writesNeedAdmin(access, writeLimiter));
         app.get('/feature-flags/stream', sse.handler);
         app.use(
           '/feature-flags',
-          flagRoutes({ flags, snapshot, memo, bodyLimitBytes: config.bodyLimitBytes }),
+          flagRoutes({
+            flags,
+            snapshot,
+            memo,
+            bodyLimitBytes: config.bodyLimitBytes,
+            onPoll: (status) => metrics.pollResponses.inc({ status }),
+          }),
         );
         const graphql = await mountGraphQL(app, server, {
           flags,
@@ -107,6 +132,22 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           logger,
         });
         closers.push(() => graphql.stop());
+        metrics.connections(() => ({
+          sse: sse.connections(),
+          subscription: subscriptionHubOf(server)?.subscriberCount ?? 0,
+        }));
+        metrics.dependencies(async () => {
+          const up = (probe: () => Promise<void>) =>
+            probe().then(
+              () => true,
+              () => false,
+            );
+          const [storeUp, redisUp] = await Promise.all([
+            up(() => store.ping()),
+            bus.shared ? up(() => bus.ping()) : true,
+          ]);
+          return bus.shared ? { store: storeUp, redis: redisUp } : { store: storeUp };
+        });
         // Streams first on stop: they never end by themselves and would hold server.close() open.
         closers.push(() => sse.close());
         app.use(routeNotFound);

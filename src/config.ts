@@ -58,6 +58,10 @@ const EnvSchema = z.object({
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   SSE_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(3000),
   SSE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(1_048_576),
+  MAX_SSE_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(15_000),
+  MAX_WS_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(15_000),
+  WRITE_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  WRITE_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(60),
   CHANGE_LOG_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   RESYNC_CHECK_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(256).max(10_485_760).default(16_384),
@@ -93,6 +97,14 @@ export interface Config {
   sseRetryMs: number;
   /** An SSE client whose unsent data passes this is disconnected (it reconnects and resumes). Default 1 MiB. */
   sseMaxBufferedBytes: number;
+  /** Open SSE streams one instance accepts; beyond it, 503 with Retry-After. Default 15,000. */
+  maxSseConnections: number;
+  /** Open WebSockets one instance accepts; beyond it the upgrade is refused with 503. Default 15,000. */
+  maxWsConnections: number;
+  /** Sustained writes per minute allowed to one token (or to everyone, when open). Default 600. */
+  writeRatePerMinute: number;
+  /** Writes one token may make at once before the rate applies. Default 60. */
+  writeRateBurst: number;
   /** How many recent changes the change log keeps for `Last-Event-ID` resume and catch-up. Default 1000. */
   changeLogSize: number;
   /** How often an instance sharing a store checks it for changes it missed; 0 disables. Default 5 s. */
@@ -152,6 +164,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     sseRetryMs: e.SSE_RETRY_MS,
     sseMaxBufferedBytes: e.SSE_MAX_BUFFERED_BYTES,
+    maxSseConnections: e.MAX_SSE_CONNECTIONS,
+    maxWsConnections: e.MAX_WS_CONNECTIONS,
+    writeRatePerMinute: e.WRITE_RATE_PER_MINUTE,
+    writeRateBurst: e.WRITE_RATE_BURST,
     changeLogSize: e.CHANGE_LOG_SIZE,
     resyncCheckMs: e.RESYNC_CHECK_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

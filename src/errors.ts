@@ -15,8 +15,11 @@ export const ERROR_HTTP_STATUS = {
   VERSION_MISMATCH: 412,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
   INTERNAL: 500,
   STORE_UNAVAILABLE: 503,
+  /** This instance holds as many streaming connections as it is allowed; try again (elsewhere). */
+  TOO_MANY_CONNECTIONS: 503,
   /** Streams only (a subscription cut off for falling behind); never an HTTP response. */
   SLOW_CONSUMER: 503,
 } as const;

@@ -18,12 +18,20 @@ export class ChangeFanout implements ChangePublisher {
     private readonly log: ChangeLog,
     private readonly feed: ChangeFeed,
     private readonly logger: Logger,
+    /** Told which part failed (metrics). */
+    private readonly onError: (part: 'cache' | 'log') => void = () => {},
   ) {}
 
   async publish(change: FlagChange): Promise<void> {
     const [cached, logged] = await Promise.allSettled([this.cache.apply(change), this.log.append(change)]);
-    if (cached.status === 'rejected') this.warn('cache write-through failed', change, cached.reason);
-    if (logged.status === 'rejected') this.warn('change log append failed', change, logged.reason);
+    if (cached.status === 'rejected') {
+      this.onError('cache');
+      this.warn('cache write-through failed', change, cached.reason);
+    }
+    if (logged.status === 'rejected') {
+      this.onError('log');
+      this.warn('change log append failed', change, logged.reason);
+    }
     await this.feed.publish(change);
   }
 

@@ -1,5 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import type { AccessControl, Principal } from '../auth/access-control.js';
+import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -11,10 +12,17 @@ export function authenticate(access: AccessControl): RequestHandler {
   };
 }
 
-/** Any method but GET/HEAD/OPTIONS changes flags: admin tokens only (403 otherwise). */
-export function writesNeedAdmin(access: AccessControl): RequestHandler {
+/**
+ * Any method but GET/HEAD/OPTIONS changes flags: admin tokens only (403 otherwise), within the
+ * per-token write rate (429 otherwise).
+ */
+export function writesNeedAdmin(access: AccessControl, limiter: WriteRateLimiter): RequestHandler {
   return (req, res, next) => {
-    if (!READ_METHODS.has(req.method)) access.requireWrite(principalOf(res));
+    if (!READ_METHODS.has(req.method)) {
+      const principal = principalOf(res);
+      access.requireWrite(principal);
+      limiter.take(principal);
+    }
     next();
   };
 }

@@ -23,6 +23,17 @@ function normalize(err: unknown): unknown {
     const mapped = BODY_PARSER_ERRORS[type];
     if (mapped) return verifyError ? new AppError('VALIDATION_FAILED', String(verifyError)) : mapped();
   }
+  // The router and body-parser raise a few more client errors with status 400 and no type: a path
+  // parameter that is not valid percent-encoding (a URIError), a body that does not decompress as its
+  // Content-Encoding says (a zlib error). Their own messages are not written for clients.
+  if ((err as { status?: unknown } | null)?.status === 400) {
+    return new AppError(
+      'VALIDATION_FAILED',
+      err instanceof URIError
+        ? 'The request path is not valid percent-encoded UTF-8'
+        : 'The request body could not be read as its Content-Encoding says',
+    );
+  }
   return err;
 }
 
@@ -35,7 +46,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    if (status === 503) res.setHeader('Retry-After', '1');
+    const retryAfter = body.error.details?.retryAfterSeconds;
+    if (status === 503 || status === 429) res.setHeader('Retry-After', String(retryAfter ?? 1));
     if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     res.status(status).json(body);
   };

@@ -15,6 +15,8 @@ export interface FlagRoutesDeps {
   snapshot: FlagSnapshot;
   memo: FlagListMemo;
   bodyLimitBytes: number;
+  /** Told the status of every list answer (metrics; the fast path counts its own). */
+  onPoll?: (status: '200' | '304') => void;
 }
 
 const CreateBody = z.strictObject({
@@ -46,7 +48,7 @@ export function flagRoutes(deps: FlagRoutesDeps): Router {
   // prefixes, extra parameters) and refuses bad ones.
   router.get('/', (req, res) => {
     const prefix = normalizePrefix(singleQueryParam(req, 'prefix'));
-    sendConditional(req, res, memo.get(prefix));
+    deps.onPoll?.(sendConditional(req, res, memo.get(prefix)));
   });
 
   router.post('/', ...jsonBody, async (req, res) => {
@@ -84,8 +86,8 @@ function keyParam(req: Request): string {
   return key;
 }
 
-function sendConditional(req: Request, res: Response, memoised: MemoisedBody): void {
-  writeConditional(req.headers['if-none-match'], res, memoised);
+function sendConditional(req: Request, res: Response, memoised: MemoisedBody): '200' | '304' {
+  return writeConditional(req.headers['if-none-match'], res, memoised);
 }
 
 function sendFlag(res: Response, flag: Flag): void {

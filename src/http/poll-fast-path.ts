@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessControl } from '../auth/access-control.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { ifNoneMatchMatches } from './etag.js';
 import type { FlagListMemo, MemoisedBody } from './flag-list-memo.js';
 
@@ -13,14 +14,15 @@ export function writeConditional(
   ifNoneMatch: string | undefined,
   res: ServerResponse,
   memoised: MemoisedBody,
-): void {
+): '200' | '304' {
   if (ifNoneMatchMatches(ifNoneMatch, memoised.etag)) {
     res.writeHead(304, memoised.headers304);
     res.end();
-    return;
+    return '304';
   }
   res.writeHead(200, memoised.headers200);
   res.end(memoised.body);
+  return '200';
 }
 
 /**
@@ -32,6 +34,8 @@ export function writeConditional(
 export function pollFastPath(
   memo: FlagListMemo,
   access: AccessControl,
+  metrics: Metrics,
+  options: { skipCrossOrigin: boolean } = { skipCrossOrigin: false },
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   const mayRead = (req: IncomingMessage) => {
     if (access.open) return true;
@@ -52,8 +56,15 @@ export function pollFastPath(
       prefix = url.slice(LIST_PATH.length + '?prefix='.length);
       if (prefix.length > MAX_PREFIX_LENGTH || !PLAIN_PREFIX.test(prefix)) return false;
     } else return false;
+    if (options.skipCrossOrigin && req.headers.origin !== undefined) return false;
     if (!mayRead(req)) return false;
-    writeConditional(req.headers['if-none-match'], res, memo.get(prefix));
+    const started = performance.now();
+    const status = writeConditional(req.headers['if-none-match'], res, memo.get(prefix));
+    metrics.pollResponses.inc({ status });
+    metrics.httpDuration.observe(
+      { method: 'GET', route: 'poll', status },
+      (performance.now() - started) / 1000,
+    );
     return true;
   };
 }

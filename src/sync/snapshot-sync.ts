@@ -17,6 +17,8 @@ export interface SnapshotSyncOptions {
    * only be recovered by reloading everything.
    */
   sharedLog: boolean;
+  /** Told how each repair went: caught up from the log, or reloaded everything (metrics). */
+  onRepair?: (kind: 'log' | 'reload') => void;
 }
 
 /**
@@ -145,6 +147,7 @@ export class SnapshotSync {
     const missed = this.options.sharedLog ? await this.readLog() : null;
     if (missed === null) {
       await this.reload();
+      this.options.onRepair?.('reload');
       return;
     }
     for (const change of missed) this.snapshot.apply(change);
@@ -152,7 +155,10 @@ export class SnapshotSync {
     this.seenThrough = Math.max(this.seenThrough, target, lastLogged);
     // The store is ahead of everything the log knows: a writer committed and never logged (it crashed,
     // or Redis was down), or the store burned revisions. Only a reload can tell; it is rare.
-    if (this.seenThrough < this.requiredRevision) await this.reload();
+    if (this.seenThrough < this.requiredRevision) {
+      await this.reload();
+      this.options.onRepair?.('reload');
+    } else this.options.onRepair?.('log');
   }
 
   /** The log's changes since what we have seen; null (reload instead) when it cannot say. */

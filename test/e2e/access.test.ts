@@ -120,6 +120,8 @@ describe('access control with ADMIN_TOKENS and CLIENT_TOKENS', () => {
           webSocketImpl: WebSocket,
           retryAttempts: 0,
           lazy: false,
+          // The close is what these tests observe (on 'closed'); graphql-ws would also print it.
+          onNonLazyError: () => {},
           connectionParams,
         });
         ws.on('closed', (event) => {

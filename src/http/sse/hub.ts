@@ -24,6 +24,8 @@ export class StreamHub {
   constructor(
     private readonly snapshot: FlagSnapshot,
     private readonly heartbeatMs: number,
+    /** Told how many connections each change or reset was written to (metrics). */
+    private readonly onDelivered: (count: number) => void = () => {},
   ) {
     this.unsubscribe = snapshot.subscribe((event) => {
       if (event.type === 'change') this.fanOutChange(event.change);
@@ -85,6 +87,7 @@ export class StreamHub {
       group.snapshot = undefined;
       frame ??= changeFrame(change);
       for (const connection of group.connections) connection.deliverChange(change.revision, frame);
+      this.onDelivered(group.connections.size);
     }
   }
 
@@ -98,6 +101,7 @@ export class StreamHub {
       if (!changes.some((change) => change.key.startsWith(prefix))) continue;
       const frame = this.snapshotFrame(prefix);
       for (const connection of group.connections) connection.deliverReset(frame);
+      this.onDelivered(group.connections.size);
     }
   }
 

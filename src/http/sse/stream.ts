@@ -1,5 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { AppError } from '../../errors.js';
 import type { ChangeLog } from '../../feed/change-log.js';
 import type { FlagChange } from '../../flags/flag.js';
 import type { FlagSnapshot } from '../../flags/flag-snapshot.js';
@@ -19,7 +20,11 @@ export interface SseStreamDeps {
   retryMs: number;
   /** A client whose unsent backlog passes this many bytes is cut off. */
   maxBufferedBytes: number;
+  /** Open streams this instance accepts; beyond it a new one gets 503 TOO_MANY_CONNECTIONS. */
+  maxConnections?: number;
   logger: Logger;
+  /** Told how many connections each event was written to (metrics). */
+  onDelivered?: (count: number) => void;
 }
 
 export interface SseStream {
@@ -37,7 +42,7 @@ export interface SseStream {
  */
 export function sseStream(deps: SseStreamDeps): SseStream {
   const { snapshot, log, logger } = deps;
-  const hub = new StreamHub(snapshot, deps.heartbeatMs);
+  const hub = new StreamHub(snapshot, deps.heartbeatMs, deps.onDelivered);
   const retry = retryFrame(deps.retryMs);
   let closed = false;
 
@@ -45,6 +50,13 @@ export function sseStream(deps: SseStreamDeps): SseStream {
     // Validate everything before the first byte: bad input still gets a JSON 400 from the error handler.
     const prefix = normalizePrefix(singleQueryParam(req, 'prefix'));
     const lastEventId = lastEventIdOf(req);
+    if (hub.size >= (deps.maxConnections ?? Number.POSITIVE_INFINITY)) {
+      // Before any stream byte, so the client sees a plain 503 and retries later (or elsewhere).
+      throw new AppError(
+        'TOO_MANY_CONNECTIONS',
+        'This instance holds as many event streams as it may; retry later',
+      );
+    }
     openEventStream(res);
     if (closed) {
       // Shutting down: not an error status, which would stop an EventSource for good; come back later.

@@ -1,0 +1,24 @@
+import cors from 'cors';
+import type { RequestHandler } from 'express';
+
+/**
+ * Cross-origin access for browsers, only for the origins configured (`*` for any). Allows the headers
+ * the protocol uses (tokens, conditional requests, SSE resume) and exposes the ones clients read.
+ */
+export function corsFor(origins: readonly string[]): RequestHandler {
+  return cors({
+    origin: origins.includes('*') ? '*' : [...origins],
+    methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'If-None-Match',
+      'If-Match',
+      'Last-Event-ID',
+      'X-Request-Id',
+      'apollo-require-preflight',
+    ],
+    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
+    maxAge: 600,
+  });
+}

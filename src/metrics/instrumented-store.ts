@@ -1,0 +1,34 @@
+import type { FlagStore } from '../flags/store/flag-store.js';
+import type { Metrics } from './metrics.js';
+
+type Operation = Exclude<keyof FlagStore, 'close'>;
+const OPERATIONS: readonly Operation[] = [
+  'list',
+  'get',
+  'insert',
+  'update',
+  'remove',
+  'currentRevision',
+  'ping',
+];
+
+/** The same store, counting every call by operation and outcome in `flagwire_store_operations_total`. */
+export function instrumentStore(store: FlagStore, metrics: Metrics): FlagStore {
+  const counted = { close: () => store.close() } as FlagStore;
+  for (const operation of OPERATIONS) {
+    const call = store[operation].bind(store) as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(counted, {
+      [operation]: async (...args: unknown[]) => {
+        try {
+          const result = await call(...args);
+          metrics.storeOperations.inc({ operation, outcome: 'ok' });
+          return result;
+        } catch (err) {
+          metrics.storeOperations.inc({ operation, outcome: 'error' });
+          throw err;
+        }
+      },
+    });
+  }
+  return counted;
+}
