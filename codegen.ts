@@ -24,6 +24,23 @@ const config: CodegenConfig = {
         mapperTypeSuffix: 'Model',
       },
     },
+    // @flagwire/client: typed operations from client/src/graphql/*.graphql. Documents are emitted as
+    // strings (TypedDocumentString), so the client needs no `graphql` runtime to send them.
+    'client/src/generated/': {
+      documents: ['client/src/graphql/**/*.graphql'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        // ESM under nodenext: relative imports need their extension (STACK pitfall 5).
+        importExtension: '.js',
+        documentMode: 'string',
+        useTypeImports: true,
+        enumsAsTypes: true,
+        strictScalars: true,
+        skipTypename: true,
+        onlyOperationTypes: true,
+      },
+    },
   },
 };
 

@@ -127,7 +127,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           flags,
           snapshot,
           access,
+          writeLimiter,
           production: config.production,
+          maxWsConnections: config.maxWsConnections,
+          onDelivered: (count) => metrics.eventsDelivered.inc({ transport: 'subscription' }, count),
           bodyLimitBytes: config.bodyLimitBytes,
           logger,
         });
@@ -135,6 +138,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         metrics.connections(() => ({
           sse: sse.connections(),
           subscription: subscriptionHubOf(server)?.subscriberCount ?? 0,
+          websocket: graphql.connections(),
         }));
         metrics.dependencies(async () => {
           const up = (probe: () => Promise<void>) =>

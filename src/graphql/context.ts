@@ -1,4 +1,5 @@
 import type { AccessControl, Principal } from '../auth/access-control.js';
+import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import type { SubscriptionHub } from './subscription-hub.js';
@@ -11,6 +12,8 @@ export interface GraphQLContext {
   /** Who is asking; mutations need an admin principal. */
   readonly principal: Principal;
   readonly access: AccessControl;
+  /** Mutations take from the principal's write budget, as REST writes do. */
+  readonly writeLimiter: WriteRateLimiter;
   readonly flags: FlagService;
   readonly snapshot: FlagSnapshot;
   readonly subscriptions: SubscriptionHub;

@@ -4,9 +4,10 @@ import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Logger } from 'pino';
 import type { AccessControl, Principal } from '../auth/access-control.js';
+import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import { authenticate, principalOf } from '../http/access.js';
@@ -52,13 +53,19 @@ export async function mountGraphQL(
     flags: FlagService;
     snapshot: FlagSnapshot;
     access: AccessControl;
+    writeLimiter: WriteRateLimiter;
     production: boolean;
     bodyLimitBytes: number;
+    maxWsConnections: number;
     logger: Logger;
+    /** Told how many subscribers each change was handed to (metrics). */
+    onDelivered?: (count: number) => void;
   },
-): Promise<{ stop(): Promise<void> }> {
+): Promise<{ connections(): number; stop(): Promise<void> }> {
   const schema = buildSchema();
-  const subscriptions = new SubscriptionHub(deps.snapshot);
+  const subscriptions = new SubscriptionHub(deps.snapshot, {
+    ...(deps.onDelivered ? { onDelivered: deps.onDelivered } : {}),
+  });
   // Abuse limits (limits.ts), the same over HTTP and WebSocket.
   const validationRules = limitRules({ introspection: !deps.production });
   const apollo = new ApolloServer<GraphQLContext>({
@@ -68,6 +75,9 @@ export async function mountGraphQL(
     parseOptions: PARSE_OPTIONS,
     // Explicit: a JSON array body (a batch) is refused with 400 BAD_REQUEST.
     allowBatchedHttpRequests: false,
+    // No automatic persisted queries (no client of ours uses them): a request that tries gets
+    // PERSISTED_QUERY_NOT_SUPPORTED instead of a malformed-extension error without a code.
+    persistedQueries: false,
     formatError: formatError(deps.logger),
     includeStacktraceInErrorResponses: false,
     // In production, nobody gets to read the schema or "did you mean" hints from error messages.
@@ -82,6 +92,7 @@ export async function mountGraphQL(
     snapshot: deps.snapshot,
     subscriptions,
     access: deps.access,
+    writeLimiter: deps.writeLimiter,
     principal,
   });
   app.use(
@@ -97,7 +108,11 @@ export async function mountGraphQL(
     access: deps.access,
     logger: deps.logger,
     maxPayload: deps.bodyLimitBytes,
-    validationRules,
+    maxConnections: deps.maxWsConnections,
+    // Over WebSocket too, production hides the schema.
+    validationRules: deps.production
+      ? [...validationRules, NoSchemaIntrospectionCustomRule]
+      : validationRules,
   });
   hubs.set(server, subscriptions);
 
@@ -112,7 +127,7 @@ export async function mountGraphQL(
       await apollo.stop();
     }
   };
-  return { stop: () => (stopping ??= stop()) };
+  return { connections: () => websockets.connections(), stop: () => (stopping ??= stop()) };
 }
 
 /**

@@ -4,9 +4,10 @@ import type { GraphQLContext } from './context.js';
 import type { Resolvers } from './generated.js';
 import { toExpectedVersion, toFlagInput, toFlagPatch } from './inputs.js';
 
-/** The flag service, for a principal allowed to write (FORBIDDEN otherwise). */
+/** The flag service, for a principal allowed to write (FORBIDDEN) and within its write rate (RATE_LIMITED). */
 function writer(ctx: GraphQLContext) {
   ctx.access.requireWrite(ctx.principal);
+  ctx.writeLimiter.take(ctx.principal);
   return ctx.flags;
 }
 

@@ -20,6 +20,8 @@ export interface SubscriptionHubOptions {
    * {@link SlowConsumerError}, so a stalled client never holds memory without bound. Default 256.
    */
   maxQueuedChanges?: number;
+  /** Told how many subscribers each change was handed to (metrics). */
+  onDelivered?: (count: number) => void;
 }
 
 type CountListener = (count: number) => void;
@@ -33,12 +35,14 @@ export class SubscriptionHub {
   private readonly groups = new Map<string, Set<ChangeStream>>();
   private readonly countListeners = new Set<CountListener>();
   private readonly maxQueued: number;
+  private readonly onDelivered: (count: number) => void;
   private readonly stopListening: () => void;
   private count = 0;
   private closed = false;
 
   constructor(snapshot: FlagSnapshot, options: SubscriptionHubOptions = {}) {
     this.maxQueued = options.maxQueuedChanges ?? 256;
+    this.onDelivered = options.onDelivered ?? (() => {});
     this.stopListening = snapshot.subscribe((event) => this.onSnapshotEvent(event));
   }
 
@@ -90,15 +94,17 @@ export class SubscriptionHub {
 
   private dispatch(change: FlagChange): void {
     const { key } = change;
+    let delivered = 0;
     // Whichever is fewer: the distinct prefixes, or the prefixes of this key (at most 129).
     if (this.groups.size <= key.length + 1) {
-      for (const [prefix, group] of this.groups) if (key.startsWith(prefix)) push(group, change);
+      for (const [prefix, group] of this.groups) if (key.startsWith(prefix)) delivered += push(group, change);
     } else {
       for (let end = 0; end <= key.length; end++) {
         const group = this.groups.get(key.slice(0, end));
-        if (group) push(group, change);
+        if (group) delivered += push(group, change);
       }
     }
+    if (delivered > 0) this.onDelivered(delivered);
   }
 
   private remove(prefix: string, stream: ChangeStream): void {
@@ -114,9 +120,12 @@ export class SubscriptionHub {
   }
 }
 
-function push(group: ReadonlySet<ChangeStream>, change: FlagChange): void {
+/** Pushes to every stream of the group; returns how many there were. */
+function push(group: ReadonlySet<ChangeStream>, change: FlagChange): number {
+  const size = group.size;
   // A push may end a stream (overflow), which removes it from the group: iterate over a copy then.
-  for (const stream of group.size === 1 ? group : [...group]) stream.push(change);
+  for (const stream of size === 1 ? group : [...group]) stream.push(change);
+  return size;
 }
 
 interface Waiter {

@@ -30,6 +30,8 @@ export interface WebSocketOptions {
   maxPayload: number;
   /** Rules every document must pass besides graphql-js's own: the abuse limits (limits.ts). */
   validationRules: readonly ValidationRule[];
+  /** Open sockets this server accepts; a further upgrade is answered 503. */
+  maxConnections: number;
   /**
    * How long `close()` waits for clients to answer the 1001 close frame before it drops their
    * connections. Default 3000 ms.
@@ -44,7 +46,7 @@ export interface WebSocketOptions {
 export function serveGraphQLOverWebSocket(
   server: http.Server,
   options: WebSocketOptions,
-): { close(): Promise<void> } {
+): { connections(): number; close(): Promise<void> } {
   const { schema, logger } = options;
   // noServer + our own upgrade listener rather than `{ server }`: ws would re-emit the HTTP server's
   // errors (e.g. EADDRINUSE at listen) on the WebSocket server, where graphql-ws reports them as its own.
@@ -52,6 +54,11 @@ export function serveGraphQLOverWebSocket(
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/graphql') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (wss.clients.size >= options.maxConnections) {
+      // Before the handshake: the client sees a plain 503 and retries later (or another instance).
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
@@ -126,6 +133,7 @@ export function serveGraphQLOverWebSocket(
   );
 
   return {
+    connections: () => wss.clients.size,
     async close() {
       server.off('upgrade', onUpgrade);
       const grace = setTimeout(() => {

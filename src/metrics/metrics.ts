@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-export type Transport = 'sse' | 'subscription';
+export type Transport = 'sse' | 'subscription' | 'websocket';
 
 /**
  * Everything /metrics exposes, on a registry of this app's own (several apps may share a process, as
@@ -60,7 +60,7 @@ export class Metrics {
   connections(read: () => Record<Transport, number>): void {
     new Gauge({
       name: 'flagwire_connections',
-      help: 'Open streaming connections by transport',
+      help: 'Open SSE streams, GraphQL subscriptions and WebSockets',
       labelNames: ['transport'] as const,
       registers: [this.registry],
       collect() {

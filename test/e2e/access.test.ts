@@ -152,6 +152,30 @@ describe('access control with ADMIN_TOKENS and CLIENT_TOKENS', () => {
 });
 
 describe('production mode', () => {
+  it('turns GraphQL introspection off over graphql-ws too', async () => {
+    const app = await startTestApp({ NODE_ENV: 'production', ADMIN_TOKENS: ADMIN });
+    const ws = createClient({
+      url: `${app.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: bearer(ADMIN),
+    });
+    try {
+      const result = await new Promise<unknown>((resolve) => {
+        ws.subscribe(
+          { query: '{ __schema { queryType { name } } }' },
+          { next: resolve, error: resolve, complete: () => {} },
+        );
+      });
+      expect(JSON.stringify(result)).toMatch(/introspection/i);
+      expect(JSON.stringify(result)).not.toMatch(/"queryType":\{"name"/);
+    } finally {
+      await ws.dispose();
+      await app.stop();
+      await app.removeDataDir();
+    }
+  });
+
   it('turns GraphQL introspection off', async () => {
     const app = await startTestApp({ NODE_ENV: 'production', ADMIN_TOKENS: ADMIN });
     try {

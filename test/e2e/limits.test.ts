@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import WebSocket from 'ws';
 import { client, sendJson, startTestApp } from '../support/app.js';
 import { openSse } from '../support/listeners.js';
 
@@ -85,6 +86,52 @@ describe('CORS', () => {
 
       const other = await get('/feature-flags', { headers: { origin: 'https://evil.example' } });
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await app.stop();
+      await app.removeDataDir();
+    }
+  });
+});
+
+describe('GraphQL and WebSocket limits', () => {
+  it('answers a WebSocket upgrade beyond MAX_WS_CONNECTIONS with 503, and accepts again once one closes', async () => {
+    const app = await startTestApp({ MAX_WS_CONNECTIONS: '1' });
+    const url = `${app.url.replace(/^http/, 'ws')}/graphql`;
+    const open = () =>
+      new Promise<WebSocket | number>((resolve) => {
+        const ws = new WebSocket(url, 'graphql-transport-ws');
+        ws.once('open', () => resolve(ws));
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      });
+    try {
+      const first = await open();
+      expect(first).toBeInstanceOf(WebSocket);
+      expect(await open()).toBe(503);
+      const closed = new Promise((resolve) => (first as WebSocket).once('close', resolve));
+      (first as WebSocket).close();
+      await closed;
+      let again: WebSocket | number = 503;
+      for (let i = 0; i < 100 && again === 503; i++) again = await open();
+      expect(again).toBeInstanceOf(WebSocket);
+      (again as WebSocket).close();
+    } finally {
+      await app.stop();
+      await app.removeDataDir();
+    }
+  });
+
+  it('counts GraphQL mutations against the same per-token write rate as REST', async () => {
+    const app = await startTestApp({ WRITE_RATE_BURST: '2', WRITE_RATE_PER_MINUTE: '6' });
+    const mutate = (key: string) =>
+      sendJson(app, 'POST', '/graphql', {
+        query: `mutation { createFlag(input: { key: "${key}" }) { key } }`,
+      });
+    try {
+      expect(await (await mutate('gql.1')).json()).toEqual({ data: { createFlag: { key: 'gql.1' } } });
+      expect((await sendJson(app, 'POST', '/feature-flags', { key: 'rest.1' })).status).toBe(201);
+      const limited = await (await mutate('gql.2')).json();
+      expect(limited).toMatchObject({ data: null, errors: [{ extensions: { code: 'RATE_LIMITED' } }] });
+      expect((await client(app)('/feature-flags/gql.2')).status).toBe(404);
     } finally {
       await app.stop();
       await app.removeDataDir();

@@ -45,7 +45,10 @@ describe('outages', () => {
   afterEach(async () => {
     mongo.resume();
     await Promise.allSettled(
-      apps.splice(0).map(async (app) => (await app.stop(), await app.removeDataDir())),
+      apps.splice(0).map(async (app) => {
+        await app.stop();
+        await app.removeDataDir();
+      }),
     );
   });
   afterAll(async () => {

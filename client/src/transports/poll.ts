@@ -1,0 +1,86 @@
+import { Backoff } from '../backoff.js';
+import { errorFromResponse, FlagwireError, toFlagwireError } from '../errors.js';
+import { endpoint, request, requestFailure } from '../http.js';
+import { highestRevision, parseFlagList } from '../wire.js';
+import { Sleeper, type Transport, type TransportContext, type TransportSink } from './transport.js';
+
+/**
+ * `GET /feature-flags?prefix=` every `pollIntervalMs` with `If-None-Match`: a `304` costs the server
+ * no store I/O and the client nothing; a `200` replaces the state (the sink emits the differences).
+ * After a failure the next poll waits for the backoff, or the server's `Retry-After`, when longer.
+ */
+export class PollTransport implements Transport {
+  readonly mode = 'poll';
+  private readonly backoff: Backoff;
+  private readonly sleeper = new Sleeper();
+  private readonly abort = new AbortController();
+  private etag: string | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly context: TransportContext,
+    private readonly sink: TransportSink,
+  ) {
+    this.backoff = new Backoff(context.backoff);
+  }
+
+  start(): void {
+    void this.run();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abort.abort(new FlagwireError('CLOSED', 'polling stopped'));
+    this.sleeper.wake();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let delay = this.context.pollIntervalMs;
+      try {
+        await this.poll();
+        this.backoff.reset();
+      } catch (err) {
+        if (this.stopped) return;
+        const error = toFlagwireError(err);
+        this.sink.failed(error);
+        if (this.stopped) return;
+        delay = Math.max(delay, error.retryAfterMs ?? 0, this.backoff.next());
+      }
+      if (this.stopped) return;
+      await this.sleeper.sleep(delay);
+    }
+  }
+
+  private async poll(): Promise<void> {
+    const { http, prefix } = this.context;
+    const url = endpoint(http.baseUrl, '/feature-flags', { prefix });
+    const response = await request(http, url, {
+      headers: { accept: 'application/json', ...(this.etag && { 'if-none-match': this.etag }) },
+      signal: this.abort.signal,
+    });
+    if (this.stopped) return;
+    if (response.status === 304) {
+      await response.body?.cancel();
+      this.sink.connected();
+      this.sink.polled(304);
+      return;
+    }
+    if (response.status !== 200) throw await errorFromResponse(response, `GET ${url}`);
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (err) {
+      throw err instanceof SyntaxError
+        ? new FlagwireError('BAD_RESPONSE', `GET ${url}: the body is not JSON`, { cause: err })
+        : requestFailure(err, url);
+    }
+    if (this.stopped) return;
+    const flags = parseFlagList(body);
+    if (!flags) throw new FlagwireError('BAD_RESPONSE', `GET ${url}: the body is not a list of flags`);
+    this.etag = response.headers.get('etag') ?? undefined;
+    this.sink.connected();
+    this.sink.replace(flags, highestRevision(flags));
+    this.sink.polled(200);
+  }
+}

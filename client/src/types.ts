@@ -1,0 +1,104 @@
+/** A feature flag as the server serves it (PROTOCOL.md, "Flags"). */
+export interface Flag {
+  readonly key: string;
+  readonly isEnabled: boolean;
+  readonly description: string;
+  /** 1 when created, +1 on every change to this flag. */
+  readonly version: number;
+  /** The global revision of this flag's latest change: orders changes across flags. */
+  readonly revision: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** One committed change to one flag, as the event stream and the subscription deliver it. */
+export type FlagChange =
+  | { readonly kind: 'upsert'; readonly key: string; readonly revision: number; readonly flag: Flag }
+  | { readonly kind: 'delete'; readonly key: string; readonly revision: number; readonly version: number };
+
+/** How the client hears about changes. */
+export type FlagMode = 'poll' | 'sse' | 'subscription';
+
+/** A difference in the client's view of the flags, emitted as `change`. */
+export interface FlagChangeEvent {
+  readonly kind: 'upsert' | 'delete';
+  readonly key: string;
+  /** The flag as it is now; absent for a delete. */
+  readonly flag?: Flag;
+  /** The flag as the client held it before; absent when it was new. */
+  readonly previous?: Flag;
+  /** The revision of the change (for a delete found by comparing full states: the state's revision). */
+  readonly revision: number;
+  /** The transport that brought it. */
+  readonly source: FlagMode;
+}
+
+/** Emitted once, when the first full state has arrived from the server. */
+export interface ReadyEvent {
+  readonly source: FlagMode;
+  readonly revision: number;
+  /** How many flags are in scope. */
+  readonly flags: number;
+}
+
+/** Emitted after every answered poll (poll mode, and polling during a fallback). */
+export interface PollEvent {
+  /** `200`: a new list, whose differences were emitted as `change` events; `304`: nothing changed. */
+  readonly status: 200 | 304;
+  /** How many flags are in scope after it. */
+  readonly flags: number;
+}
+
+/** Emitted when the transport in use changes: a fallback to polling, or streaming restored. */
+export interface ModeEvent {
+  readonly mode: FlagMode;
+  readonly previous: FlagMode;
+  readonly reason: 'fallback' | 'restored';
+}
+
+/**
+ * Why `evaluate` answered what it did:
+ * - `FLAG`: the server's value, and the client is in touch with the server;
+ * - `STALE`: the server's last known value, served while the client cannot reach it;
+ * - `BOOTSTRAP`: no state from the server yet, the value comes from the `bootstrap` option;
+ * - `UNKNOWN_FLAG`: the state is known and has no such flag (outside the prefix counts too): the default;
+ * - `NOT_READY`: no state from the server yet and nothing bootstrapped for the key: the default;
+ * - `INVALID_KEY`: the key is not a non-empty string: the default;
+ * - `ERROR`: an unexpected failure inside the client: the default.
+ */
+export type EvaluationReason =
+  | 'FLAG'
+  | 'STALE'
+  | 'BOOTSTRAP'
+  | 'UNKNOWN_FLAG'
+  | 'NOT_READY'
+  | 'INVALID_KEY'
+  | 'ERROR';
+
+/** The answer of `evaluate`: a value, always, and why. */
+export interface Evaluation {
+  readonly value: boolean;
+  readonly reason: EvaluationReason;
+  /** The flag the value came from, when it came from the server's state (`FLAG`, `STALE`). */
+  readonly flag?: Flag;
+}
+
+/** Counters and state for dashboards and tests. */
+export interface FlagClientStats {
+  /** The transport in use now (differs from the configured mode during a fallback). */
+  readonly mode: FlagMode;
+  /** Polls answered `200` with a new list. */
+  readonly polls200: number;
+  /** Polls answered `304 Not Modified`. */
+  readonly polls304: number;
+  /** Times a lost connection (stream, or polling after failed polls) was re-established. */
+  readonly reconnects: number;
+  /** Times the client fell back from streaming to polling. */
+  readonly fallbacks: number;
+  /** The highest revision the client's state reflects (0 before the first state). */
+  readonly lastRevision: number;
+  /** Whether the transport in use is in touch with the server right now. */
+  readonly connected: boolean;
+  /** Whether a full state from the server has arrived. */
+  readonly ready: boolean;
+}

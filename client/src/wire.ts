@@ -1,0 +1,73 @@
+import { isRecord } from './errors.js';
+import type { Flag, FlagChange } from './types.js';
+
+const isRevision = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/**
+ * Checks what the server sent before the client holds it: a flag with every field of the right type,
+ * copied (extra fields dropped) and frozen, so callers cannot change the client's state. Anything
+ * else: undefined.
+ */
+export function parseFlag(value: unknown): Flag | undefined {
+  if (!isRecord(value)) return undefined;
+  const { key, isEnabled, description, version, revision, createdAt, updatedAt } = value;
+  if (
+    typeof key !== 'string' ||
+    typeof isEnabled !== 'boolean' ||
+    typeof description !== 'string' ||
+    !isRevision(version) ||
+    !isRevision(revision) ||
+    typeof createdAt !== 'string' ||
+    typeof updatedAt !== 'string'
+  ) {
+    return undefined;
+  }
+  return Object.freeze({ key, isEnabled, description, version, revision, createdAt, updatedAt });
+}
+
+/** A list of flags (REST list body, GraphQL `flags`), or undefined when any element is not a flag. */
+export function parseFlagList(value: unknown): Flag[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const flags: Flag[] = [];
+  for (const item of value) {
+    const flag = parseFlag(item);
+    if (!flag) return undefined;
+    flags.push(flag);
+  }
+  return flags;
+}
+
+/** The data of an SSE `snapshot` event: `{ revision, flags }`. */
+export function parseSnapshot(value: unknown): { revision: number; flags: Flag[] } | undefined {
+  if (!isRecord(value) || !isRevision(value.revision)) return undefined;
+  const flags = parseFlagList(value.flags);
+  return flags && { revision: value.revision, flags };
+}
+
+/** The data of an SSE `upsert`/`delete` event. */
+export function parseChange(value: unknown): FlagChange | undefined {
+  if (!isRecord(value) || typeof value.key !== 'string' || !isRevision(value.revision)) return undefined;
+  const { key, revision } = value;
+  if (value.kind === 'upsert') {
+    const flag = parseFlag(value.flag);
+    return flag?.key === key ? { kind: 'upsert', key, revision, flag } : undefined;
+  }
+  if (value.kind === 'delete' && isRevision(value.version)) {
+    return { kind: 'delete', key, revision, version: value.version };
+  }
+  return undefined;
+}
+
+/** A `flagChanged` payload (kind in capitals, `flag` null for a delete). */
+export function parseSubscriptionChange(value: unknown): FlagChange | undefined {
+  if (!isRecord(value)) return undefined;
+  const kind = value.kind === 'UPSERT' ? 'upsert' : value.kind === 'DELETE' ? 'delete' : undefined;
+  return kind && parseChange({ ...value, kind });
+}
+
+/** The highest revision among `flags`: a lower bound of the revision a list was read at. */
+export function highestRevision(flags: readonly Flag[]): number {
+  let highest = 0;
+  for (const flag of flags) if (flag.revision > highest) highest = flag.revision;
+  return highest;
+}

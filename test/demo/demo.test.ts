@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { Inbox } from '../support/listeners.js';
+
+const root = join(import.meta.dirname, '../..');
+const LABELS = ['POLL', 'SSE', 'BETA-SSE', 'GRAPHQL'] as const;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Line {
+  label: string;
+  text: string;
+}
+
+/** Runs `npm run demo`'s entry point with `args` against a free port (it starts its embedded service there). */
+async function runDemo(args: string[]) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'flagwire-demo-'));
+  const url = `http://127.0.0.1:${await freePort()}`;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'demo/main.ts'), '--url', url, '--no-color', ...args],
+    {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: dataDir, FLAGWIRE_TOKEN: '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines: Line[] = [];
+  const inbox = new Inbox<Line>();
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (raw) => {
+    const match = /^\S+ (\S+)\s+(.*)$/.exec(raw);
+    if (!match) return;
+    const line = { label: match[1] as string, text: match[2] as string };
+    lines.push(line);
+    inbox.push(line);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  cleanups.push(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await exited;
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  /** Waits until a line satisfying `match` arrives (lines already seen count). */
+  const waitFor = async (match: (line: Line) => boolean, what: string) => {
+    if (lines.some(match)) return;
+    for (;;) if (match(await inbox.next(15_000, what))) return;
+  };
+  return { url, child, lines, exited, waitFor };
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+const changeLine = (line: Line) => / \(revision \d+\) — \d+ ms after the write$/.test(line.text);
+
+describe('npm run demo', () => {
+  it('with --drive, every client reacts: the poller with 200s and 304s, the beta client only to beta flags', async () => {
+    const demo = await runDemo([
+      '--drive',
+      '--drive-every',
+      '600',
+      '--poll-interval',
+      '400',
+      '--duration',
+      '7',
+    ]);
+    expect(await demo.exited).toBe(0);
+    for (const label of LABELS) {
+      expect(demo.lines.filter((l) => l.label === label && changeLine(l)).length).toBeGreaterThan(0);
+      expect(demo.lines.some((l) => l.label === label && l.text.startsWith('summary:'))).toBe(true);
+    }
+    const beta = demo.lines.filter((l) => l.label === 'BETA-SSE' && changeLine(l));
+    expect(beta.every((l) => l.text.startsWith('beta.'))).toBe(true);
+    expect(demo.lines.some((l) => l.label === 'SSE' && changeLine(l) && !l.text.startsWith('beta.'))).toBe(
+      true,
+    );
+    expect(demo.lines.some((l) => l.label === 'POLL' && l.text.startsWith('304 Not Modified'))).toBe(true);
+    expect(demo.lines.some((l) => l.label === 'POLL' && l.text.startsWith('200 OK'))).toBe(true);
+    expect(demo.lines.some((l) => l.label === 'DRIVER')).toBe(true);
+  }, 30_000);
+
+  it("shows the seed's curl POST in the real-time, polling and GraphQL clients, not in the beta one, and stops on Ctrl-C", async () => {
+    const demo = await runDemo(['--poll-interval', '500']);
+    for (const label of LABELS)
+      await demo.waitFor((l) => l.label === label && l.text.startsWith('ready'), `${label} ready`);
+
+    const posted = await fetch(`${demo.url}/feature-flags`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"key": "new-feature", "isEnabled": true, "description": "Test flag"}',
+    });
+    expect(posted.status).toBe(201);
+    for (const label of ['SSE', 'GRAPHQL', 'POLL']) {
+      await demo.waitFor(
+        (l) => l.label === label && l.text.startsWith('new-feature ON'),
+        `${label} sees new-feature`,
+      );
+    }
+    // The beta client heard nothing of it: the next thing it reports is the next beta change.
+    await fetch(`${demo.url}/feature-flags`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"key": "beta.checkout", "isEnabled": true}',
+    });
+    await demo.waitFor((l) => l.label === 'BETA-SSE' && changeLine(l), 'a beta change');
+    expect(
+      demo.lines.filter((l) => l.label === 'BETA-SSE' && changeLine(l)).map((l) => l.text.split(' ')[0]),
+    ).toEqual(['beta.checkout']);
+
+    demo.child.kill('SIGINT');
+    expect(await demo.exited).toBe(0);
+    expect(demo.lines.some((l) => l.label === 'DEMO' && l.text.startsWith('Ctrl-C: stopping'))).toBe(true);
+  }, 30_000);
+});
