@@ -1,3 +1,4 @@
+import { createFlagClient } from '@flagwire/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { client, sendJson, startTestApp } from '../support/app.js';
 import { openSse } from '../support/listeners.js';
@@ -89,6 +90,9 @@ describe('outages', () => {
     const onB = openSse(`${b.url}/feature-flags/stream?prefix=mid`);
     const onA = openSse(`${a.url}/feature-flags/stream?prefix=mid`);
     await Promise.all([onA.next(), onB.next()]);
+    // And a real client on B, as an application would run it.
+    const app = createFlagClient({ url: b.url, mode: 'sse', prefix: 'mid' });
+    await app.ready(10_000);
 
     await redis.stop();
     const written = await sendJson(a, 'POST', '/feature-flags', {
@@ -113,6 +117,13 @@ describe('outages', () => {
       const [x, y] = await Promise.all([client(a)('/feature-flags'), client(b)('/feature-flags')]);
       return x.headers.get('etag') === y.headers.get('etag');
     }, "A's and B's views agree");
+    // The application's client ends with the correct flags, not a stale view.
+    await eventually(
+      async () => app.isEnabled('mid.during-outage', false),
+      'the client on B sees the change',
+    );
+    expect(app.evaluate('mid.during-outage', false)).toMatchObject({ value: true, reason: 'FLAG' });
+    await app.close();
     onA.close();
     onB.close();
   }, 60_000);
