@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { compareByKey, type Flag, type FlagChange } from '../flags/flag.js';
-import { closeRedisClient, createRedisClient, waitUntilReady } from '../redis/connect.js';
+import { closeRedisClient, connectAdapterClient } from '../redis/connect.js';
 import type { FlagCache, FlagSet } from './flag-cache.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -68,15 +68,7 @@ export class RedisFlagCache implements FlagCache {
 
   /** Connects and resolves once Redis answers; rejects if it cannot be reached. */
   static async connect(opts: RedisFlagCacheOptions): Promise<RedisFlagCache> {
-    const client = createRedisClient(opts.url, 'flagwire:flag-cache', opts.logger);
-    try {
-      await waitUntilReady(client, opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
-    } catch (err) {
-      if (!opts.startWithoutRedis) {
-        await closeRedisClient(client);
-        throw err;
-      }
-    }
+    const client = await connectAdapterClient('flagwire:flag-cache', opts, CONNECT_TIMEOUT_MS);
     client.defineCommand('flagwireCacheApply', { numberOfKeys: 4, lua: APPLY });
     return new RedisFlagCache(client as Redis & CacheCommands, opts.keyPrefix);
   }

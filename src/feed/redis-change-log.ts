@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { FlagChange } from '../flags/flag.js';
-import { closeRedisClient, createRedisClient, waitUntilReady } from '../redis/connect.js';
+import { closeRedisClient, connectAdapterClient } from '../redis/connect.js';
 import type { ChangeLog } from './change-log.js';
 import { type ChangeLogOptions, changeLogCapacity } from './memory-change-log.js';
 
@@ -79,15 +79,7 @@ export class RedisChangeLog implements ChangeLog {
   /** Connects and resolves once Redis answers; rejects if it cannot be reached. */
   static async connect(opts: RedisChangeLogOptions): Promise<RedisChangeLog> {
     const capacity = changeLogCapacity(opts);
-    const client = createRedisClient(opts.url, 'flagwire:change-log', opts.logger);
-    try {
-      await waitUntilReady(client, opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
-    } catch (err) {
-      if (!opts.startWithoutRedis) {
-        await closeRedisClient(client);
-        throw err;
-      }
-    }
+    const client = await connectAdapterClient('flagwire:change-log', opts, CONNECT_TIMEOUT_MS);
     // ioredis runs these by EVALSHA and resends the script itself when Redis lost it (NOSCRIPT).
     client.defineCommand('flagwireLogAppend', { numberOfKeys: 2, lua: APPEND });
     client.defineCommand('flagwireLogSince', { numberOfKeys: 2, lua: SINCE });

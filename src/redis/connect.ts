@@ -86,3 +86,29 @@ export async function closeRedisClient(client: Redis): Promise<void> {
   }
   await ended;
 }
+
+/**
+ * A client for one adapter: ready before it is returned, or, with `startWithoutRedis`, returned at once
+ * when Redis does not answer in time (its commands fail fast until Redis does).
+ */
+export async function connectAdapterClient(
+  name: string,
+  opts: {
+    url: string;
+    logger?: Logger | undefined;
+    connectTimeoutMs?: number | undefined;
+    startWithoutRedis?: boolean | undefined;
+  },
+  defaultTimeoutMs: number,
+): Promise<Redis> {
+  const client = createRedisClient(opts.url, name, opts.logger);
+  try {
+    await waitUntilReady(client, opts.connectTimeoutMs ?? defaultTimeoutMs);
+  } catch (err) {
+    if (!opts.startWithoutRedis) {
+      await closeRedisClient(client);
+      throw err;
+    }
+  }
+  return client;
+}

@@ -1,21 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Flag } from '../../src/flags/flag.js';
 import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
 import { FlagListMemo } from '../../src/http/flag-list-memo.js';
-
-const flag = (key: string, revision: number): Flag => ({
-  key,
-  isEnabled: false,
-  description: '',
-  version: 1,
-  revision,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-});
+import { aFlag } from '../support/flags.js';
 
 function setup(maxEntries = 10) {
   const snapshot = new FlagSnapshot();
-  snapshot.reset([flag('beta.a', 1), flag('pay.a', 2)], 2);
+  snapshot.reset([aFlag('beta.a', 1), aFlag('pay.a', 2)], 2);
   return { snapshot, memo: new FlagListMemo(snapshot, maxEntries) };
 }
 
@@ -31,7 +21,7 @@ describe('FlagListMemo', () => {
     };
     expect(memo.get('beta')).toBe(first);
     expect(listed).toBe(0);
-    expect(JSON.parse(first.body.toString())).toEqual([flag('beta.a', 1)]);
+    expect(JSON.parse(first.body.toString())).toEqual([aFlag('beta.a', 1)]);
   });
 
   it('gives equal bodies equal ETags and different bodies different ones', () => {
@@ -46,7 +36,7 @@ describe('FlagListMemo', () => {
     const beta = memo.get('beta');
     const all = memo.get('');
     const pay = memo.get('pay');
-    snapshot.apply({ kind: 'upsert', key: 'beta.b', revision: 3, flag: flag('beta.b', 3) });
+    snapshot.apply({ kind: 'upsert', key: 'beta.b', revision: 3, flag: aFlag('beta.b', 3) });
     expect(memo.get('pay')).toBe(pay);
     expect(memo.get('beta')).not.toBe(beta);
     expect(memo.get('beta').etag).not.toBe(beta.etag);
@@ -62,7 +52,7 @@ describe('FlagListMemo', () => {
   it('forgets everything when the snapshot is replaced', () => {
     const { snapshot, memo } = setup();
     const before = memo.get('beta');
-    snapshot.reset([flag('beta.z', 7)], 7);
+    snapshot.reset([aFlag('beta.z', 7)], 7);
     expect(memo.get('beta').etag).not.toBe(before.etag);
   });
 });
