@@ -56,7 +56,10 @@ export class RedisFeed implements ChangeFeed {
   static async connect(opts: RedisFeedOptions): Promise<RedisFeed> {
     const logger = opts.logger.child({ component: 'redis-feed' });
     const publisher = createRedisClient(opts.url, 'flagwire:feed:publish', logger);
-    const subscriber = createRedisClient(opts.url, 'flagwire:feed:subscribe', logger);
+    // We resubscribe ourselves on 'ready' (watchConnection), with the rejection handled.
+    const subscriber = createRedisClient(opts.url, 'flagwire:feed:subscribe', logger, {
+      autoResubscribe: false,
+    });
     const pubsub = new RedisPubSub({ publisher, subscriber });
     const feed = new RedisFeed(pubsub, publisher, subscriber, `${opts.keyPrefix}changes`, logger);
     try {
@@ -132,10 +135,9 @@ export class RedisFeed implements ChangeFeed {
   }
 
   /**
-   * After a lost subscriber connection comes back, messages sent meanwhile are gone. ioredis
-   * resubscribes on 'ready' without a way to await it, so subscribe again (idempotent, and ordered
-   * after ioredis's own on the same connection) and only then report the gap: a listener that
-   * resynchronises on it cannot miss a change published after its resync started.
+   * After a lost subscriber connection comes back, messages sent meanwhile are gone. Subscribe again
+   * (ioredis's autoResubscribe is off for this connection, see connect.ts) and only then report the
+   * gap: a listener that resynchronises on it cannot miss a change published after its resync started.
    */
   private watchConnection(): void {
     this.subscriber.on('close', () => {
@@ -154,7 +156,7 @@ export class RedisFeed implements ChangeFeed {
 
   /**
    * Subscribes to the channel: through RedisPubSub the first time (it routes the messages to us), and
-   * directly again after a reconnect (idempotent, ordered after ioredis's own resubscribe).
+   * directly again after a reconnect (RedisPubSub's message listener stays attached to the client).
    */
   private async joinChannel(): Promise<void> {
     if (this.subscriptionId === undefined) {

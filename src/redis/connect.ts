@@ -14,13 +14,21 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
  *   ({@link waitUntilReady}).
  * - `maxRetriesPerRequest: 2`: a command already sent when the connection drops fails after two
  *   reconnect attempts (well under a second) rather than hanging the request that issued it.
- * - Reconnects forever with a backoff capped at {@link MAX_RECONNECT_DELAY_MS}; subscriptions are
- *   restored by ioredis (`autoResubscribe`, on by default).
+ * - Reconnects forever with a backoff capped at {@link MAX_RECONNECT_DELAY_MS}. A subscriber should
+ *   pass `autoResubscribe: false` and resubscribe itself on 'ready': ioredis's own resubscribe does not
+ *   catch its rejection, which with the offline queue off (a connection lost again at that moment)
+ *   becomes an unhandled rejection.
  *
  * Connection errors are logged once per outage (warn), not once per reconnect attempt.
  */
-export function createRedisClient(url: string, name: string, logger?: Logger): Redis {
+export function createRedisClient(
+  url: string,
+  name: string,
+  logger?: Logger,
+  options: { autoResubscribe?: boolean } = {},
+): Redis {
   const client = new Redis(url, {
+    ...options,
     connectionName: name,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 2,
