@@ -1,6 +1,7 @@
 import type * as http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
@@ -70,7 +71,13 @@ export async function mountGraphQL(
   const validationRules = limitRules({ introspection: !deps.production });
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), refuseSubscriptionsOverHttp],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      refuseSubscriptionsOverHttp,
+      // No HTTP caching of GraphQL answers here (flags change; clients poll REST with ETags for that),
+      // and the plugin would wrap every field resolver: measurable on a list of a hundred flags.
+      ApolloServerPluginCacheControlDisabled(),
+    ],
     validationRules,
     parseOptions: PARSE_OPTIONS,
     // Explicit: a JSON array body (a batch) is refused with 400 BAD_REQUEST.
