@@ -14,3 +14,13 @@ export function summarize(samples: readonly number[]): {
 }
 
 export const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+
+/** The median (mean of the middle two for an even count). */
+export function median(samples: readonly number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? Number.NaN)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}

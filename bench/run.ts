@@ -1,0 +1,117 @@
+// `npm run bench [-- --quick] [-- --clients 10000 ...]`: every scenario, each server and load generator
+// in its own process; writes latest.md, latest.json and chart.svg to bench/results/ (see --help).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runCrossInstance } from './scenarios/cross-instance.js';
+import { runFanout } from './scenarios/fanout.js';
+import { runStoreReads } from './scenarios/store-reads.js';
+import { runThroughput } from './scenarios/throughput.js';
+import { chart } from './support/chart.js';
+import { log } from './support/log.js';
+import { type BenchOptions, parseOptions } from './support/options.js';
+import { describeMachine } from './support/proc.js';
+import { summarizeProfiles } from './support/profiles.js';
+import { markdown, summaryLine } from './support/report.js';
+import {
+  type BenchReport,
+  failed,
+  SCENARIOS,
+  type ScenarioId,
+  type ScenarioResult,
+} from './support/results.js';
+
+/** What each scenario is held to, for the row of a scenario that could not run. */
+const TARGETS: Record<ScenarioId, [measure: string, target: string]> = {
+  'poll-304': ['req/s vs bare-node 304', '>= 0.5x'],
+  'poll-200': ['req/s vs bare node serving the same bytes', '>= 0.5x'],
+  'graphql-query': ['req/s, p99', 'report'],
+  bandwidth: ['bytes on the wire per poll, 304 vs 200', 'report'],
+  'store-reads': ['store reads during warm polls', '0'],
+  'sse-fanout': ['delivery latency p50/p99/max; events lost', 'p99 <= 250 ms, 0 lost'],
+  'subscription-fanout': ['delivery latency p50/p99/max; events lost', 'p99 <= 500 ms, 0 lost'],
+  'memory-sse': ['RSS delta / N idle SSE connections', '<= 20 KB'],
+  'memory-subscription': ['RSS delta / N idle subscriptions', '<= 20 KB'],
+  'cross-instance-sse': ['change on A, SSE client on B: p50/p99', 'p99 <= 20 ms'],
+  'cross-instance-subscription': ['change on A, subscriber on B: p50/p99', 'p99 <= 20 ms'],
+};
+
+/** Scenarios measured together (one set of processes), and how. */
+const GROUPS: { ids: ScenarioId[]; run: (options: BenchOptions) => Promise<ScenarioResult[]> }[] = [
+  { ids: ['poll-304', 'poll-200', 'graphql-query', 'bandwidth'], run: runThroughput },
+  { ids: ['store-reads'], run: async (o) => [await runStoreReads(o)] },
+  {
+    ids: ['sse-fanout', 'memory-sse'],
+    run: async (o) => {
+      const r = await runFanout(o, 'sse');
+      return [r.latency, r.memory];
+    },
+  },
+  {
+    ids: ['subscription-fanout', 'memory-subscription'],
+    run: async (o) => {
+      const r = await runFanout(o, 'ws');
+      return [r.latency, r.memory];
+    },
+  },
+  {
+    ids: ['cross-instance-sse', 'cross-instance-subscription'],
+    run: (o) =>
+      runCrossInstance({ changes: o.crossChanges, flags: o.flags, serverNodeArgs: o.serverNodeArgs }),
+  },
+];
+
+export async function runBench(options: BenchOptions, command: string): Promise<BenchReport> {
+  const startedAt = new Date();
+  const machine = describeMachine();
+  const results = new Map<ScenarioId, ScenarioResult>();
+  for (const group of GROUPS) {
+    const wanted = group.ids.filter((id) => !options.only || options.only.includes(id));
+    if (wanted.length === 0) continue;
+    const started = performance.now();
+    try {
+      for (const result of await group.run(options))
+        if (wanted.includes(result.id)) results.set(result.id, result);
+    } catch (err) {
+      log(
+        `${group.ids.join(', ')} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
+      for (const id of wanted) results.set(id, failed(id, TARGETS[id][0], TARGETS[id][1], err));
+    }
+    for (const id of wanted) {
+      const result = results.get(id);
+      if (result) log(summaryLine(result));
+    }
+    log(`${group.ids.join(', ')}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const finishedAt = new Date();
+  machine.loadAverage.end = describeMachine().loadAverage.end;
+  const { only: _only, out: _out, ...recorded } = options;
+  return {
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+    command,
+    quick: options.quick,
+    options: recorded,
+    machine,
+    scenarios: SCENARIOS.flatMap((id) => results.get(id) ?? []),
+  };
+}
+
+export async function writeReport(report: BenchReport, out: string): Promise<void> {
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(out, 'latest.md'), markdown(report));
+  await writeFile(join(out, 'chart.svg'), chart(report));
+}
+
+const args = process.argv.slice(2);
+const options = parseOptions(args);
+const command = ['npm run bench', ...(args.length > 0 ? ['--', ...args] : [])].join(' ');
+const report = await runBench(options, command);
+await writeReport(report, options.out);
+process.stdout.write(markdown(report));
+log(`wrote latest.md, latest.json and chart.svg to ${options.out}`);
+if (options.serverNodeArgs.includes('--cpu-prof')) {
+  log(`profiles summed up in ${await summarizeProfiles(report, join(options.out, 'profiles'))}`);
+}
