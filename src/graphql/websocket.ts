@@ -19,6 +19,10 @@ import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { GraphQLContext } from './context.js';
 import { formatSocketError } from './errors.js';
 import { documentTooLong, PARSE_OPTIONS } from './limits.js';
+import { subscribeSharingExecution } from './shared-execution.js';
+
+/** How many distinct document texts keep their parsed, validated form. */
+const DOCUMENT_CACHE_SIZE = 500;
 
 export interface WebSocketOptions {
   schema: GraphQLSchema;
@@ -67,12 +71,37 @@ export function serveGraphQLOverWebSocket(
   const formatOne = formatSocketError(logger);
   const format = (errors: readonly GraphQLError[]) => errors.map(formatOne);
 
+  // Thousands of clients subscribe with the same text: parse and validate it once, and hand them the
+  // same DocumentNode, which lets subscribeSharingExecution execute each event once for all of them.
+  const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  const checkedDocument = (query: string): DocumentNode | readonly GraphQLError[] => {
+    const known = documents.get(query);
+    if (known) return known;
+    let checked: DocumentNode | readonly GraphQLError[];
+    try {
+      const document = parse(query, PARSE_OPTIONS);
+      const invalid = validate(schema, document, [...specifiedRules, ...options.validationRules]);
+      checked =
+        invalid.length > 0
+          ? invalid.map((e) => withCode(e, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED))
+          : document;
+    } catch (err) {
+      if (!(err instanceof GraphQLError)) throw err;
+      checked = [withCode(err, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)];
+    }
+    documents.set(query, checked);
+    // Bounded: forget the oldest text past the limit.
+    if (documents.size > DOCUMENT_CACHE_SIZE) documents.delete(documents.keys().next().value as string);
+    return checked;
+  };
+
   // The principal each socket authenticated as in its connection_init message.
   const principals = new WeakMap<object, Principal>();
 
   const cleanup = useServer(
     {
       schema,
+      subscribe: subscribeSharingExecution,
       onConnect: (ctx) => {
         // graphql-ws has no headers after the upgrade: the token travels in connectionParams
         // (`{ authorization: 'Bearer …' }`). Refused -> the socket closes with 4403 Forbidden.
@@ -98,16 +127,9 @@ export function serveGraphQLOverWebSocket(
         // The same limits as over HTTP: length before parsing, tokens while parsing, then the rules.
         const tooLong = documentTooLong(payload.query);
         if (tooLong) return [tooLong];
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, PARSE_OPTIONS);
-        } catch (err) {
-          if (err instanceof GraphQLError) return [withCode(err, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)];
-          throw err;
-        }
-        const invalid = validate(schema, document, [...specifiedRules, ...options.validationRules]);
-        if (invalid.length > 0)
-          return invalid.map((e) => withCode(e, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED));
+        const checked = checkedDocument(payload.query);
+        if (!('kind' in checked)) return checked;
+        const document = checked;
         if (!getOperationAST(document, payload.operationName)) {
           const error = new GraphQLError('Unable to identify the operation to run');
           return [withCode(error, ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE)];

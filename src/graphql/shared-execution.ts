@@ -1,0 +1,75 @@
+import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute } from 'graphql';
+
+type Result = ExecutionResult | Promise<ExecutionResult>;
+
+/**
+ * graphql-js's `subscribe`, but executing each event once per distinct document and variables instead
+ * of once per subscriber. Thousands of subscribers of `flagChanged` mostly send the same document; the
+ * hub hands each of them the very same event object, so the result is memoised on that object (a
+ * WeakMap: it is gone with the event). Sound because no field of a subscription result reads the
+ * context (the principal): the result depends on the document, the variables and the event only.
+ */
+export function subscribeSharingExecution(
+  args: ExecutionArgs,
+): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+  const shape = `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
+  return Promise.resolve(createSourceEventStream(args)).then((stream) => {
+    if (!isAsyncIterable(stream)) return stream as ExecutionResult;
+    return mapEvents(stream, (event) => {
+      if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+      let byDocument = executed.get(event);
+      if (!byDocument) {
+        byDocument = new WeakMap();
+        executed.set(event, byDocument);
+      }
+      let byShape = byDocument.get(args.document);
+      if (!byShape) {
+        byShape = new Map();
+        byDocument.set(args.document, byShape);
+      }
+      let result = byShape.get(shape);
+      if (!result) {
+        result = execute({ ...args, rootValue: event });
+        byShape.set(shape, result);
+      }
+      return result;
+    });
+  });
+}
+
+// event -> parsed document -> operation name and variables -> result. Documents are keyed by object:
+// graphql-ws parses per subscription, so this only shares between subscribers whose onSubscribe
+// returned the same DocumentNode (see the document cache in websocket.ts).
+const executed = new WeakMap<object, WeakMap<object, Map<string, Result>>>();
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/** The source stream, each event mapped; `return()` is passed on so the subscriber leaves the hub. */
+function mapEvents(
+  source: AsyncIterable<unknown>,
+  map: (event: unknown) => Result,
+): AsyncGenerator<ExecutionResult> {
+  const iterator = source[Symbol.asyncIterator]();
+  return {
+    async next() {
+      const step = await iterator.next();
+      return step.done ? { done: true, value: undefined } : { done: false, value: await map(step.value) };
+    },
+    async return() {
+      await iterator.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error: unknown) {
+      await iterator.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async [Symbol.asyncDispose]() {
+      await iterator.return?.();
+    },
+  };
+}
