@@ -36,6 +36,8 @@ export class SnapshotSync {
   private seenThrough = 0;
   private highestSeen = 0;
   private lastCheckedStoreRevision = 0;
+  /** A store revision beyond what we have seen at the last check (0: none). */
+  private suspectRevision = 0;
   /** A revision the store is known to have reached: catch-up must get at least this far. */
   private requiredRevision = 0;
   private repairing: Promise<void> | undefined;
@@ -98,16 +100,22 @@ export class SnapshotSync {
   }
 
   private async check(): Promise<void> {
+    let storeRevision: number;
     try {
-      const storeRevision = await this.store.currentRevision();
-      // The store's counter can run ahead of committed changes (burned revisions): check each value once.
-      if (storeRevision > this.seenThrough && storeRevision > this.lastCheckedStoreRevision) {
-        this.lastCheckedStoreRevision = storeRevision;
-        this.requiredRevision = Math.max(this.requiredRevision, storeRevision);
-        this.repair(`the store is at revision ${storeRevision}, this instance at ${this.seenThrough}`);
-      }
+      storeRevision = await this.store.currentRevision();
     } catch (err) {
       this.logger.debug({ err }, 'revision check failed');
+      return;
+    }
+    // A revision the store has and we have not seen is only suspect at first: the write that took it
+    // may still be on its way to us. Repair when it is still unseen at the next check. The store's
+    // counter can also run ahead of committed changes (burned revisions): act on each value once.
+    const suspect = this.suspectRevision;
+    this.suspectRevision = storeRevision > this.seenThrough ? storeRevision : 0;
+    if (suspect > this.seenThrough && suspect > this.lastCheckedStoreRevision) {
+      this.lastCheckedStoreRevision = suspect;
+      this.requiredRevision = Math.max(this.requiredRevision, suspect);
+      this.repair(`the store reached revision ${suspect}, still unseen here (at ${this.seenThrough})`);
     }
   }
 

@@ -22,7 +22,7 @@ function setup(events: object[]) {
           event: { n: number },
           _args: unknown,
           _ctx: unknown,
-          info: { variableValues: { scale?: number } },
+          info: { variableValues: { s?: number } },
         ) => {
           counted.resolved++;
           return event.n * (info.variableValues.s ?? 1);

@@ -128,6 +128,40 @@ describe('SnapshotSync', () => {
     await sync.stop();
   });
 
+  it('does not reload for a write the store has that is still on its way (seen at one check, arrived by the next)', async () => {
+    const { sync, snapshot, store, cache, log, deliver } = await setup({ checkIntervalMs: 5 });
+    // Every revision check, as an event.
+    const checks: Array<() => void> = [];
+    const revision = store.currentRevision.bind(store);
+    store.currentRevision = async () => {
+      const value = await revision();
+      for (const notify of checks.splice(0)) notify();
+      return value;
+    };
+    const nextCheck = () => new Promise<void>((resolve) => checks.push(resolve));
+    await sync.start();
+    let reloads = 0;
+    snapshot.subscribe((event) => {
+      if (event.type === 'reset') reloads++;
+    });
+
+    // A write committed to the store whose message is still in flight at the next check...
+    const result = await store.insert('in-flight', { isEnabled: true, description: '' });
+    if (result.status !== 'ok') throw new Error(result.status);
+    await nextCheck();
+    await sync.settled(); // (a sync that repaired at first sight would have reloaded by now)
+    // ...and arrives before the check after it.
+    await cache.apply(result.change);
+    await log.append(result.change);
+    await deliver(result.change);
+    await nextCheck();
+    await nextCheck();
+    await sync.settled();
+    expect(snapshot.get('in-flight')?.isEnabled).toBe(true);
+    expect(reloads).toBe(0);
+    await sync.stop();
+  });
+
   it('without a shared log, a gap is repaired by reloading', async () => {
     const { sync, snapshot, commit, deliver } = await setup({ sharedLog: false });
     await sync.start();

@@ -31,17 +31,27 @@ export class Connection {
   private held: Held | undefined;
   /** Replayed revisions that may still arrive live (see {@link Replay.ahead}). */
   private replayed: Set<number> | undefined;
-  private cut = false;
+  /**
+   * Ended, cut off or gone. A field kept current by events, not a getter over the response's own
+   * state: it is read once per connection per change, and `res.destroyed`/`writableEnded` were 8% of
+   * a 10,000-client fan-out.
+   */
+  private closed = false;
 
   constructor(
     readonly prefix: string,
     private readonly res: ServerResponse,
     private readonly maxBufferedBytes: number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.closed = res.destroyed || res.writableEnded;
+    res.once('close', () => {
+      this.closed = true;
+    });
+  }
 
   get isOpen(): boolean {
-    return !this.cut && !this.res.destroyed && !this.res.writableEnded;
+    return !this.closed;
   }
 
   /**
@@ -107,11 +117,13 @@ export class Connection {
 
   /** Graceful end: `frame` (a retry hint) is the last thing the client reads. */
   end(frame: Buffer): void {
-    if (this.isOpen) this.res.end(frame);
+    if (!this.isOpen) return;
+    this.closed = true;
+    this.res.end(frame);
   }
 
   private cutOff(bufferedBytes: number): void {
-    this.cut = true;
+    this.closed = true;
     this.held = undefined;
     this.logger.info(
       { prefix: this.prefix, bufferedBytes, maxBufferedBytes: this.maxBufferedBytes },
