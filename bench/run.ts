@@ -1,5 +1,6 @@
 // `npm run bench [-- --quick] [-- --clients 10000 ...]`: every scenario, each server and load generator
 // in its own process; writes latest.md, latest.json and chart.svg to bench/results/ (see --help).
+import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCrossInstance } from './scenarios/cross-instance.js';
@@ -19,6 +20,7 @@ import {
   type ScenarioId,
   type ScenarioResult,
 } from './support/results.js';
+import { root } from './support/service-process.js';
 
 /** What each scenario is held to, for the row of a scenario that could not run. */
 const TARGETS: Record<ScenarioId, [measure: string, target: string]> = {
@@ -63,6 +65,7 @@ const GROUPS: { ids: ScenarioId[]; run: (options: BenchOptions) => Promise<Scena
 export async function runBench(options: BenchOptions, command: string): Promise<BenchReport> {
   const startedAt = new Date();
   const machine = describeMachine();
+  const code = describeCode();
   const results = new Map<ScenarioId, ScenarioResult>();
   for (const group of GROUPS) {
     const wanted = group.ids.filter((id) => !options.only || options.only.includes(id));
@@ -91,11 +94,21 @@ export async function runBench(options: BenchOptions, command: string): Promise<
     finishedAt: finishedAt.toISOString(),
     durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
     command,
+    code,
     quick: options.quick,
     options: recorded,
     machine,
     scenarios: SCENARIOS.flatMap((id) => results.get(id) ?? []),
   };
+}
+
+/** The commit being measured (read-only git queries); null outside a git checkout. */
+function describeCode(): BenchReport['code'] {
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return null;
+  const status = git('status', '--porcelain', '--', 'src');
+  return { commit: head.stdout.trim(), srcModified: status.stdout.trim() !== '' };
 }
 
 export async function writeReport(report: BenchReport, out: string): Promise<void> {

@@ -20,7 +20,7 @@ const DELIVERY_TIMEOUT_MS = 10_000;
 /** Pause between one change being delivered everywhere and the next write. */
 const GAP_MS = 100;
 /** Quiet time before each RSS reading (shorter with --quick, where the memory figure is only a smoke test). */
-let SETTLE_MS = 5000;
+const settleMs = (options: BenchOptions) => (options.quick ? 1000 : 5000);
 
 export interface FanoutResults {
   latency: ScenarioResult;
@@ -62,7 +62,7 @@ export async function runFanout(options: BenchOptions, kind: 'sse' | 'ws'): Prom
   const total = sse ? options.clients : options.subscribers;
   const targetP99 = sse ? 250 : 500;
   const keys = betaKeys(options.flags);
-  SETTLE_MS = options.quick ? 1000 : 5000;
+  const settle = settleMs(options);
 
   const bare = await startServerChild<{ port: number }>('bench/baseline/bare-fanout.ts', []);
   let baseline: Measurement;
@@ -123,13 +123,14 @@ export async function runFanout(options: BenchOptions, kind: 'sse' | 'ws'): Prom
       baseline: `bare node: ${fmt.kb(baseline.bytesPerConnection)} each`,
       target: '<= 20 KB',
       status: subject.bytesPerConnection <= 20 * 1024 ? 'met' : 'missed',
+      memoryKb: { subject: subject.bytesPerConnection / 1024, baseline: baseline.bytesPerConnection / 1024 },
       cpu: `server ${fmt.cores(subject.serverCpu.connect)} while connecting (${subject.connectSeconds.toFixed(1)} s)`,
       details: {
         subject: rssOf(subject),
         baseline: rssOf(baseline),
         note: sse
-          ? `RSS (median of 5 readings) after seeding and ${SETTLE_MS} ms, then after every client read its snapshot and ${SETTLE_MS} ms; no forced GC`
-          : `RSS (median of 5 readings) after seeding and ${SETTLE_MS} ms, then after every subscriber received a warm-up change and ${SETTLE_MS} ms; no forced GC`,
+          ? `RSS (median of 5 readings) after seeding and ${settle} ms, then after every client read its snapshot and ${settle} ms; no forced GC`
+          : `RSS (median of 5 readings) after seeding and ${settle} ms, then after every subscriber received a warm-up change and ${settle} ms; no forced GC`,
       },
     },
   };
@@ -144,7 +145,7 @@ async function measure(
   const sse = kind === 'sse';
   const total = sse ? options.clients : options.subscribers;
   const label = sse ? 'SSE clients' : 'graphql-ws subscribers';
-  await sleep(SETTLE_MS);
+  await sleep(settleMs(options));
   const rssIdle = await steadyRss(target.pid);
 
   log(`  connecting ${fmt.int(total)} ${label}`);
@@ -187,7 +188,7 @@ async function measure(
       }
     }
     const connectServerCpu = connectCpu.stop();
-    await sleep(SETTLE_MS);
+    await sleep(settleMs(options));
     const rssConnected = await steadyRss(target.pid);
     const live = fleet.live;
     await fleet.report(); // resets the listeners' CPU accounting to the change phase

@@ -126,7 +126,9 @@ export async function runThroughput(options: BenchOptions): Promise<ScenarioResu
         result: isGraphql
           ? `${fmt.int(cmp.subjectRps)} req/s = ${fmt.ratio(cmp.ratio)}; p99 ${fmt.ms(subjectP99)}`
           : `${fmt.int(cmp.subjectRps)} req/s = ${fmt.ratio(cmp.ratio)}`,
-        baseline: `${fmt.int(cmp.baselineRps)} req/s${isGraphql ? `; p99 ${fmt.ms(baselineP99)}` : ''}`,
+        baseline:
+          `${fmt.int(cmp.baselineRps)} req/s${isGraphql ? `; p99 ${fmt.ms(baselineP99)}` : ''}` +
+          (sameBytes ? '' : ' (NOT the same bytes: see latest.json)'),
         target: isGraphql ? 'report' : '>= 0.5x',
         status: isGraphql ? 'reported' : cmp.ratio >= 0.5 ? 'met' : 'missed',
         cpu: cpuSummary(cmp),

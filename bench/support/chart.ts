@@ -37,13 +37,17 @@ export function chart(report: BenchReport): string {
     text(
       12,
       y,
-      'Throughput ÷ bare node:http serving the same bytes (median of alternating runs)',
+      'Throughput ÷ bare node:http serving the same bytes: median (bar), each run pair (ticks)',
       13,
       'bold',
     ),
   );
   y += 14;
-  const maxRatio = Math.max(1.2, ...ratios.map((s) => s.ratio ?? 0)) * 1.05;
+  const maxRatio =
+    Math.max(
+      1.2,
+      ...ratios.flatMap((s) => [s.ratio ?? 0, ...(s.roundRatios ?? []).filter(Number.isFinite)]),
+    ) * 1.08;
   const xr = (r: number) => LEFT + (r / maxRatio) * (WIDTH - LEFT - RIGHT);
   const top1 = y;
   for (const s of ratios) {
@@ -153,7 +157,47 @@ export function chart(report: BenchReport): string {
       ),
     );
   }
-  y += 30;
+  y += 24;
+
+  // Panel 3: memory per idle connection.
+  const memory = report.scenarios.filter(
+    (s) => s.memoryKb !== undefined && Number.isFinite(s.memoryKb.subject),
+  );
+  if (memory.length > 0) {
+    y += 24;
+    parts.push(
+      text(12, y, 'Server RSS per idle connection, KB: bar = service, outline = bare node', 13, 'bold'),
+    );
+    y += 14;
+    const maxKb =
+      Math.max(25, ...memory.flatMap((s) => [s.memoryKb?.subject ?? 0, s.memoryKb?.baseline ?? 0])) * 1.1;
+    const xm = (kb: number) => LEFT + (Math.max(0, kb) / maxKb) * (WIDTH - LEFT - RIGHT);
+    const top3 = y;
+    for (const s of memory) {
+      const kb = s.memoryKb;
+      if (!kb) continue;
+      parts.push(text(LEFT - 8, y + 18, s.id, 12, 'normal', '#1a202c', 'end'));
+      parts.push(
+        `<rect x="${LEFT}" y="${y + 6}" width="${n(xm(kb.subject) - LEFT)}" height="${ROW - 12}" fill="${COLORS[s.status]}"/>`,
+      );
+      if (kb.baseline !== undefined && Number.isFinite(kb.baseline))
+        parts.push(
+          `<rect x="${LEFT}" y="${y + 4}" width="${n(xm(kb.baseline) - LEFT)}" height="${ROW - 8}" fill="none" stroke="#1a202c" stroke-dasharray="3,2"/>`,
+        );
+      parts.push(
+        text(n(xm(Math.max(kb.subject, kb.baseline ?? 0)) + 5), y + 18, `${kb.subject.toFixed(1)} KB`, 11),
+      );
+      y += ROW;
+    }
+    const t = n(xm(20));
+    parts.push(
+      `<line x1="${t}" y1="${top3}" x2="${t}" y2="${y + 4}" stroke="#e53e3e" stroke-dasharray="5,3"/>`,
+    );
+    parts.push(text(t, y + 16, '20 KB target', 10, 'normal', '#e53e3e', 'middle'));
+    y += 24;
+  }
+
+  y += 12;
   parts.push(text(12, y, legend(report.scenarios), 10, 'normal', '#4a5568'));
   y += 12;
   const height = y + 8;
@@ -172,7 +216,10 @@ function fmtMs(ms: number): string {
 
 function legend(scenarios: readonly ScenarioResult[]): string {
   const count = (status: string) => scenarios.filter((s) => s.status === status).length;
-  return `green: target met (${count('met')}), red: missed (${count('missed')}), grey: reported only (${count('reported')})${count('failed') ? `, failed: ${count('failed')}` : ''}`;
+  return (
+    `Green: target met, red: missed, grey: no target. Of ${scenarios.length} rows (latest.md): ${count('met')} met, ` +
+    `${count('missed')} missed, ${count('reported')} reported only${count('failed') ? `, ${count('failed')} failed` : ''}.`
+  );
 }
 
 function text(

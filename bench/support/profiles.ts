@@ -13,8 +13,17 @@ const TOP = 15;
 export async function summarizeProfiles(report: BenchReport, dir: string): Promise<string> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
   const lines = [`# Where the service spent its CPU (${report.command})`, ''];
+  const done = new Map<string, string>();
   for (const scenario of report.scenarios) {
     for (const target of scenario.profile ?? []) {
+      // Two rows measured together (cross-instance) share their processes and windows: summed up once.
+      const key = `${target.pid} ${JSON.stringify(target.windows)}`;
+      const already = done.get(key);
+      if (already) {
+        lines.push(`## ${scenario.id}${target.label ? `, ${target.label}` : ''}`, '', `See ${already}.`, '');
+        continue;
+      }
+      done.set(key, `${scenario.id}${target.label ? `, ${target.label}` : ''}`);
       // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: the main thread is thread 0.
       const file = files.find((f) => f.split('.')[3] === String(target.pid) && f.split('.')[4] === '0');
       lines.push(`## ${scenario.id}${target.label ? `, ${target.label}` : ''} (pid ${target.pid})`, '');

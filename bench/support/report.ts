@@ -13,7 +13,11 @@ const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ')
 export function markdown(report: BenchReport): string {
   const m = report.machine;
   const lines = [
-    `Measured ${report.finishedAt.slice(0, 10)} with \`${report.command}\` (${Math.round(report.durationSeconds)} s): ` +
+    `Measured ${report.finishedAt.slice(0, 10)} with \`${report.command}\` (${Math.round(report.durationSeconds)} s)` +
+      (report.code
+        ? ` at commit ${report.code.commit}${report.code.srcModified ? ' (src/ modified)' : ''}`
+        : '') +
+      ': ' +
       `${m.cores} cores (${m.cpuModel}), ${m.totalMemoryGiB} GiB, Node ${m.node}, ${m.platform} ${m.kernel}, ` +
       `open-files limit ${m.openFilesLimit ?? 'unknown'}; load average ${m.loadAverage.start.toFixed(2)} at the start, ` +
       `${m.loadAverage.end.toFixed(2)} at the end (a shared machine).`,

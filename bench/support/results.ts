@@ -48,6 +48,8 @@ export interface ScenarioResult {
    * the same was measured against a bare node server.
    */
   latency?: LatencySummary & { targetP99?: number; baselineP99?: number };
+  /** Server RSS per idle connection in KB, the service's and the bare node server's, for the chart. */
+  memoryKb?: { subject: number; baseline?: number };
   /**
    * The measured service processes and the CLOCK_MONOTONIC µs windows of the measurement, for summing
    * up their `--cpu-prof` profiles (bench/profile-summary.ts).
@@ -63,6 +65,8 @@ export interface BenchReport {
   finishedAt: string;
   durationSeconds: number;
   command: string;
+  /** The commit measured, and whether src/ had uncommitted changes then. */
+  code: { commit: string; srcModified: boolean } | null;
   quick: boolean;
   options: Record<string, unknown>;
   machine: Machine;
