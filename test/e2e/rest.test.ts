@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { FlagStore } from '../../src/flags/store/flag-store.js';
+import type { FlagFields } from '../../src/flags/flag.js';
+import type { FlagStore, WriteResult } from '../../src/flags/store/flag-store.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { client, sendJson, startTestApp } from '../support/app.js';
 
@@ -342,6 +343,33 @@ describe('the read path', () => {
         expect((await get('/feature-flags/beta.one')).status).toBe(200);
       }
       expect(reads()).toBe(baseline);
+    } finally {
+      await app.stop();
+      await app.removeDataDir();
+    }
+  });
+});
+
+/** A real store in which another writer always gets in between a writer's read and its write. */
+class AlwaysRacedStore extends MemoryFlagStore {
+  override async update(key: string, expectedVersion: number, fields: FlagFields): Promise<WriteResult> {
+    const current = await this.get(key);
+    if (current)
+      await super.update(key, current.version, { ...fields, description: `${current.description}!` });
+    return super.update(key, expectedVersion, fields);
+  }
+}
+
+describe('write conflicts', () => {
+  it('answers 409 WRITE_CONFLICT when other writers win every attempt, and says to retry', async () => {
+    const app = await startTestApp({}, { store: new AlwaysRacedStore() });
+    try {
+      expect((await sendJson(app, 'POST', '/feature-flags', { key: 'contended' })).status).toBe(201);
+      const res = await sendJson(app, 'POST', '/feature-flags', { key: 'contended', isEnabled: true });
+      expect(res.status).toBe(409);
+      expect(await res.json()).toMatchObject({
+        error: { code: 'WRITE_CONFLICT', message: expect.stringMatching(/retry/) },
+      });
     } finally {
       await app.stop();
       await app.removeDataDir();
