@@ -17,7 +17,7 @@ import { corsFor } from './http/cors.js';
 import { errorHandler, routeNotFound } from './http/error-handler.js';
 import { FlagListMemo } from './http/flag-list-memo.js';
 import { flagRoutes } from './http/flag-routes.js';
-import { healthRoutes } from './http/health-routes.js';
+import { healthRoutes, probeDependencies } from './http/health-routes.js';
 import { metricsRoute, requestLogging, requestMetrics } from './http/observability.js';
 import { pollFastPath } from './http/poll-fast-path.js';
 import { sseStream } from './http/sse/index.js';
@@ -84,6 +84,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         app.disable('x-powered-by');
         app.set('etag', false);
         // Browser requests (with Origin) need CORS headers: Express adds them, so they skip the fast path.
+        const health = { store, bus: bus.shared ? bus : undefined, timeoutMs: 1000 };
         const answerPoll = pollFastPath(memo, access, metrics, {
           skipCrossOrigin: config.corsOrigins.length > 0,
         });
@@ -110,7 +111,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         app.use(requestLogging(logger), requestMetrics(metrics));
         if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins));
         app.get('/metrics', metricsRoute(metrics));
-        app.use(healthRoutes({ store, bus: bus.shared ? bus : undefined, timeoutMs: 1000 }));
+        app.use(healthRoutes(health));
         app.use('/feature-flags', authenticate(access), writesNeedAdmin(access, writeLimiter));
         app.get('/feature-flags/stream', sse.handler);
         app.use(
@@ -141,16 +142,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           websocket: graphql.connections(),
         }));
         metrics.dependencies(async () => {
-          const up = (probe: () => Promise<void>) =>
-            probe().then(
-              () => true,
-              () => false,
-            );
-          const [storeUp, redisUp] = await Promise.all([
-            up(() => store.ping()),
-            bus.shared ? up(() => bus.ping()) : true,
-          ]);
-          return bus.shared ? { store: storeUp, redis: redisUp } : { store: storeUp };
+          const { store: storeState, redis } = await probeDependencies(health);
+          return redis === 'unused'
+            ? { store: storeState === 'ok' }
+            : { store: storeState === 'ok', redis: redis === 'ok' };
         });
         // Streams first on stop: they never end by themselves and would hold server.close() open.
         closers.push(() => sse.close());

@@ -38,6 +38,14 @@ export function assertValidKey(key: unknown, field = 'key'): asserts key is stri
   }
 }
 
+/**
+ * Whether `text` is a valid prefix as it stands (no decoding, no error): the poll fast path checks raw
+ * query values with it and leaves everything else to {@link normalizePrefix}.
+ */
+export function isValidPrefix(text: string): boolean {
+  return text.length <= MAX_KEY_LENGTH && PREFIX_PATTERN.test(text);
+}
+
 /** An absent or empty prefix means "every flag". */
 export function normalizePrefix(prefix: unknown): string {
   if (prefix === undefined || prefix === null) return '';

@@ -5,7 +5,7 @@ import type { Flag } from '../flags/flag.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
-import { etagOf, parseIfMatch } from './etag.js';
+import { parseIfMatch } from './etag.js';
 import { type FlagListMemo, type MemoisedBody, memoise } from './flag-list-memo.js';
 import { writeConditional } from './poll-fast-path.js';
 import { parseBody, rejectInvalidUtf8, requireJsonBody, singleQueryParam } from './request-parsing.js';
@@ -62,7 +62,7 @@ export function flagRoutes(deps: FlagRoutesDeps): Router {
     const key = keyParam(req);
     const flag = snapshot.get(key);
     if (!flag) throw new FlagNotFoundError(key);
-    sendConditional(req, res, memoise(Buffer.from(JSON.stringify(flag))));
+    sendConditional(req, res, representationOf(flag));
   });
 
   router.patch('/:key', ...jsonBody, async (req, res) => {
@@ -90,10 +90,14 @@ function sendConditional(req: Request, res: Response, memoised: MemoisedBody): '
   return writeConditional(req.headers['if-none-match'], res, memoised);
 }
 
+/** One flag as served: its JSON body, strong ETag and headers (the same for GET, writes and If-Match). */
+function representationOf(flag: Flag): MemoisedBody {
+  return memoise(Buffer.from(JSON.stringify(flag)));
+}
+
 function sendFlag(res: Response, flag: Flag): void {
-  const body = Buffer.from(JSON.stringify(flag));
-  res.setHeader('ETag', etagOf(body));
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  const { body, headers200 } = representationOf(flag);
+  res.writeHead(res.statusCode, headers200);
   res.end(body);
 }
 
@@ -115,6 +119,6 @@ async function expectedVersionOf(req: Request, flags: FlagService, key: string):
   if (version !== undefined) return Number(version);
   const current = await flags.current(key);
   if (!current) throw new FlagNotFoundError(key);
-  if (tag === '*' || tag === etagOf(Buffer.from(JSON.stringify(current)))) return current.version;
+  if (tag === '*' || tag === representationOf(current).etag) return current.version;
   throw new VersionMismatchError(key, tag, current.version);
 }

@@ -34,6 +34,19 @@ export function healthRoutes(deps: HealthDeps): Router {
   return router;
 }
 
+/**
+ * Pings the store and (if used) Redis, each bounded by `timeoutMs`: 'ok', 'unused', or the code that
+ * says why not. Shared by /readyz and the `flagwire_dependency_up` metric.
+ */
+export async function probeDependencies(deps: HealthDeps): Promise<{ store: string; redis: string }> {
+  const { bus } = deps;
+  const [store, redis] = await Promise.all([
+    check(() => deps.store.ping(), deps.timeoutMs),
+    bus ? check(() => bus.ping(), deps.timeoutMs) : Promise.resolve('unused'),
+  ]);
+  return { store, redis };
+}
+
 /** 'ok', or the error code that says why not (STORE_UNAVAILABLE, TIMEOUT, ...). */
 async function check(probe: () => Promise<void>, timeoutMs: number): Promise<string> {
   let timer: NodeJS.Timeout | undefined;

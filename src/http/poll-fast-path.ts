@@ -1,13 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessControl } from '../auth/access-control.js';
+import { isValidPrefix } from '../flags/validation.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { ifNoneMatchMatches } from './etag.js';
 import type { FlagListMemo, MemoisedBody } from './flag-list-memo.js';
 
 const LIST_PATH = '/feature-flags';
-/** A raw query value that needs no decoding and is already a valid prefix (see validation.ts). */
-const PLAIN_PREFIX = /^(?:[A-Za-z0-9][A-Za-z0-9._:-]*)?$/;
-const MAX_PREFIX_LENGTH = 128;
 
 /** 304 when `If-None-Match` matches, else 200 with the memoised body; headers prebuilt in the memo. */
 export function writeConditional(
@@ -54,7 +52,9 @@ export function pollFastPath(
     if (url.length === LIST_PATH.length) prefix = '';
     else if (url.startsWith('?prefix=', LIST_PATH.length)) {
       prefix = url.slice(LIST_PATH.length + '?prefix='.length);
-      if (prefix.length > MAX_PREFIX_LENGTH || !PLAIN_PREFIX.test(prefix)) return false;
+      // A valid prefix needs no percent-decoding (its characters are all unreserved), so a raw value
+      // that is one is the prefix; anything else goes to Express to be decoded or refused.
+      if (!isValidPrefix(prefix)) return false;
     } else return false;
     if (options.skipCrossOrigin && req.headers.origin !== undefined) return false;
     if (!mayRead(req)) return false;
