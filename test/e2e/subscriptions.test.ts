@@ -1,10 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Client, createClient, type FormattedExecutionResult } from 'graphql-ws';
 import { WebSocket } from 'ws';
-import type { Flag, FlagChange } from '../../src/flags/flag.js';
-import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
+import type { Flag } from '../../src/flags/flag.js';
 import { subscriptionHubOf } from '../../src/graphql/mount.js';
-import { SlowConsumerError, SubscriptionHub } from '../../src/graphql/subscription-hub.js';
+import type { SubscriptionHub } from '../../src/graphql/subscription-hub.js';
 import { sendJson, startTestApp } from '../support/app.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -323,65 +322,5 @@ describe('GraphQL subscriptions when the app stops', () => {
       await app.stop();
       await app.removeDataDir();
     }
-  });
-});
-
-describe('SubscriptionHub', () => {
-  const flag = (key: string, revision: number, version = 1): Flag => ({
-    key,
-    isEnabled: false,
-    description: '',
-    version,
-    revision,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-  });
-  const upsert = (f: Flag): FlagChange => ({ kind: 'upsert', key: f.key, revision: f.revision, flag: f });
-
-  it('after a snapshot reset, pushes the difference in scope, in revision order', async () => {
-    const snapshot = new FlagSnapshot();
-    snapshot.reset([flag('a.kept', 1), flag('a.gone', 2, 3), flag('b.gone', 3)], 3);
-    const hub = new SubscriptionHub(snapshot);
-    const stream = hub.subscribe('a.');
-
-    snapshot.reset([flag('a.kept', 1), flag('a.new', 5), flag('b.new', 6)], 7);
-    expect(await stream.next()).toEqual({ done: false, value: upsert(flag('a.new', 5)) });
-    expect(await stream.next()).toEqual({
-      done: false,
-      value: { kind: 'delete', key: 'a.gone', revision: 7, version: 3 },
-    });
-    await stream.return?.();
-    hub.close();
-  });
-
-  it('cuts off a subscriber that falls too far behind with SLOW_CONSUMER, and keeps serving the others', async () => {
-    const snapshot = new FlagSnapshot();
-    const hub = new SubscriptionHub(snapshot, { maxQueuedChanges: 2 });
-    const slow = hub.subscribe('');
-    const reader = hub.subscribe('');
-    const read = reader.next();
-
-    snapshot.apply(upsert(flag('k1', 1)));
-    snapshot.apply(upsert(flag('k2', 2)));
-    expect(hub.subscriberCount).toBe(2);
-    // A third change while two wait for `slow` is one too many; `reader` took k1, so it has room.
-    snapshot.apply(upsert(flag('k3', 3)));
-
-    // The slow one's queue is dropped: it fails at once, then ends.
-    await expect(slow.next()).rejects.toBeInstanceOf(SlowConsumerError);
-    expect(await slow.next()).toEqual({ done: true, value: undefined });
-    expect(hub.subscriberCount).toBe(1);
-    expect((await read).value).toMatchObject({ key: 'k1' });
-    await reader.return?.();
-    expect(hub.subscriberCount).toBe(0);
-    hub.close();
-  });
-
-  it('close() ends every subscriber, including one waiting for a change', async () => {
-    const hub = new SubscriptionHub(new FlagSnapshot());
-    const waiting = hub.subscribe('x').next();
-    hub.close();
-    expect(await waiting).toEqual({ done: true, value: undefined });
-    expect(hub.subscriberCount).toBe(0);
   });
 });

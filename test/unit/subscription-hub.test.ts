@@ -1,0 +1,53 @@
+import { describe, expect, it } from '@jest/globals';
+import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
+import { SlowConsumerError, SubscriptionHub } from '../../src/graphql/subscription-hub.js';
+import { aFlag, upsertOf } from '../support/flags.js';
+
+describe('SubscriptionHub', () => {
+  it('after a snapshot reset, pushes the difference in scope, in revision order', async () => {
+    const snapshot = new FlagSnapshot();
+    snapshot.reset([aFlag('a.kept', 1), aFlag('a.gone', 2, { version: 3 }), aFlag('b.gone', 3)], 3);
+    const hub = new SubscriptionHub(snapshot);
+    const stream = hub.subscribe('a.');
+
+    snapshot.reset([aFlag('a.kept', 1), aFlag('a.new', 5), aFlag('b.new', 6)], 7);
+    expect(await stream.next()).toEqual({ done: false, value: upsertOf(aFlag('a.new', 5)) });
+    expect(await stream.next()).toEqual({
+      done: false,
+      value: { kind: 'delete', key: 'a.gone', revision: 7, version: 3 },
+    });
+    await stream.return?.();
+    hub.close();
+  });
+
+  it('cuts off a subscriber that falls too far behind with SLOW_CONSUMER, and keeps serving the others', async () => {
+    const snapshot = new FlagSnapshot();
+    const hub = new SubscriptionHub(snapshot, { maxQueuedChanges: 2 });
+    const slow = hub.subscribe('');
+    const reader = hub.subscribe('');
+    const read = reader.next();
+
+    snapshot.apply(upsertOf(aFlag('k1', 1)));
+    snapshot.apply(upsertOf(aFlag('k2', 2)));
+    expect(hub.subscriberCount).toBe(2);
+    // A third change while two wait for `slow` is one too many; `reader` took k1, so it has room.
+    snapshot.apply(upsertOf(aFlag('k3', 3)));
+
+    // The slow one's queue is dropped: it fails at once, then ends.
+    await expect(slow.next()).rejects.toBeInstanceOf(SlowConsumerError);
+    expect(await slow.next()).toEqual({ done: true, value: undefined });
+    expect(hub.subscriberCount).toBe(1);
+    expect((await read).value).toMatchObject({ key: 'k1' });
+    await reader.return?.();
+    expect(hub.subscriberCount).toBe(0);
+    hub.close();
+  });
+
+  it('close() ends every subscriber, including one waiting for a change', async () => {
+    const hub = new SubscriptionHub(new FlagSnapshot());
+    const waiting = hub.subscribe('x').next();
+    hub.close();
+    expect(await waiting).toEqual({ done: true, value: undefined });
+    expect(hub.subscriberCount).toBe(0);
+  });
+});
