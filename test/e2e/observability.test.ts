@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
+import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { client, sendJson, startTestApp } from '../support/app.js';
 import { openSse } from '../support/listeners.js';
 
@@ -99,5 +100,27 @@ describe('observability', () => {
     });
     expect(JSON.stringify(logged[0])).not.toMatch(/headers/);
     expect(lines.some((l) => (l.req as { id?: string } | undefined)?.id === 'trace-123')).toBe(true);
+  });
+});
+
+describe('health and metrics while the store hangs', () => {
+  it('answer within the probe timeout, reporting the store down', async () => {
+    const store = new MemoryFlagStore();
+    let hang = false;
+    const ping = store.ping.bind(store);
+    store.ping = () => (hang ? new Promise<void>(() => {}) : ping());
+    const app = await startTestApp({}, { store });
+    try {
+      hang = true;
+      const ready = await client(app)('/readyz');
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: 'unavailable', store: 'TIMEOUT' });
+      const text = await (await client(app)('/metrics')).text();
+      expect(sample(text, 'flagwire_dependency_up{dependency="store"}')).toBe(0);
+    } finally {
+      hang = false;
+      await app.stop();
+      await app.removeDataDir();
+    }
   });
 });
