@@ -177,7 +177,8 @@ describe('a browser graphql-ws subscription across a service restart (headless C
       await tab.goto(`${site.url}/`);
       const wsUrl = `${first.url.replace('http', 'ws')}/graphql`;
       await tab.evaluate((url) => {
-        const w = window as unknown as { subscribe(name: string, url: string, useRecipe: boolean): void };
+        // Runs in the page, where globalThis is its window.
+        const w = globalThis as unknown as { subscribe(name: string, url: string, useRecipe: boolean): void };
         w.subscribe('defaults', url, false);
         w.subscribe('recipe', url, true);
       }, wsUrl);
