@@ -2,8 +2,13 @@ import type { Request } from 'express';
 import { ValidationError } from '../../flags/errors.js';
 import { singleQueryParam } from '../request-parsing.js';
 
-/** A revision: digits only, and small enough to be exact as a JavaScript number. */
-const REVISION = /^[0-9]{1,16}$/;
+/**
+ * The largest resume point: revisions are JavaScript numbers, exact only up to 2^53 - 1. It has 16
+ * digits, so 1 to 16 digits (leading zeros allowed) and at most this value is the whole rule; a
+ * 16-digit id above it would round to another revision, and is refused rather than misread.
+ */
+export const MAX_LAST_EVENT_ID = Number.MAX_SAFE_INTEGER; // 9007199254740991
+const DIGITS = /^[0-9]{1,16}$/;
 
 /**
  * Where a resuming client left off: the `Last-Event-ID` header (what EventSource sends when it
@@ -12,20 +17,26 @@ const REVISION = /^[0-9]{1,16}$/;
  * empty means absent.
  */
 export function lastEventIdOf(req: Request): number | undefined {
-  const query = parseRevision(singleQueryParam(req, 'lastEventId'), 'lastEventId');
+  const query = parseLastEventId(singleQueryParam(req, 'lastEventId'), 'lastEventId');
   // Node joins a repeated header with ", " (which then fails the pattern); an array is refused likewise.
   const raw = req.headers['last-event-id'];
-  const header = parseRevision(Array.isArray(raw) ? raw.join(', ') : raw, 'Last-Event-ID');
+  const header = parseLastEventId(Array.isArray(raw) ? raw.join(', ') : raw, 'Last-Event-ID');
   return header ?? query;
 }
 
-function parseRevision(raw: string | undefined, field: string): number | undefined {
+/**
+ * One resume point as sent: `undefined` when absent or empty, the revision for 1 to 16 decimal digits
+ * of value at most {@link MAX_LAST_EVENT_ID}, a `ValidationError` naming `field` for anything else.
+ */
+export function parseLastEventId(raw: string | undefined, field: string): number | undefined {
   if (raw === undefined || raw === '') return undefined;
-  const revision = Number(raw);
-  if (!REVISION.test(raw) || !Number.isSafeInteger(revision)) {
-    throw new ValidationError(`'${field}' must be a non-negative integer: the id of the last event seen`, {
-      field,
-    });
+  // Any integer above 2^53 - 1 converts to 2^53 or more, so the comparison is exact for 16 digits.
+  const revision = DIGITS.test(raw) ? Number(raw) : Number.NaN;
+  if (!(revision <= MAX_LAST_EVENT_ID)) {
+    throw new ValidationError(
+      `'${field}' must be 1 to 16 decimal digits, at most ${MAX_LAST_EVENT_ID}: the id of the last event seen`,
+      { field },
+    );
   }
   return revision;
 }
