@@ -12,6 +12,7 @@ import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import { authenticate, principalOf } from '../http/access.js';
+import { acceptGraphQLQuery } from '../http/graphql-query.js';
 import { rejectInvalidUtf8 } from '../http/request-parsing.js';
 import type { GraphQLContext } from './context.js';
 import { formatError } from './errors.js';
@@ -105,6 +106,7 @@ export async function mountGraphQL(
   app.use(
     '/graphql',
     authenticate(deps.access),
+    acceptGraphQLQuery,
     express.json({ limit: deps.bodyLimitBytes, verify: rejectInvalidUtf8 }),
     refuseLongDocuments,
     expressMiddleware(apollo, { context: async ({ res }) => contextFor(principalOf(res)) }),

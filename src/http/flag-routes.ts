@@ -8,7 +8,8 @@ import { assertValidKey, normalizePrefix } from '../flags/validation.js';
 import { parseIfMatch } from './etag.js';
 import { type FlagListMemo, type MemoisedBody, memoise } from './flag-list-memo.js';
 import { writeConditional } from './poll-fast-path.js';
-import { parseBody, rejectInvalidUtf8, requireJsonBody, singleQueryParam } from './request-parsing.js';
+import { acceptQuery, NO_QUERY_PARAMS, parseQuery } from './query-params.js';
+import { parseBody, rejectInvalidUtf8, requireJsonBody } from './request-parsing.js';
 
 export interface FlagRoutesDeps {
   flags: FlagService;
@@ -18,6 +19,9 @@ export interface FlagRoutesDeps {
   /** Told the status of every list answer (metrics; the fast path counts its own). */
   onPoll?: (status: '200' | '304') => void;
 }
+
+/** The list's query: `?prefix=` and nothing else (the fast path answers the plainest form first). */
+const ListQuery = z.strictObject({ prefix: z.string().optional() });
 
 const CreateBody = z.strictObject({
   key: z.string(),
@@ -44,40 +48,50 @@ export function flagRoutes(deps: FlagRoutesDeps): Router {
     json,
   ];
 
+  const noQuery = acceptQuery(NO_QUERY_PARAMS);
+
   // Most polls are answered by pollFastPath before they get here; this serves the rest (encoded
-  // prefixes, extra parameters) and refuses bad ones.
+  // prefixes) and refuses bad ones (unknown, repeated or malformed parameters, invalid prefixes).
   router.get('/', (req, res) => {
-    const prefix = normalizePrefix(singleQueryParam(req, 'prefix'));
+    const prefix = normalizePrefix(parseQuery(ListQuery, req).prefix);
     deps.onPoll?.(sendConditional(req, res, memo.get(prefix)));
   });
 
-  router.post('/', ...jsonBody, async (req, res) => {
+  router.post('/', noQuery, ...jsonBody, async (req, res) => {
     const input = parseBody(CreateBody, req.body);
     const { flag, created } = await flags.upsert(input);
     if (created) res.location(`/feature-flags/${encodeURIComponent(flag.key)}`);
     sendFlag(res.status(created ? 201 : 200), flag);
   });
 
-  router.get('/:key', (req, res) => {
+  router.get('/:key', noQuery, (req, res) => {
     const key = keyParam(req);
     const flag = snapshot.get(key);
     if (!flag) throw new FlagNotFoundError(key);
     sendConditional(req, res, representationOf(flag));
   });
 
-  router.patch('/:key', ...jsonBody, async (req, res) => {
-    const key = keyParam(req);
+  router.patch('/:key', noQuery, ...jsonBody, async (req, res) => {
+    const key = rawKeyParam(req);
     const patch = parseBody(PatchBody, req.body);
     sendFlag(res, await flags.update(key, patch, await expectedVersionOf(req, flags, key)));
   });
 
-  router.delete('/:key', async (req, res) => {
-    const key = keyParam(req);
+  router.delete('/:key', noQuery, async (req, res) => {
+    const key = rawKeyParam(req);
     await flags.remove(key, await expectedVersionOf(req, flags, key));
     res.status(204).end();
   });
 
   return router;
+}
+
+/**
+ * The key of a write, unchecked: the service validates every write's input, whichever transport it
+ * came by, so there is one place where a bad key is refused (and one place that could let one through).
+ */
+function rawKeyParam(req: Request): string {
+  return String(req.params.key);
 }
 
 function keyParam(req: Request): string {

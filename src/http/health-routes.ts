@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { toPublicError } from '../errors.js';
 import type { FlagStore } from '../flags/store/flag-store.js';
+import { acceptQuery, NO_QUERY_PARAMS } from './query-params.js';
 
 export interface HealthDeps {
   store: FlagStore;
@@ -17,10 +18,11 @@ export interface HealthDeps {
  */
 export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => {
+  const noQuery = acceptQuery(NO_QUERY_PARAMS);
+  router.get('/healthz', noQuery, (_req, res) => {
     res.json({ status: 'ok' });
   });
-  router.get('/readyz', async (_req, res) => {
+  router.get('/readyz', noQuery, async (_req, res) => {
     const [store, redis] = await Promise.all([
       check(() => deps.store.ping(), deps.timeoutMs),
       deps.bus

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics.js';
+import { NO_QUERY_PARAMS, parseQuery } from './query-params.js';
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
@@ -48,9 +49,10 @@ export function requestMetrics(metrics: Metrics): RequestHandler {
   };
 }
 
-/** `GET /metrics` in the Prometheus text format. */
+/** `GET /metrics` in the Prometheus text format; it takes no query parameters. */
 export function metricsRoute(metrics: Metrics): RequestHandler {
-  return async (_req, res) => {
+  return async (req, res) => {
+    parseQuery(NO_QUERY_PARAMS, req);
     res.setHeader('Content-Type', metrics.registry.contentType);
     res.end(await metrics.registry.metrics());
   };

@@ -26,8 +26,9 @@ export function writeConditional(
 /**
  * Answers the poll — `GET /feature-flags` or `GET /feature-flags?prefix=<plain prefix>` — straight from
  * the memo, before Express builds its request and runs its router: this is the request every client
- * makes every few seconds. Returns false for anything else (including encoded or invalid prefixes and
- * extra parameters), which Express then serves or refuses exactly as before.
+ * makes every few seconds. Returns false for anything else (encoded or invalid prefixes, any other or
+ * extra parameter), which the Express list route then serves or refuses: an unknown parameter is a 400
+ * there (query-params.ts), never the unfiltered list from here.
  */
 export function pollFastPath(
   memo: FlagListMemo,
@@ -53,7 +54,8 @@ export function pollFastPath(
     else if (url.startsWith('?prefix=', LIST_PATH.length)) {
       prefix = url.slice(LIST_PATH.length + '?prefix='.length);
       // A valid prefix needs no percent-decoding (its characters are all unreserved), so a raw value
-      // that is one is the prefix; anything else goes to Express to be decoded or refused.
+      // that is one is the prefix; anything else goes to Express to be decoded or refused. Its alphabet
+      // has no '&', '=' or '%': no second parameter can ride along on an accepted URL.
       if (!isValidPrefix(prefix)) return false;
     } else return false;
     if (options.skipCrossOrigin && req.headers.origin !== undefined) return false;

@@ -1,11 +1,12 @@
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import type { ChangeLog } from '../../feed/change-log.js';
 import type { FlagChange } from '../../flags/flag.js';
 import type { FlagSnapshot } from '../../flags/flag-snapshot.js';
 import { normalizePrefix } from '../../flags/validation.js';
-import { singleQueryParam } from '../request-parsing.js';
+import { parseQuery } from '../query-params.js';
 import { Connection, type Replay } from './connection.js';
 import { changeFrame, retryFrame } from './frames.js';
 import { StreamHub } from './hub.js';
@@ -36,6 +37,9 @@ export interface SseStream {
   close(): void;
 }
 
+/** The stream's query: a scope and, for clients that cannot set headers, a resume point. */
+const StreamQuery = z.strictObject({ prefix: z.string().optional(), lastEventId: z.string().optional() });
+
 /**
  * The server-sent event stream of flag changes: a snapshot of the flags in scope (or, when resuming
  * with `Last-Event-ID`, exactly the changes missed), then one event per change. See PROTOCOL.md.
@@ -48,7 +52,7 @@ export function sseStream(deps: SseStreamDeps): SseStream {
 
   const handler: RequestHandler = async (req, res) => {
     // Validate everything before the first byte: bad input still gets a JSON 400 from the error handler.
-    const prefix = normalizePrefix(singleQueryParam(req, 'prefix'));
+    const prefix = normalizePrefix(parseQuery(StreamQuery, req).prefix);
     const lastEventId = lastEventIdOf(req);
     if (hub.size >= (deps.maxConnections ?? Number.POSITIVE_INFINITY)) {
       // Before any stream byte, so the client sees a plain 503 and retries later (or elsewhere).
