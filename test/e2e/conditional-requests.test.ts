@@ -170,3 +170,24 @@ describe('conditional requests', () => {
     });
   });
 });
+
+describe('list ETags come from the bytes alone', () => {
+  it('gives a list the same ETag after changes outside its prefix, even once the memo has forgotten it', async () => {
+    // A memo of one entry: polling another prefix evicts the list, so the next poll rebuilds it.
+    const app = await startTestApp({ ETAG_MEMO_ENTRIES: '1' });
+    const get = client(app);
+    try {
+      await sendJson(app, 'POST', '/feature-flags', { key: 'kept.a', isEnabled: true });
+      const etag = (await get('/feature-flags?prefix=kept')).headers.get('etag') as string;
+
+      await sendJson(app, 'POST', '/feature-flags', { key: 'moved.a', isEnabled: true });
+      expect((await get('/feature-flags?prefix=moved')).status).toBe(200); // evicts `kept`
+      const again = await get('/feature-flags?prefix=kept', { headers: { 'If-None-Match': etag } });
+      expect(again.status).toBe(304);
+      expect(again.headers.get('etag')).toBe(etag);
+    } finally {
+      await app.stop();
+      await app.removeDataDir();
+    }
+  });
+});
