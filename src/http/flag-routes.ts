@@ -129,10 +129,13 @@ async function expectedVersionOf(req: Request, flags: FlagService, key: string):
     );
   }
   const tag = tags[0] as string;
+  // `*` asks only that the flag exist, which PATCH and DELETE require anyway (404 otherwise). Pinning
+  // the version read here would turn a concurrent write into a spurious 412.
+  if (tag === '*') return undefined;
   const version = /^"([1-9][0-9]{0,15})"$/.exec(tag)?.[1];
   if (version !== undefined) return Number(version);
   const current = await flags.current(key);
   if (!current) throw new FlagNotFoundError(key);
-  if (tag === '*' || tag === representationOf(current).etag) return current.version;
+  if (tag === representationOf(current).etag) return current.version;
   throw new VersionMismatchError(key, tag, current.version);
 }

@@ -141,6 +141,15 @@ async function openPastSnapshot(app: SseApp, query = '', headers: Record<string,
   return { client, snapshotId: Number(snapshot.id) };
 }
 
+/**
+ * Checks that nothing is queued on the stream beyond what the test read: one more change (to `key`) must
+ * be the very next event. A change sent twice, or sent late, would come first.
+ */
+async function expectNothingMoreThanTheNextChange(app: SseApp, client: SseClient, key: string) {
+  const sentinel = await app.flags.upsert({ key, description: `sentinel ${app.snapshot.currentRevision}` });
+  expect(await client.nextEvent()).toMatchObject({ id: String(sentinel.flag.revision) });
+}
+
 describe('SSE GET /feature-flags/stream', () => {
   let app: SseApp;
   const clients: SseClient[] = [];
@@ -302,9 +311,63 @@ describe('SSE GET /feature-flags/stream', () => {
       const ids = [];
       for (let i = 0; i < 3; i++) ids.push(Number((await client.nextEvent()).id));
       expect(ids).toEqual([...during, later]);
+      await expectNothingMoreThanTheNextChange(app, client, 'race.sentinel');
       client.close();
       await until(() => app.sse.connections() === 0, 'the stream to close');
     }
+  });
+
+  it('sends each change after Last-Event-ID exactly once, in order, and nothing more, when writes race the reconnect', async () => {
+    // Whether the log read returns what it holds when called (the racing writes then come only live) or
+    // when it answers (they come from the log and live both).
+    for (const readAtCall of [true, false]) {
+      const resumeFrom = app.snapshot.currentRevision;
+      const missed = [
+        (await app.flags.upsert({ key: 'racing.missed', description: String(readAtCall) })).flag.revision,
+      ];
+      await app.flags.upsert({ key: 'elsewhere', description: String(readAtCall) });
+
+      const writes = (keys: string[]) =>
+        Promise.all(keys.map((key) => app.flags.upsert({ key, description: `${readAtCall}` })));
+      const gate = app.log.hold(readAtCall);
+      const client = track(await app.open('?prefix=racing.', { 'Last-Event-ID': String(resumeFrom) }));
+      await until(() => app.sse.connections() === 1, 'the resuming client to be reading the log');
+      // Concurrent writes while the gate keeps the log read open, then more racing its answer.
+      const during = await writes(['racing.a', 'outside.a', 'racing.b', 'racing.c', 'outside.b']);
+      gate.open();
+      const after = await writes(['racing.d', 'outside.c', 'racing.e']);
+
+      const inScope = [...during, ...after]
+        .map(({ flag }) => flag)
+        .filter((flag) => flag.key.startsWith('racing.'))
+        .map((flag) => flag.revision);
+      const expected = [...missed, ...inScope].sort((x, y) => x - y);
+      const ids: number[] = [];
+      for (const _ of expected) ids.push(Number((await client.nextEvent()).id));
+      expect({ readAtCall, ids }).toEqual({ readAtCall, ids: expected });
+      await expectNothingMoreThanTheNextChange(app, client, 'racing.sentinel');
+      client.close();
+      await until(() => app.sse.connections() === 0, 'the stream to close');
+    }
+  });
+
+  it('does not repeat a late change from another instance that arrives live while the log read also returns it', async () => {
+    const resumeFrom = app.snapshot.currentRevision;
+    // Another instance committed and logged it; its message is late, overtaken by a newer local change.
+    const late = await app.store.insert('late.a', { isEnabled: true, description: '' });
+    if (late.status !== 'ok') throw new Error('insert failed');
+    await app.log.append(late.change);
+    const local = await app.flags.upsert({ key: 'late.b', isEnabled: true });
+
+    const gate = app.log.hold(false);
+    const client = track(await app.open('?prefix=late.', { 'Last-Event-ID': String(resumeFrom) }));
+    await until(() => app.sse.connections() === 1, 'the resuming client to be registered');
+    app.snapshot.apply(late.change); // the late message arrives during the log read
+    gate.open();
+
+    const ids = [Number((await client.nextEvent()).id), Number((await client.nextEvent()).id)];
+    expect(ids).toEqual([late.change.revision, local.flag.revision]);
+    await expectNothingMoreThanTheNextChange(app, client, 'late.sentinel');
   });
 
   it('does not repeat a change replayed from the shared log when it later arrives live', async () => {
