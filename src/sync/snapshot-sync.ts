@@ -255,8 +255,13 @@ export class SnapshotSync {
         this.reloadNext = true;
         this.repair('the change log no longer reaches a revision appended late');
       }
+      // Only a key's latest logged change: a reload since may have dropped the tombstone that would
+      // keep a late upsert from resurrecting a flag deleted after it.
+      const latest = new Map((logged ?? []).map((change) => [change.key, change.revision]));
       for (const change of logged ?? []) {
-        if (this.lateRevisions.delete(change.revision)) this.snapshot.apply(change);
+        if (this.lateRevisions.delete(change.revision) && latest.get(change.key) === change.revision) {
+          this.snapshot.apply(change);
+        }
       }
       const now = Date.now();
       for (const [revision, giveUpAt] of this.lateRevisions) {

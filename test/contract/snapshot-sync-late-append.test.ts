@@ -28,14 +28,14 @@ function describeLateAppend(name: string, openLog: () => Promise<ChangeLog>): vo
       await Promise.all(logs.splice(0).map((log) => log.close()));
     });
 
-    async function setup(lateChangeWindowMs?: number) {
+    async function setup(lateChangeWindowMs?: number, checkIntervalMs = 0) {
       const store = new MemoryFlagStore();
       const log = await openLog();
       logs.push(log);
       const feed = new InProcessFeed();
       const snapshot = new FlagSnapshot();
       const sync = new SnapshotSync(snapshot, store, new MemoryFlagCache(), log, feed, silent, {
-        checkIntervalMs: 0,
+        checkIntervalMs,
         sharedLog: true,
         ...(lateChangeWindowMs === undefined ? {} : { lateChangeWindowMs }),
       });
@@ -46,7 +46,7 @@ function describeLateAppend(name: string, openLog: () => Promise<ChangeLog>): vo
         if (result.status !== 'ok') throw new Error(result.status);
         return result.change;
       };
-      return { snapshot, sync, log, commit, deliver: (change: FlagChange) => feed.publish(change) };
+      return { store, snapshot, sync, log, commit, deliver: (change: FlagChange) => feed.publish(change) };
     }
 
     it('a change appended to the log after a later one was read, whose message is lost, still reaches the reader', async () => {
@@ -76,6 +76,30 @@ function describeLateAppend(name: string, openLog: () => Promise<ChangeLog>): vo
       await deliver(slow); // the message was late, not lost
       expect(snapshot.get('slow')).not.toBeNull();
       expect(sync.lateRevisionsAwaited).toBe(0);
+    });
+
+    it('a late change does not resurrect a flag deleted after it, even across a reload', async () => {
+      const { store, snapshot, sync, log, commit, deliver } = await setup(undefined, 5);
+      const slow = await commit('slow'); // revision 1, logged late
+      const fast = await commit('fast');
+      await log.append(fast);
+      await deliver(fast);
+      await sync.settled();
+      const removed = await store.remove('slow'); // revision 3: the flag is gone
+      if (removed.status !== 'ok') throw new Error(removed.status);
+      await log.append(removed.change);
+      await deliver(removed.change);
+      // A reload (which forgets the view's tombstones): a write committed but never logged nor published,
+      // that the periodic store check finds.
+      const reloaded = new Promise<void>((resolve) =>
+        snapshot.subscribe((event) => event.type === 'reset' && resolve()),
+      );
+      await commit('orphan');
+      await reloaded;
+      await log.append(slow);
+      await until(() => sync.lateRevisionsAwaited === 0, 'the late change is found');
+      expect(snapshot.get('slow')).toBeNull();
+      expect(snapshot.get('orphan')).not.toBeNull();
     });
 
     it('stops looking for a revision that never appears (a write that burned it) after the window', async () => {

@@ -1,4 +1,5 @@
 import { mkdtemp } from 'node:fs/promises';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
@@ -38,6 +39,41 @@ async function eventually(probe: () => Promise<boolean>, what: string, timeoutMs
   }
 }
 
+/** A TCP gate in front of Redis: closed, it drops every connection (Redis unreachable); open, it forwards. */
+async function redisGate(redisUrl: string) {
+  const target = new URL(redisUrl);
+  let open = false;
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    if (!open) {
+      socket.destroy();
+      return;
+    }
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const end of [socket, upstream]) {
+      sockets.add(end);
+      end.on('close', () => sockets.delete(end));
+      end.on('error', () => {
+        socket.destroy();
+        upstream.destroy();
+      });
+    }
+    socket.pipe(upstream).pipe(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    open: () => {
+      open = true;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 /** What a refused write must answer, on every write path. */
 async function expectRefused(res: Response): Promise<void> {
   expect(res.status).toBe(503);
@@ -60,8 +96,16 @@ describe('one store per Redis bus', () => {
     apps.push(app);
     return app;
   };
+  // Streams a failing test left open would keep reconnecting (and jest from exiting).
+  const streams: Array<{ close(): void }> = [];
   const stopAll = async () => {
-    await Promise.allSettled(apps.splice(0).map((app) => app.stop()));
+    for (const stream of streams.splice(0)) stream.close();
+    await Promise.allSettled(
+      apps.splice(0).map(async (app) => {
+        await app.stop();
+        await app.removeDataDir();
+      }),
+    );
   };
 
   beforeAll(async () => {
@@ -76,6 +120,7 @@ describe('one store per Redis bus', () => {
     const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix() };
     const a = await start(env);
     const stream = openSse(`${a.url}/feature-flags/stream?prefix=shared`);
+    streams.push(stream);
     expect((await stream.next()).type).toBe('snapshot');
     expect(
       (await sendJson(a, 'POST', '/feature-flags', { key: 'shared.flag', isEnabled: false })).status,
@@ -89,8 +134,15 @@ describe('one store per Redis bus', () => {
       expect(await stream.next()).toMatchObject({ id: String(revision), data: { key: 'shared.flag' } });
     }
 
-    // B: its own DATA_DIR, A's Redis and prefix. It starts (reads are served) but says why it is not ready.
-    const b = await start(env);
+    // B's store has a history of its own, further along than A's (run alone before, without Redis).
+    const alone = await start({});
+    for (const isEnabled of [false, true, false, true, false, true, false]) {
+      const res = await sendJson(alone, 'POST', '/feature-flags', { key: 'shared.flag', isEnabled });
+      expect(res.status).toBeLessThan(300);
+    }
+    await alone.stop();
+    // B: that DATA_DIR, A's Redis and prefix. It starts (reads are served) but says why it is not ready.
+    const b = await start({ ...env, DATA_DIR: alone.dataDir });
     const bReady = await readiness(b);
     expect(bReady).toMatchObject({
       httpStatus: 503,
@@ -132,7 +184,6 @@ describe('one store per Redis bus', () => {
     const afterRestart = (await (await client(restarted)('/feature-flags/shared.flag')).json()) as FlagBody;
     expect(afterRestart).toMatchObject({ version: 5, isEnabled: true, description: 'after B' });
     expect(await readiness(restarted)).toMatchObject({ httpStatus: 200, status: 'ready' });
-    await Promise.all([restarted.removeDataDir(), b.removeDataDir()]);
   }, 30_000);
 
   it('catches a second store that appears later: the bus claimed by another store while A runs', async () => {
@@ -170,6 +221,36 @@ describe('one store per Redis bus', () => {
       isEnabled: true,
       version: 1,
     });
-    await Promise.all([a.removeDataDir(), b.removeDataDir()]);
+  }, 30_000);
+
+  it('checks on join: a second store that could not reach Redis at start is refused once it does', async () => {
+    const keyPrefix = redis.keyPrefix();
+    const a = await start({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix });
+    expect((await sendJson(a, 'POST', '/feature-flags', { key: 'join.flag', isEnabled: true })).status).toBe(
+      201,
+    );
+
+    // B reaches Redis only through a gate, closed at its start: it serves alone and cannot check yet.
+    const gate = await redisGate(redis.url);
+    try {
+      const b = await start({ REDIS_URL: gate.url, REDIS_KEY_PREFIX: keyPrefix, RESYNC_CHECK_MS: '60000' });
+      expect(await readiness(b)).toMatchObject({ httpStatus: 200, status: 'degraded' });
+      // Like any instance without Redis, it takes writes (into its own store).
+      expect(
+        (await sendJson(b, 'POST', '/feature-flags', { key: 'join.flag', isEnabled: false })).status,
+      ).toBe(201);
+
+      // Redis answers: B checks when it joins (long before its next periodic check) and is refused.
+      gate.open();
+      await eventually(async () => (await readiness(b)).status === 'misconfigured', 'B refused on joining');
+      await expectRefused(await sendJson(b, 'PATCH', '/feature-flags/join.flag', { isEnabled: true }));
+      // A still serves what it acknowledged, and keeps taking writes.
+      expect(await (await client(a)('/feature-flags/join.flag')).json()).toMatchObject({ isEnabled: true });
+      expect((await sendJson(a, 'PATCH', '/feature-flags/join.flag', { description: 'A' })).status).toBe(200);
+      expect(await readiness(a)).toMatchObject({ httpStatus: 200, status: 'ready' });
+    } finally {
+      await stopAll();
+      await gate.close();
+    }
   }, 30_000);
 });
