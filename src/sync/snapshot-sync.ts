@@ -31,7 +31,7 @@ const DEFAULT_LATE_CHANGE_WINDOW_MS = 30_000;
 /** The first look for a late change, doubling up to {@link LATE_CHANGE_MAX_DELAY_MS}. */
 const LATE_CHANGE_FIRST_DELAY_MS = 50;
 const LATE_CHANGE_MAX_DELAY_MS = 5_000;
-/** More missing revisions than this in one catch-up are not looked for one by one (a reload is cheaper). */
+/** Bounds the revisions one catch-up looks for again (memory, and the length of each log read). */
 const MAX_LATE_REVISIONS = 1_000;
 
 /**
