@@ -25,6 +25,8 @@ import { createLogger } from './logger.js';
 import { instrumentStore } from './metrics/instrumented-store.js';
 import { Metrics } from './metrics/metrics.js';
 import { SnapshotSync } from './sync/snapshot-sync.js';
+import { StoreBinding } from './sync/store-binding.js';
+import { gateWrites } from './sync/write-gate.js';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -62,8 +64,26 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         const metrics = new Metrics();
         const store = instrumentStore(overrides.store ?? (await openStore(config)), metrics);
         closers.push(() => store.close());
-        const bus = await openBus(config, logger);
+        const storeId = await store.identity();
+        const bus = await openBus(config, logger, storeId);
         closers.push(() => bus.close());
+        // One store per bus: another store behind the same REDIS_KEY_PREFIX gets this instance's writes refused.
+        const binding = new StoreBinding(
+          bus.claim,
+          {
+            storeId,
+            storeLabel: config.mongodbUri
+              ? 'MongoDB'
+              : overrides.store
+                ? 'a custom store'
+                : 'the embedded file store',
+            redisKeyPrefix: config.redisKeyPrefix,
+            checkIntervalMs: config.resyncCheckMs || 5000,
+          },
+          logger,
+        );
+        closers.push(() => binding.stop());
+        await binding.start();
         const snapshot = new FlagSnapshot();
         const sync = new SnapshotSync(snapshot, store, bus.cache, bus.log, bus.feed, logger, {
           // The embedded store belongs to this process alone: nothing can change it behind our back.
@@ -74,7 +94,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         closers.push(() => sync.stop());
         await sync.start();
         const flags = new FlagService(
-          store,
+          gateWrites(store, () => binding.refusal()),
           new ChangeFanout(bus.cache, bus.log, bus.feed, logger, (part) => metrics.busErrors.inc({ part })),
         );
         const memo = new FlagListMemo(snapshot, config.etagMemoEntries);
@@ -84,7 +104,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         app.disable('x-powered-by');
         app.set('etag', false);
         // Browser requests (with Origin) need CORS headers: Express adds them, so they skip the fast path.
-        const health = { store, bus: bus.shared ? bus : undefined, timeoutMs: 1000 };
+        const health = {
+          store,
+          bus: bus.shared ? bus : undefined,
+          timeoutMs: 1000,
+          refusal: () => binding.refusal(),
+        };
         const answerPoll = pollFastPath(memo, access, metrics, {
           skipCrossOrigin: config.corsOrigins.length > 0,
         });
@@ -173,6 +198,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
             access: access.open ? 'open' : 'tokens',
             store: config.mongodbUri ? 'mongodb' : `embedded file (${config.dataDir})`,
             bus: bus.shared ? 'redis' : 'in-process',
+            storeId,
+            writes: binding.refusal() ? 'refused (STORE_MISMATCH)' : 'accepted',
             flags: snapshot.size,
             revision: snapshot.currentRevision,
           },

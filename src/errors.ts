@@ -18,6 +18,11 @@ export const ERROR_HTTP_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   STORE_UNAVAILABLE: 503,
+  /**
+   * Writes refused: the Redis bus this instance shares belongs to another store (a misconfiguration:
+   * instances sharing a REDIS_KEY_PREFIX must share one store). The message says what to change.
+   */
+  STORE_MISMATCH: 503,
   /** This instance holds as many streaming connections as it is allowed; try again (elsewhere). */
   TOO_MANY_CONNECTIONS: 503,
   /** Streams only (a subscription cut off for falling behind); never an HTTP response. */

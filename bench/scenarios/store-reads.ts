@@ -44,6 +44,9 @@ class CountingStore implements FlagStore {
     this.calls.list++;
     return this.inner.list(prefix);
   }
+  identity() {
+    return this.inner.identity();
+  }
   get(key: string) {
     this.calls.get++;
     return this.inner.get(key);

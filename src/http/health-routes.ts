@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { toPublicError } from '../errors.js';
+import { type AppError, toPublicError } from '../errors.js';
 import type { FlagStore } from '../flags/store/flag-store.js';
 import { acceptQuery, NO_QUERY_PARAMS } from './query-params.js';
 
@@ -9,12 +9,16 @@ export interface HealthDeps {
   bus: { ping(): Promise<void> } | undefined;
   /** How long a dependency may take to answer before it counts as down. */
   timeoutMs: number;
+  /** Why this instance refuses writes although its dependencies may answer (a misconfiguration), if it does. */
+  refusal?: () => AppError | undefined;
 }
 
 /**
  * `/healthz`: the process answers. `/readyz`: 200 `ready` when the store (and Redis, if used) answer;
  * 200 `degraded` when only Redis is away (everything is served; other instances hear of changes late);
- * 503 `unavailable` when the store is away (reads are still served from memory, writes fail with 503).
+ * 503 `unavailable` when the store is away (reads are still served from memory, writes fail with 503);
+ * 503 `misconfigured` with the error writes get (e.g. STORE_MISMATCH: another store holds the Redis
+ * bus), whatever the dependencies say: the instance must leave the load balancer until it is fixed.
  */
 export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
@@ -29,6 +33,12 @@ export function healthRoutes(deps: HealthDeps): Router {
         ? check(() => deps.bus?.ping() ?? Promise.resolve(), deps.timeoutMs)
         : Promise.resolve('unused'),
     ]);
+    const refused = deps.refusal?.();
+    if (refused) {
+      const { error } = toPublicError(refused).body;
+      res.status(503).json({ status: 'misconfigured', store, redis, error });
+      return;
+    }
     const status =
       store !== 'ok' ? 'unavailable' : redis === 'ok' || redis === 'unused' ? 'ready' : 'degraded';
     res.status(status === 'unavailable' ? 503 : 200).json({ status, store, redis });

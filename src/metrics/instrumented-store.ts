@@ -1,7 +1,7 @@
 import type { FlagStore } from '../flags/store/flag-store.js';
 import type { Metrics } from './metrics.js';
 
-type Operation = Exclude<keyof FlagStore, 'close'>;
+type Operation = Exclude<keyof FlagStore, 'close' | 'identity'>;
 const OPERATIONS: readonly Operation[] = [
   'list',
   'get',
@@ -14,7 +14,8 @@ const OPERATIONS: readonly Operation[] = [
 
 /** The same store, counting every call by operation and outcome in `flagwire_store_operations_total`. */
 export function instrumentStore(store: FlagStore, metrics: Metrics): FlagStore {
-  const counted = { close: () => store.close() } as FlagStore;
+  // identity() is asked once at start: passed through, not counted.
+  const counted = { close: () => store.close(), identity: () => store.identity() } as FlagStore;
   for (const operation of OPERATIONS) {
     const call = store[operation].bind(store) as (...args: unknown[]) => Promise<unknown>;
     Object.assign(counted, {

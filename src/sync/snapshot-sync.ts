@@ -19,7 +19,20 @@ export interface SnapshotSyncOptions {
   sharedLog: boolean;
   /** Told how each repair went: caught up from the log, or reloaded everything (metrics). */
   onRepair?: (kind: 'log' | 'reload') => void;
+  /**
+   * How long a revision that a catch-up found missing from the log is looked for again (default 30 s):
+   * the longest a write may take from taking its revision to appending its change. See
+   * {@link SnapshotSync}.
+   */
+  lateChangeWindowMs?: number;
 }
+
+const DEFAULT_LATE_CHANGE_WINDOW_MS = 30_000;
+/** The first look for a late change, doubling up to {@link LATE_CHANGE_MAX_DELAY_MS}. */
+const LATE_CHANGE_FIRST_DELAY_MS = 50;
+const LATE_CHANGE_MAX_DELAY_MS = 5_000;
+/** Bounds the revisions one catch-up looks for again (memory, and the length of each log read). */
+const MAX_LATE_REVISIONS = 1_000;
 
 /**
  * Keeps this instance's snapshot equal to the store without reading the store on the hot path.
@@ -30,6 +43,14 @@ export interface SnapshotSyncOptions {
  * the shared change log, and when the log does not reach back far enough, reload everything from the
  * cache, or from the store when the cache is behind. Pub/sub is at-most-once; this makes the view
  * eventually exact.
+ *
+ * Revisions are taken before writes commit, so with several writers the log can be appended out of
+ * revision order: a catch-up may find revision r+1 logged while r is still on its way (its writer is
+ * slower), and r's pub/sub message may then be lost too. A catch-up therefore notes every revision it
+ * skipped that neither the log nor the feed brought, and reads the log again for them (with backoff)
+ * until they arrive or `lateChangeWindowMs` passes: a revision still missing then was never committed
+ * (a write that lost its version guard burns one) or its writer died before logging it, which only a
+ * reload could show (the periodic store check and every later gap repair do that).
  */
 export class SnapshotSync {
   /** Every revision up to this one is reflected in the snapshot, or known not to exist. */
@@ -45,6 +66,15 @@ export class SnapshotSync {
   private askStore = false;
   /** Changes that arrive while a reload is in flight, to lay back on top of the reloaded view. */
   private arrivedDuringReload: FlagChange[] | undefined;
+  /** Revisions above `seenThrough` that arrived from the feed (so a catch-up does not look for them). */
+  private readonly arrivedAhead = new Set<number>();
+  /** Revisions a catch-up skipped that may still be appended late: revision -> when to stop looking. */
+  private readonly lateRevisions = new Map<number, number>();
+  private lateTimer: NodeJS.Timeout | undefined;
+  private lateDelayMs = LATE_CHANGE_FIRST_DELAY_MS;
+  private stopped = false;
+  /** The next repair reloads, whatever the log says. */
+  private reloadNext = false;
   private readonly stops: Array<() => void> = [];
 
   constructor(
@@ -80,14 +110,22 @@ export class SnapshotSync {
     while (this.repairing) await this.repairing;
   }
 
+  /** How many skipped revisions are still being looked for in the log (tests). */
+  get lateRevisionsAwaited(): number {
+    return this.lateRevisions.size;
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const stop of this.stops.splice(0)) stop();
+    clearTimeout(this.lateTimer);
     await this.settled();
   }
 
   private onChange(change: FlagChange): void {
     this.snapshot.apply(change);
     this.highestSeen = Math.max(this.highestSeen, change.revision);
+    this.lateRevisions.delete(change.revision);
     if (this.arrivedDuringReload) {
       this.arrivedDuringReload.push(change);
       return;
@@ -96,6 +134,7 @@ export class SnapshotSync {
       this.seenThrough = Math.max(this.seenThrough, change.revision);
       return;
     }
+    this.arrivedAhead.add(change.revision);
     this.repair(`revision ${change.revision} arrived after ${this.seenThrough}`);
   }
 
@@ -152,7 +191,9 @@ export class SnapshotSync {
       this.askStore = false;
     }
     const target = this.highestSeen;
-    const missed = this.options.sharedLog ? await this.readLog() : null;
+    const reload = this.reloadNext;
+    this.reloadNext = false;
+    const missed = this.options.sharedLog && !reload ? await this.readLog() : null;
     if (missed === null) {
       await this.reload();
       this.options.onRepair?.('reload');
@@ -160,13 +201,75 @@ export class SnapshotSync {
     }
     for (const change of missed) this.snapshot.apply(change);
     const lastLogged = missed.at(-1)?.revision ?? 0;
+    const from = this.seenThrough;
     this.seenThrough = Math.max(this.seenThrough, target, lastLogged);
+    this.awaitSkipped(from, this.seenThrough, missed);
     // The store is ahead of everything the log knows: a writer committed and never logged (it crashed,
     // or Redis was down), or the store burned revisions. Only a reload can tell; it is rare.
     if (this.seenThrough < this.requiredRevision) {
       await this.reload();
       this.options.onRepair?.('reload');
     } else this.options.onRepair?.('log');
+  }
+
+  /**
+   * Notes the revisions in (from, through] that neither `logged` nor the feed brought, to look for them
+   * in the log again: they may be appended late (see the class comment).
+   */
+  private awaitSkipped(from: number, through: number, logged: readonly FlagChange[]): void {
+    const found = new Set(logged.map((change) => change.revision));
+    const giveUpAt = Date.now() + (this.options.lateChangeWindowMs ?? DEFAULT_LATE_CHANGE_WINDOW_MS);
+    if (through - from <= MAX_LATE_REVISIONS) {
+      for (let revision = from + 1; revision <= through; revision++) {
+        if (!found.has(revision) && !this.arrivedAhead.has(revision))
+          this.lateRevisions.set(revision, giveUpAt);
+      }
+    }
+    for (const revision of this.arrivedAhead) if (revision <= through) this.arrivedAhead.delete(revision);
+    if (this.lateRevisions.size > 0 && !this.lateTimer) {
+      this.lateDelayMs = LATE_CHANGE_FIRST_DELAY_MS;
+      this.scheduleLateLook();
+    }
+  }
+
+  private scheduleLateLook(): void {
+    if (this.stopped) return;
+    this.lateTimer = setTimeout(() => void this.lookForLateChanges(), this.lateDelayMs);
+    this.lateTimer.unref();
+    this.lateDelayMs = Math.min(this.lateDelayMs * 2, LATE_CHANGE_MAX_DELAY_MS);
+  }
+
+  /** Reads the log from the lowest awaited revision and applies the awaited ones it now holds. */
+  private async lookForLateChanges(): Promise<void> {
+    if (this.lateRevisions.size > 0) {
+      const lowest = Math.min(...this.lateRevisions.keys());
+      let logged: FlagChange[] | null | undefined;
+      try {
+        logged = await this.log.since(lowest - 1);
+      } catch (err) {
+        this.logger.debug({ err }, 'change log unavailable; looking for late changes again later');
+      }
+      if (logged === null) {
+        // The log no longer reaches back that far: only a reload can tell what those revisions were.
+        this.lateRevisions.clear();
+        this.reloadNext = true;
+        this.repair('the change log no longer reaches a revision appended late');
+      }
+      // Only a key's latest logged change: a reload since may have dropped the tombstone that would
+      // keep a late upsert from resurrecting a flag deleted after it.
+      const latest = new Map((logged ?? []).map((change) => [change.key, change.revision]));
+      for (const change of logged ?? []) {
+        if (this.lateRevisions.delete(change.revision) && latest.get(change.key) === change.revision) {
+          this.snapshot.apply(change);
+        }
+      }
+      const now = Date.now();
+      for (const [revision, giveUpAt] of this.lateRevisions) {
+        if (now >= giveUpAt) this.lateRevisions.delete(revision);
+      }
+    }
+    this.lateTimer = undefined;
+    if (this.lateRevisions.size > 0) this.scheduleLateLook();
   }
 
   /** The log's changes since what we have seen; null (reload instead) when it cannot say. */
@@ -209,6 +312,8 @@ export class SnapshotSync {
     }
     this.seenThrough = Math.max(seenThrough, this.seenThrough);
     this.highestSeen = Math.max(this.highestSeen, this.seenThrough);
+    for (const revision of this.arrivedAhead)
+      if (revision <= this.seenThrough) this.arrivedAhead.delete(revision);
     await this.log
       .init(set.revision)
       .catch((err: unknown) => this.logger.warn({ err }, 'change log init failed'));

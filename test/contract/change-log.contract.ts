@@ -98,6 +98,17 @@ export function describeChangeLogContract(
       expect(revisionsOf(await log.since(2))).toEqual([3, 4]);
     });
 
+    it('a change appended late, below one already read, is found by the next read from the same point', async () => {
+      // Two writers: revision 2 logged first, revision 1 (a slower writer) after a reader read past it.
+      const log = await open();
+      await log.init(0);
+      await appended(log, [2]);
+      expect(revisionsOf(await log.since(0))).toEqual([2]);
+      await appended(log, [1]);
+      expect(revisionsOf(await log.since(0))).toEqual([1, 2]);
+      expect(await log.since(0)).toEqual([upsert(1), upsert(2)]);
+    });
+
     it('the same revision appended twice is logged once', async () => {
       const log = await open();
       await log.init(0);

@@ -26,6 +26,7 @@ type FileFlagStore = Awaited<ReturnType<typeof FileFlagStore.open>>;
 
 interface OnDisk {
   format: number;
+  storeId: string;
   revision: number;
   flags: Flag[];
 }
@@ -146,7 +147,7 @@ describe('FileFlagStore on disk', () => {
     await expect(store.update('a', 1, { isEnabled: false, description: '' })).rejects.toBeInstanceOf(
       StoreUnavailableError,
     );
-    expect(await onDisk()).toEqual({ format: 1, revision: 2, flags: [] });
+    expect(await onDisk()).toEqual({ format: 1, storeId: await store.identity(), revision: 2, flags: [] });
     expect(await (await open()).currentRevision()).toBe(2);
   });
 
@@ -157,7 +158,12 @@ describe('FileFlagStore on disk', () => {
     if (inserted.status !== 'ok' || inserted.change.kind !== 'upsert') throw new Error('insert failed');
     // What the store answers, what it serves and what the file holds agree.
     expect(await store.get('a')).toStrictEqual(inserted.change.flag);
-    expect(await onDisk()).toEqual({ format: 1, revision: 1, flags: [inserted.change.flag] });
+    expect(await onDisk()).toEqual({
+      format: 1,
+      storeId: await store.identity(),
+      revision: 1,
+      flags: [inserted.change.flag],
+    });
     failSyncOf = undefined;
     expect((await store.update('a', 1, { isEnabled: false, description: '' })).status).toBe('ok');
     await store.close();
@@ -171,7 +177,8 @@ describe('FileFlagStore on disk', () => {
       StoreUnavailableError,
     );
     expect(await store.get('a')).toBeNull();
-    await expect(stat(join(dir, 'flags.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+    // flags.json holds what open wrote (the store's identity), not the write.
+    expect(await onDisk()).toEqual({ format: 1, storeId: await store.identity(), revision: 0, flags: [] });
     failSyncOf = undefined;
     expect((await store.insert('a', { isEnabled: true, description: '' })).status).toBe('ok');
   });
@@ -180,16 +187,26 @@ describe('FileFlagStore on disk', () => {
     const store = await open();
     const inserted = await store.insert('a', { isEnabled: true, description: 'one' });
     if (inserted.status !== 'ok' || inserted.change.kind !== 'upsert') throw new Error('insert failed');
-    expect(await onDisk()).toEqual({ format: 1, revision: 1, flags: [inserted.change.flag] });
+    expect(await onDisk()).toEqual({
+      format: 1,
+      storeId: await store.identity(),
+      revision: 1,
+      flags: [inserted.change.flag],
+    });
 
     const updated = await store.update('a', 1, { isEnabled: false, description: 'two' });
     if (updated.status !== 'ok' || updated.change.kind !== 'upsert') throw new Error('update failed');
-    expect(await onDisk()).toEqual({ format: 1, revision: 2, flags: [updated.change.flag] });
+    expect(await onDisk()).toEqual({
+      format: 1,
+      storeId: await store.identity(),
+      revision: 2,
+      flags: [updated.change.flag],
+    });
 
     expect((await store.remove('a', 2)).status).toBe('ok');
-    expect(await onDisk()).toEqual({ format: 1, revision: 3, flags: [] });
+    expect(await onDisk()).toEqual({ format: 1, storeId: await store.identity(), revision: 3, flags: [] });
     // Answers that change nothing do not rewrite the file.
     expect((await store.update('a', 2, { isEnabled: true, description: '' })).status).toBe('missing');
-    expect(await onDisk()).toEqual({ format: 1, revision: 3, flags: [] });
+    expect(await onDisk()).toEqual({ format: 1, storeId: await store.identity(), revision: 3, flags: [] });
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreUnavailableError } from '../errors.js';
@@ -10,6 +11,8 @@ const FORMAT = 1;
 
 interface FileContents {
   format: number;
+  /** This data's identity ({@link FlagStore.identity}); files written before it existed lack it. */
+  storeId?: string;
   revision: number;
   flags: Flag[];
 }
@@ -32,6 +35,7 @@ export class FileFlagStore implements FlagStore {
     private readonly dir: string,
     private readonly table: FlagTable,
     private readonly lock: DirLock,
+    private readonly storeId: string,
   ) {}
 
   static async open(dir: string, clock: Clock = systemClock): Promise<FileFlagStore> {
@@ -40,7 +44,16 @@ export class FileFlagStore implements FlagStore {
     try {
       const contents = await readContents(join(dir, 'flags.json'));
       await unlink(join(dir, 'flags.json.tmp')).catch(() => {});
-      return new FileFlagStore(dir, new FlagTable(clock, contents), lock);
+      const store = new FileFlagStore(
+        dir,
+        new FlagTable(clock, contents),
+        lock,
+        contents.storeId ?? randomUUID(),
+      );
+      // A new data file (or one from before identities) gets its id on disk before anyone is told it:
+      // a restart must answer the same id, or the Redis bus it claimed would refuse it.
+      if (contents.storeId === undefined) await store.writeContents();
+      return store;
     } catch (err) {
       await lock.release();
       throw err;
@@ -64,6 +77,9 @@ export class FileFlagStore implements FlagStore {
   }
   async currentRevision() {
     return this.table.currentRevision;
+  }
+  async identity() {
+    return this.storeId;
   }
   async ping() {
     if (this.closed) throw new StoreUnavailableError(new Error('store is closed'));
@@ -90,7 +106,7 @@ export class FileFlagStore implements FlagStore {
       if (result.status !== 'ok' || !result.change) return result;
       // Serialise the new state, then take it back out of memory until it is on disk: readers must
       // never see a change that a crash could still lose.
-      const serialized = JSON.stringify({ format: FORMAT, ...this.table.dump() } satisfies FileContents);
+      const serialized = this.serialize();
       undo();
       try {
         await this.replaceFile(serialized);
@@ -109,6 +125,20 @@ export class FileFlagStore implements FlagStore {
     const next = this.writeQueue.then(run, run);
     this.writeQueue = next.catch(() => {});
     return next;
+  }
+
+  private serialize(): string {
+    return JSON.stringify({
+      format: FORMAT,
+      storeId: this.storeId,
+      ...this.table.dump(),
+    } satisfies FileContents);
+  }
+
+  /** The current contents, durably (at open, to persist a new identity). */
+  private async writeContents(): Promise<void> {
+    await this.replaceFile(this.serialize());
+    await this.syncDirectory();
   }
 
   // Whole new contents to a temp file, made durable, then renamed over flags.json: a crash at any point
@@ -136,7 +166,7 @@ export class FileFlagStore implements FlagStore {
   }
 }
 
-async function readContents(path: string): Promise<{ flags: Flag[]; revision: number }> {
+async function readContents(path: string): Promise<{ flags: Flag[]; revision: number; storeId?: string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -160,9 +190,11 @@ async function readContents(path: string): Promise<{ flags: Flag[]; revision: nu
     parsed === null ||
     parsed.format !== FORMAT ||
     !Array.isArray(parsed.flags) ||
-    typeof parsed.revision !== 'number'
+    typeof parsed.revision !== 'number' ||
+    (parsed.storeId !== undefined && (typeof parsed.storeId !== 'string' || parsed.storeId === ''))
   ) {
     throw new Error(`${path} is not a Flagwire data file (format ${FORMAT}); move it away or fix DATA_DIR`);
   }
-  return { flags: parsed.flags, revision: parsed.revision };
+  const { flags, revision, storeId } = parsed;
+  return storeId === undefined ? { flags, revision } : { flags, revision, storeId };
 }

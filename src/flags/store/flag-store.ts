@@ -35,6 +35,12 @@ export interface FlagStore {
    * one with a revision at or below it may still be about to commit.
    */
   currentRevision(): Promise<number>;
+  /**
+   * A stable id of this store's data, persisted with it: every process that opens the same data (the
+   * same MongoDB database, the same embedded data file) answers the same id, any other store another.
+   * Instances sharing a Redis bus compare it to refuse a second store behind the same bus.
+   */
+  identity(): Promise<string>;
   /** Resolves when the backend answers; rejects otherwise. Used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { FlagStore } from './flag-store.js';
 import { type Clock, FlagTable, systemClock } from './flag-table.js';
 
 /** A complete, non-durable store: unit tests and throwaway runs. */
 export class MemoryFlagStore implements FlagStore {
   private readonly table: FlagTable;
+  /** Nothing outlives the instance: each one is a store of its own. */
+  private readonly id = randomUUID();
 
   constructor(clock: Clock = systemClock) {
     this.table = new FlagTable(clock);
@@ -26,6 +29,9 @@ export class MemoryFlagStore implements FlagStore {
   }
   async currentRevision() {
     return this.table.currentRevision;
+  }
+  async identity() {
+    return this.id;
   }
   async ping() {}
   async close() {}

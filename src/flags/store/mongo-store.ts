@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { StoreUnavailableError, WriteConflictError } from '../errors.js';
 import type { Flag, FlagChange, FlagFields } from '../flag.js';
@@ -220,6 +221,41 @@ export class MongoFlagStore implements FlagStore {
   private read(key: string): Promise<FlagDoc | null> {
     return this.flags.findOne({ _id: key, ...LIVE }).lean<FlagDoc>();
   }
+
+  // --- identity: one document in the `meta` collection, created by whichever process asks first ---
+  private identityAnswer: Promise<string> | undefined;
+
+  identity(): Promise<string> {
+    this.identityAnswer ??= unavailableOnDriverFailure(() => readOrCreateIdentity(this.connection)).catch(
+      (err: unknown) => {
+        this.identityAnswer = undefined; // ask again next time
+        throw err;
+      },
+    );
+    return this.identityAnswer;
+  }
+}
+
+type MetaDoc = { _id: string; value: string };
+const metaSchema = new mongoose.Schema<MetaDoc>({ _id: String, value: String }, { versionKey: false });
+const IDENTITY = 'store-identity';
+
+// Insert-if-absent on the unique _id: of two processes racing on a new database, one inserts and the
+// other gets E11000 and reads the winner's id.
+async function readOrCreateIdentity(connection: Connection): Promise<string> {
+  const meta: Model<MetaDoc> =
+    (connection.models.Meta as Model<MetaDoc> | undefined) ??
+    connection.model<MetaDoc>('Meta', metaSchema, 'meta');
+  const existing = await meta.findById(IDENTITY).lean<MetaDoc>();
+  if (existing) return existing.value;
+  try {
+    await meta.create({ _id: IDENTITY, value: randomUUID() });
+  } catch (err) {
+    if (!(err instanceof mongoose.mongo.MongoServerError && err.code === 11000)) throw err;
+  }
+  const created = await meta.findById(IDENTITY).lean<MetaDoc>();
+  if (!created) throw new Error('store identity vanished right after it was written');
+  return created.value;
 }
 
 /** The one place driver failures become StoreUnavailableError; answers such as E11000 pass through. */
