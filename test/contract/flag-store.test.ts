@@ -30,10 +30,14 @@ class GatedStore extends MongoFlagStore {
   }
 }
 
-describeFlagStoreContract('MemoryFlagStore', async () => {
-  const store = new MemoryFlagStore();
-  return { store, cleanup: () => store.close() };
-});
+describeFlagStoreContract(
+  'MemoryFlagStore',
+  async () => {
+    const store = new MemoryFlagStore();
+    return { store, cleanup: () => store.close() };
+  },
+  { durable: false },
+);
 
 describeFlagStoreContract('FileFlagStore', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'flagwire-contract-'));
