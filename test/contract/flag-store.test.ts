@@ -230,6 +230,18 @@ describe('on MongoDB', () => {
       }
     });
 
+    it('declares a TTL index on deletedAt with the grace, so MongoDB purges even while no instance runs', async () => {
+      try {
+        await open();
+        const indexes = await admin.collection('flags').indexes();
+        expect(indexes.find((index) => index.key.deletedAt === 1)).toMatchObject({
+          expireAfterSeconds: TOMBSTONE_GRACE_MS / 1000,
+        });
+      } finally {
+        await cleanup();
+      }
+    });
+
     it('purges tombstones past the grace when a store opens', async () => {
       try {
         const store = await open();
