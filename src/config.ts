@@ -52,6 +52,7 @@ const EnvSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   MONGODB_URI: url(['mongodb:', 'mongodb+srv:'], 'mongodb://localhost:27017/flagwire').optional(),
+  STORE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   REDIS_URL: url(['redis:', 'rediss:'], 'redis://localhost:6379').optional(),
   REDIS_KEY_PREFIX: z.string().trim().min(1).max(64).default('flagwire:'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
@@ -86,6 +87,11 @@ export interface Config {
   dataDir: string;
   /** When set, flags live in MongoDB instead of the embedded file store. */
   mongodbUri: string | undefined;
+  /**
+   * The longest a MongoDB store operation may wait on an unresponsive server before the write is
+   * answered 503 (100 ms to 60 s; the tombstone grace relies on that maximum). Default 5 s.
+   */
+  storeTimeoutMs: number;
   /** When set, Redis carries changes between instances and caches flags; otherwise all is in-process. */
   redisUrl: string | undefined;
   /** Prefix of every Redis key and channel, so deployments can share a Redis. Default `flagwire:`. */
@@ -158,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir: e.DATA_DIR,
     mongodbUri: e.MONGODB_URI,
+    storeTimeoutMs: e.STORE_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     logLevel: e.LOG_LEVEL,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Flag, FlagChange, FlagFields } from '../../src/flags/flag.js';
 import type { FlagStore, WriteResult } from '../../src/flags/store/flag-store.js';
+import { itWhen } from '../support/skip.js';
 
 /** What a contract run needs from one implementation, made fresh for every test. */
 export interface StoreUnderTest {
@@ -17,8 +18,17 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ON: FlagFields = { isEnabled: true, description: 'on' };
 const OFF: FlagFields = { isEnabled: false, description: '' };
 
-/** The behaviour every {@link FlagStore} promises; each implementation's test file runs it once. */
-export function describeFlagStoreContract(name: string, factory: () => Promise<StoreUnderTest>): void {
+/**
+ * The behaviour every {@link FlagStore} promises; each implementation's test file runs it once. A
+ * store that is not `durable` (default: durable, and then the factory must give `reopen`) shows the
+ * tests of durability as skipped.
+ */
+export function describeFlagStoreContract(
+  name: string,
+  factory: () => Promise<StoreUnderTest>,
+  { durable = true }: { durable?: boolean } = {},
+): void {
+  const itWhenDurable = itWhen(durable, 'a non-durable store promises nothing across close');
   describe(`${name} (FlagStore contract)`, () => {
     let subject: StoreUnderTest;
     let store: FlagStore;
@@ -50,8 +60,9 @@ export function describeFlagStoreContract(name: string, factory: () => Promise<S
 
     it('insert creates the flag at version 1 with a revision and equal ISO timestamps', async () => {
       const result = await store.insert('checkout.v2', { isEnabled: true, description: 'new checkout' });
-      expect(result.status).toBe('ok');
-      if (result.status !== 'ok' || result.change.kind !== 'upsert') return;
+      if (result.status !== 'ok' || result.change.kind !== 'upsert') {
+        throw new Error(`insert answered ${JSON.stringify(result)}`);
+      }
       const { flag, revision, key } = result.change;
       expect(key).toBe('checkout.v2');
       expect(flag).toStrictEqual({
@@ -261,8 +272,8 @@ export function describeFlagStoreContract(name: string, factory: () => Promise<S
       expect((await store.get('race'))?.version).toBe(1);
     });
 
-    it('(durable stores) flags and the revision survive close and reopen; revisions keep increasing', async () => {
-      if (!subject.reopen) return; // a non-durable store promises nothing across close
+    itWhenDurable('flags and the revision survive close and reopen; revisions keep increasing', async () => {
+      if (!subject.reopen) throw new Error(`${name} is durable: its factory must give reopen`);
       await inserted('keep', ON);
       await inserted('gone', OFF);
       changeOf(await store.update('keep', 1, { isEnabled: false, description: 'edited' }));

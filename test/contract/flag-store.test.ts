@@ -6,11 +6,13 @@ import mongoose, { type Connection } from 'mongoose';
 import { StoreUnavailableError } from '../../src/flags/errors.js';
 import type { FlagChange } from '../../src/flags/flag.js';
 import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
+import type { Deadline } from '../../src/flags/store/deadline.js';
 import { FileFlagStore } from '../../src/flags/store/file-store.js';
 import type { FlagStore } from '../../src/flags/store/flag-store.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
-import { MongoFlagStore } from '../../src/flags/store/mongo-store.js';
+import { MongoFlagStore, TOMBSTONE_GRACE_MS } from '../../src/flags/store/mongo-store.js';
 import { startMongo, type TestMongo } from '../support/mongo.js';
+import { itWithOwnMongo } from '../support/skip.js';
 import { describeFlagStoreContract } from './flag-store.contract.js';
 
 // Runs once, right after the next revision a GatedStore takes: lets a test commit another write in the
@@ -19,8 +21,8 @@ let afterNextRevision: ((revision: number) => Promise<void>) | undefined;
 
 /** The real store, with a deterministic hook between taking a revision and writing. */
 class GatedStore extends MongoFlagStore {
-  protected override async nextRevision(): Promise<number> {
-    const revision = await super.nextRevision();
+  protected override async nextRevision(deadline: Deadline): Promise<number> {
+    const revision = await super.nextRevision(deadline);
     const hook = afterNextRevision;
     afterNextRevision = undefined;
     await hook?.(revision);
@@ -28,10 +30,14 @@ class GatedStore extends MongoFlagStore {
   }
 }
 
-describeFlagStoreContract('MemoryFlagStore', async () => {
-  const store = new MemoryFlagStore();
-  return { store, cleanup: () => store.close() };
-});
+describeFlagStoreContract(
+  'MemoryFlagStore',
+  async () => {
+    const store = new MemoryFlagStore();
+    return { store, cleanup: () => store.close() };
+  },
+  { durable: false },
+);
 
 describeFlagStoreContract('FileFlagStore', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'flagwire-contract-'));
@@ -195,6 +201,136 @@ describe('on MongoDB', () => {
       }
     });
 
+    it('purges the tombstones of deletes older than the grace, and keeps younger ones and every live flag', async () => {
+      try {
+        const store = await open();
+        for (const key of ['old', 'young', 'fresh', 'live']) {
+          await store.insert(key, { isEnabled: true, description: '' });
+        }
+        for (const key of ['old', 'young', 'fresh']) await store.remove(key);
+        // Age two tombstones as if deleted long ago: one just past the grace, one just inside it.
+        const flags = admin.collection('flags');
+        const agedBy = async (key: string, ms: number) =>
+          flags.updateOne({ _id: key } as object, { $set: { deletedAt: new Date(Date.now() - ms) } });
+        await agedBy('old', TOMBSTONE_GRACE_MS + 1000);
+        await agedBy('young', TOMBSTONE_GRACE_MS - 60_000);
+
+        await store.purgeTombstones();
+        const left = await flags.find({}).sort({ _id: 1 }).toArray();
+        expect(left.map((doc) => [doc._id, doc.deleted ?? false])).toEqual([
+          ['fresh', true],
+          ['live', false],
+          ['young', true],
+        ]);
+        // A purged key is free again, like one never used.
+        const again = await store.insert('old', { isEnabled: false, description: '' });
+        expect(again.status).toBe('ok');
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('declares a TTL index on deletedAt with the grace, so MongoDB purges even while no instance runs', async () => {
+      try {
+        await open();
+        const indexes = await admin.collection('flags').indexes();
+        expect(indexes.find((index) => index.key.deletedAt === 1)).toMatchObject({
+          expireAfterSeconds: TOMBSTONE_GRACE_MS / 1000,
+        });
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('purges tombstones past the grace when a store opens', async () => {
+      try {
+        const store = await open();
+        await store.insert('stale', { isEnabled: true, description: '' });
+        await store.remove('stale');
+        await admin.collection('flags').updateOne({ _id: 'stale' } as object, {
+          $set: { deletedAt: new Date(Date.now() - 2 * TOMBSTONE_GRACE_MS) },
+        });
+        await open();
+        expect(await admin.collection('flags').countDocuments({})).toBe(0);
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('a purge right after a delete still never lets an insert that took an older revision commit below it', async () => {
+      try {
+        const inserter = await GatedStore.open(mongo.uri);
+        opened.push(inserter);
+        const deleter = await open();
+        await deleter.insert('k', { isEnabled: true, description: 'first' });
+        let taken = 0;
+        let deleted: FlagChange | undefined;
+        afterNextRevision = async (revision) => {
+          taken = revision;
+          const removed = await deleter.remove('k');
+          if (removed.status === 'ok') deleted = removed.change;
+          // Any instance may purge at any moment, here in the worst one: the insert is still to come.
+          await deleter.purgeTombstones();
+        };
+        const inserted = await inserter.insert('k', { isEnabled: false, description: 'second' });
+
+        if (!deleted) throw new Error('the delete did not commit in between');
+        expect(deleted.revision).toBeGreaterThan(taken);
+        if (inserted.status !== 'ok') throw new Error(`insert answered ${inserted.status}`);
+        expect(inserted.change.revision).toBeGreaterThan(deleted.revision);
+        expect(await deleter.get('k')).toStrictEqual(
+          inserted.change.kind === 'upsert' ? inserted.change.flag : null,
+        );
+      } finally {
+        afterNextRevision = undefined;
+        await cleanup();
+      }
+    });
+
+    itWithOwnMongo(
+      'every operation gives up on a frozen server within its timeout, and none commits after the thaw',
+      async () => {
+        const timeoutMs = 1000;
+        try {
+          const store = await MongoFlagStore.open(mongo.uri, { timeoutMs });
+          opened.push(store);
+          await store.insert('f', { isEnabled: true, description: '' });
+          await store.insert('gone', { isEnabled: true, description: '' });
+          const fields = { isEnabled: false, description: 'changed' };
+          const operations: Array<[string, () => Promise<unknown>]> = [
+            ['get', () => store.get('f')],
+            ['update', () => store.update('f', 1, fields)],
+            ['insert', () => store.insert('new', fields)],
+            ['remove', () => store.remove('gone')],
+            ['list', () => store.list('')],
+            ['currentRevision', () => store.currentRevision()],
+            ['ping', () => store.ping()],
+          ];
+          await mongo.pause();
+          const took: Record<string, number> = {};
+          try {
+            for (const [name, operation] of operations) {
+              const started = performance.now();
+              await expect(operation()).rejects.toBeInstanceOf(StoreUnavailableError);
+              took[name] = performance.now() - started;
+            }
+          } finally {
+            mongo.resume();
+          }
+          for (const ms of Object.values(took)) expect(ms).toBeLessThan(timeoutMs + 750);
+          // Once the server runs what it had queued, the flags are as before: no write began below it.
+          await eventually(() => store.ping(), 'the store answers after the thaw');
+          expect(await store.list('')).toMatchObject([
+            { key: 'f', version: 1, isEnabled: true, description: '' },
+            { key: 'gone', version: 1 },
+          ]);
+        } finally {
+          await cleanup();
+        }
+      },
+      30_000,
+    );
+
     it('throws StoreUnavailableError when the server cannot be reached', async () => {
       const unreachable = MongoFlagStore.open('mongodb://127.0.0.1:9/flagwire', {
         serverSelectionTimeoutMS: 300,
@@ -213,3 +349,17 @@ describe('on MongoDB', () => {
     });
   });
 });
+
+/** Retries `attempt` until it resolves (bounded): for a server coming back, which has no event to wait on. */
+async function eventually(attempt: () => Promise<unknown>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await attempt();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`, { cause: err });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,9 +13,11 @@ export interface TestMongo {
   stop(): Promise<void>;
   /**
    * Freezes the server (SIGSTOP) so it stops answering while keeping its data and connections, as a hung
-   * or partitioned database would; `resume()` thaws it. Only for the stand-in this harness started.
+   * or partitioned database would, and resolves once every one of its threads has stopped (a signal
+   * reaches a busy process's threads a little later: a command sent before that would still run);
+   * `resume()` thaws it. Only for the stand-in this harness started.
    */
-  pause(): void;
+  pause(): Promise<void>;
   resume(): void;
 }
 
@@ -41,7 +44,13 @@ export async function startMongo(): Promise<TestMongo> {
     const notOurs = () => {
       throw new Error('pause()/resume() need the stand-in this harness starts; unset MONGODB_URI');
     };
-    return { uri, kind: 'mongodb', stop: () => dropDatabase(uri), pause: notOurs, resume: notOurs };
+    return {
+      uri,
+      kind: 'mongodb',
+      stop: () => dropDatabase(uri),
+      pause: async () => notOurs(),
+      resume: notOurs,
+    };
   }
   const { uri, child } = await spawnJongodb(jongodbBinary(), uniqueDatabaseName());
   process.stderr.write(`mongo tests: running against the jongodb stand-in (not real MongoDB) at ${uri}\n`);
@@ -52,7 +61,10 @@ export async function startMongo(): Promise<TestMongo> {
       child.kill('SIGCONT'); // a frozen process cannot act on SIGTERM
       await stopChild(child);
     },
-    pause: () => child.kill('SIGSTOP'),
+    pause: async () => {
+      child.kill('SIGSTOP');
+      await untilStopped(child);
+    },
     resume: () => child.kill('SIGCONT'),
   };
 }
@@ -144,6 +156,24 @@ function spawnJongodb(binary: string, database: string): Promise<{ uri: string; 
       resolve({ uri, child });
     });
   });
+}
+
+/** Resolves once every thread of `child` shows the stopped state (`T`) in /proc (Linux, like the stand-in). */
+async function untilStopped(child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  const tasks = `/proc/${child.pid}/task`;
+  for (;;) {
+    const states = await Promise.all(
+      (await readdir(tasks)).map(async (task) => {
+        // The state follows the command name, which is in parentheses and may contain spaces.
+        const stat = await readFile(join(tasks, task, 'stat'), 'utf8').catch(() => ') T');
+        return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      }),
+    );
+    if (states.every((state) => state === 'T' || state === 't')) return;
+    if (Date.now() > deadline) throw new Error(`jongodb not stopped within ${STOP_TIMEOUT_MS} ms: ${states}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

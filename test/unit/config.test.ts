@@ -64,4 +64,12 @@ describe('config', () => {
       '+srv',
     );
   });
+
+  it('bounds the MongoDB store timeout: 5 s by default, 100 ms to 60 s when set', () => {
+    expect(loadConfig({}).storeTimeoutMs).toBe(5000);
+    expect(loadConfig({ STORE_TIMEOUT_MS: '1500' }).storeTimeoutMs).toBe(1500);
+    for (const bad of ['50', '60001', '2.5', 'soon']) {
+      expect(() => loadConfig({ STORE_TIMEOUT_MS: bad })).toThrow(/STORE_TIMEOUT_MS=/);
+    }
+  });
 });

@@ -2,7 +2,30 @@ import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { StoreUnavailableError, WriteConflictError } from '../errors.js';
 import type { Flag, FlagChange, FlagFields } from '../flag.js';
+import { Deadline, DeadlineExceededError } from './deadline.js';
 import type { FlagStore, WriteResult } from './flag-store.js';
+
+/** The default of {@link MongoStoreOptions.timeoutMs}, as of `STORE_TIMEOUT_MS` (src/config.ts). */
+const DEFAULT_STORE_TIMEOUT_MS = 5000;
+/**
+ * How long a delete's tombstone is kept. Purging one early would reopen the race it closes: see
+ * {@link MongoFlagStore.purgeTombstones} for why this age is safe. An hour: 60 times the longest
+ * timeout the configuration allows (STORE_TIMEOUT_MS <= 60 s), for tombstones of ~60 bytes.
+ */
+export const TOMBSTONE_GRACE_MS = 60 * 60_000;
+/** How often each store purges tombstones past the grace (and once when it opens). */
+const PURGE_INTERVAL_MS = 10 * 60_000;
+
+export interface MongoStoreOptions {
+  /**
+   * The longest one store operation may take over all the commands it sends (the driver's socket,
+   * connect and server-selection timeouts are set to it too). Past it the operation fails with
+   * StoreUnavailableError, which callers answer with 503, and sends nothing more. Default 5000.
+   */
+  timeoutMs?: number;
+  /** Overrides how long opening waits for a server (default: `timeoutMs`). */
+  serverSelectionTimeoutMS?: number;
+}
 
 interface FlagDoc extends FlagFields {
   _id: string;
@@ -14,9 +37,7 @@ interface FlagDoc extends FlagFields {
 /**
  * What a delete leaves in place of the flag: the delete's revision, so that an insert which took an
  * older revision cannot commit after it, and the version it deleted. Only these fields, to stay small.
- * Not purged yet. A purge must outwait every insert still holding an older revision: a TTL index on
- * `deletedAt` (live flags lack it, so they never expire) with a window far beyond any write's life,
- * e.g. a week, would do, accepting that a writer stalled longer than that could commit below it.
+ * Removed once older than {@link TOMBSTONE_GRACE_MS}.
  */
 type TombstoneDoc = Pick<FlagDoc, '_id' | 'version' | 'revision'> & { deleted: true; deletedAt: Date };
 type StoredDoc = FlagDoc & Partial<Pick<TombstoneDoc, 'deleted' | 'deletedAt'>>;
@@ -38,6 +59,10 @@ const flagSchema = new mongoose.Schema<StoredDoc>(
   },
   { versionKey: false },
 );
+// Tombstones only (live flags lack `deletedAt`, so they never expire): on MongoDB the TTL monitor removes
+// them past the grace (server clock) even while no instance runs; purgeTombstones() uses the index too,
+// and does the work where TTL indexes are not honoured (the test stand-in).
+flagSchema.index({ deletedAt: 1 }, { expireAfterSeconds: TOMBSTONE_GRACE_MS / 1000 });
 const counterSchema = new mongoose.Schema<CounterDoc>({ _id: String, value: Number }, { versionKey: false });
 
 const REVISION_COUNTER = 'revision';
@@ -60,40 +85,51 @@ const MAX_ATTEMPTS = 5;
 export class MongoFlagStore implements FlagStore {
   private readonly flags: Model<StoredDoc>;
   private readonly counters: Model<CounterDoc>;
+  private purgeTimer: NodeJS.Timeout | undefined;
 
   /** Protected, like {@link nextRevision}: a subclass may observe the window between revision and write. */
-  protected constructor(private readonly connection: Connection) {
+  protected constructor(
+    private readonly connection: Connection,
+    private readonly timeoutMs: number,
+  ) {
     this.flags = connection.model<StoredDoc>('Flag', flagSchema, 'flags');
     this.counters = connection.model<CounterDoc>('Counter', counterSchema, 'counters');
   }
 
-  /** Connects on a connection of its own (several stores may share a process) and prepares indexes. */
-  static async open(
-    uri: string,
-    options: { serverSelectionTimeoutMS?: number } = {},
-  ): Promise<MongoFlagStore> {
+  /**
+   * Connects on a connection of its own (several stores may share a process), prepares indexes, purges
+   * old tombstones and keeps purging them every few minutes until closed.
+   */
+  static async open(uri: string, options: MongoStoreOptions = {}): Promise<MongoFlagStore> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
     const connection = mongoose.createConnection(uri, {
       // autoCreate would send `create` (the stand-in lacks it); MongoDB creates collections on first insert.
       autoCreate: false,
       autoIndex: false,
       // Fail fast instead of queueing operations while disconnected: the caller maps that to 503.
       bufferCommands: false,
-      // A server that stops answering (hung, partitioned) must not hang a write for ever: a reply that
-      // takes longer than this fails the operation (the caller answers 503 with Retry-After), and the
-      // heartbeat notices a dead server within a few seconds.
-      socketTimeoutMS: OPERATION_TIMEOUT_MS,
-      connectTimeoutMS: OPERATION_TIMEOUT_MS,
-      serverSelectionTimeoutMS: OPERATION_TIMEOUT_MS,
+      // A server that stops answering (hung, partitioned) must not hold a request: each operation has a
+      // Deadline of `timeoutMs` over all its commands, whose AbortSignal cancels them (the driver ignores
+      // `timeoutMS` here, and would retry a timed-out read: ~15 s in all). These timeouts bound what
+      // runs without a signal (connecting, the heartbeat, which notices a dead server in seconds).
+      socketTimeoutMS: timeoutMs,
+      connectTimeoutMS: timeoutMs,
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? timeoutMs,
       heartbeatFrequencyMS: 2000,
-      ...options,
+      // A driver retry of a timed-out write would be sent after the caller was told 503, and could
+      // commit then: the caller retries instead, knowing the outcome.
+      retryWrites: false,
     });
     try {
-      return await unavailableOnDriverFailure(async () => {
-        await connection.asPromise();
-        const store = new this(connection);
-        await Promise.all([store.flags.createIndexes(), store.counters.createIndexes()]);
-        return store;
+      const store = new this(connection, timeoutMs);
+      await store.run(async (deadline) => {
+        await deadline.step(() => connection.asPromise());
+        await deadline.step(() => Promise.all([store.flags.createIndexes(), store.counters.createIndexes()]));
       });
+      await store.purgeTombstones();
+      store.purgeTimer = setInterval(() => store.purgeTombstones().catch(() => {}), PURGE_INTERVAL_MS);
+      store.purgeTimer.unref();
+      return store;
     } catch (err) {
       await connection.close().catch(() => {});
       throw err;
@@ -101,16 +137,18 @@ export class MongoFlagStore implements FlagStore {
   }
 
   list(prefix: string): Promise<Flag[]> {
-    return unavailableOnDriverFailure(async () => {
+    return this.run(async (deadline) => {
       const filter = prefix === '' ? LIVE : { _id: { $regex: `^${escapeRegExp(prefix)}` }, ...LIVE };
-      const docs = await this.flags.find(filter).sort({ _id: 1 }).lean<FlagDoc[]>();
+      const docs = await deadline.step((signal) =>
+        this.flags.find(filter, null, { signal }).sort({ _id: 1 }).lean<FlagDoc[]>().exec(),
+      );
       return docs.map(toFlag);
     });
   }
 
   get(key: string): Promise<Flag | null> {
-    return unavailableOnDriverFailure(async () => {
-      const doc = await this.read(key);
+    return this.run(async (deadline) => {
+      const doc = await this.read(key, deadline);
       return doc ? toFlag(doc) : null;
     });
   }
@@ -121,17 +159,19 @@ export class MongoFlagStore implements FlagStore {
   // revision and go again, so the insert never commits below it). A replacement, not $set: an update
   // upsert would copy the filter's `deleted: true` into the new flag.
   insert(key: string, fields: FlagFields): ReturnType<FlagStore['insert']> {
-    return unavailableOnDriverFailure(async () => {
+    return this.run(async (deadline) => {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const revision = await this.nextRevision();
+        const revision = await this.nextRevision(deadline);
         const now = new Date();
         const fresh = { ...pick(fields), version: 1, revision, createdAt: now, updatedAt: now };
         const freeOrOlder = { _id: key, deleted: true, revision: { $lt: revision } } as const;
         try {
-          await this.flags.replaceOne(freeOrOlder, fresh, { upsert: true });
+          await deadline.step((signal) =>
+            this.flags.replaceOne(freeOrOlder, fresh, { upsert: true, signal }).exec(),
+          );
         } catch (err) {
           if (!(err instanceof mongoose.mongo.MongoServerError && err.code === 11000)) throw err;
-          if (await this.read(key)) return EXISTS;
+          if (await this.read(key, deadline)) return EXISTS;
           continue;
         }
         const flag = toFlag({ _id: key, ...fresh });
@@ -142,55 +182,104 @@ export class MongoFlagStore implements FlagStore {
   }
 
   update(key: string, expectedVersion: number, fields: FlagFields): Promise<WriteResult> {
-    return this.guarded(key, expectedVersion, async (guard, revision) => {
-      const doc = await this.flags
-        .findOneAndUpdate(
-          guard,
-          { $set: { ...pick(fields), revision, updatedAt: new Date() }, $inc: { version: 1 } },
-          { returnDocument: 'after' },
-        )
-        .lean<FlagDoc>();
+    return this.guarded(key, expectedVersion, async (guard, revision, deadline) => {
+      const doc = await deadline.step((signal) =>
+        this.flags
+          .findOneAndUpdate(
+            guard,
+            { $set: { ...pick(fields), revision, updatedAt: new Date() }, $inc: { version: 1 } },
+            { returnDocument: 'after', signal },
+          )
+          .lean<FlagDoc>()
+          .exec(),
+      );
       return doc && { kind: 'upsert', key, revision, flag: toFlag(doc) };
     });
   }
 
   remove(key: string, expectedVersion?: number): Promise<WriteResult> {
     // Replaces the flag by its tombstone; the guard pins the exact version deleted.
-    return this.guarded(key, expectedVersion, async (guard, revision) => {
+    return this.guarded(key, expectedVersion, async (guard, revision, deadline) => {
       const tombstone = { deleted: true, version: guard.version, revision, deletedAt: new Date() };
-      const { matchedCount } = await this.flags.replaceOne(guard, tombstone);
+      const { matchedCount } = await deadline.step((signal) =>
+        this.flags.replaceOne(guard, tombstone, { signal }).exec(),
+      );
       return matchedCount === 1 ? { kind: 'delete', key, revision, version: guard.version } : null;
     });
   }
 
   currentRevision(): Promise<number> {
-    return unavailableOnDriverFailure(async () => {
-      const counter = await this.counters.findById(REVISION_COUNTER).lean<CounterDoc>();
+    return this.run(async (deadline) => {
+      const counter = await deadline.step((signal) =>
+        this.counters.findById(REVISION_COUNTER, null, { signal }).lean<CounterDoc>().exec(),
+      );
       return counter?.value ?? 0;
     });
   }
 
   ping(): Promise<void> {
-    return unavailableOnDriverFailure(async () => {
-      await this.connection.getClient().db().command({ ping: 1 });
+    return this.run(async (deadline) => {
+      await deadline.step((signal) => this.connection.getClient().db().command({ ping: 1 }, { signal }));
     });
   }
 
   async close(): Promise<void> {
+    clearInterval(this.purgeTimer);
     await this.connection.close();
   }
 
+  /**
+   * Deletes the tombstones of deletes made more than {@link TOMBSTONE_GRACE_MS} ago (by this
+   * instance's clock) and answers how many it deleted. Runs when the store opens and every few minutes.
+   *
+   * Why this cannot let an insert commit below a delete: a tombstone at revision d only stops inserts
+   * that hold a revision r < d. The counter hands out revisions in order, so such an insert took r
+   * before the delete took d, which is before the delete stamped `deletedAt`. Every operation here
+   * ends within `timeoutMs` of its start, and its Deadline's signal then stops the driver from sending
+   * any command of it that is still waiting for a server or a connection; so every command that could
+   * commit below d left its instance before `deletedAt + timeoutMs`. After that, only two things
+   * separate such a command from the purge: time spent on the wire or queued in a stalled server, and
+   * the skew between the clock that stamped `deletedAt` (the deleting instance) and the one judging its
+   * age (this instance; the server's for the TTL index). The grace is an hour, 60 times the longest
+   * allowed timeout, for both. What stays open: a server that holds a received command for more than
+   * an hour and then runs it after the purge (a process frozen that long).
+   */
+  async purgeTombstones(): Promise<number> {
+    const cutoff = new Date(Date.now() - TOMBSTONE_GRACE_MS);
+    return this.run(async (deadline) => {
+      const { deletedCount } = await deadline.step((signal) =>
+        this.flags.deleteMany({ deleted: true, deletedAt: { $lt: cutoff } }, { signal }).exec(),
+      );
+      return deletedCount;
+    });
+  }
+
   /** Takes the next revision from the shared counter; every write does so before writing. */
-  protected async nextRevision(): Promise<number> {
-    const counter = await this.counters
-      .findOneAndUpdate(
-        { _id: REVISION_COUNTER },
-        { $inc: { value: 1 } },
-        { upsert: true, returnDocument: 'after' },
-      )
-      .lean<CounterDoc>();
+  protected async nextRevision(deadline: Deadline): Promise<number> {
+    const counter = await deadline.step((signal) =>
+      this.counters
+        .findOneAndUpdate(
+          { _id: REVISION_COUNTER },
+          { $inc: { value: 1 } },
+          { upsert: true, returnDocument: 'after', signal },
+        )
+        .lean<CounterDoc>()
+        .exec(),
+    );
     if (!counter) throw new Error('revision counter upsert returned no document');
     return counter.value;
+  }
+
+  /** Runs one operation within its own Deadline, turning driver failures into StoreUnavailableError. */
+  private run<T>(operation: (deadline: Deadline) => Promise<T>): Promise<T> {
+    return unavailableOnDriverFailure(async () => {
+      const deadline = new Deadline(this.timeoutMs);
+      try {
+        return await operation(deadline);
+      } finally {
+        deadline.end();
+      }
+    });
   }
 
   // Takes a revision and runs `write` guarded by the flag being live, at its version (`expected`, or
@@ -200,17 +289,18 @@ export class MongoFlagStore implements FlagStore {
   private guarded(
     key: string,
     expected: number | undefined,
-    write: (guard: Guard, revision: number) => Promise<FlagChange | null>,
+    write: (guard: Guard, revision: number, deadline: Deadline) => Promise<FlagChange | null>,
   ): Promise<WriteResult> {
-    return unavailableOnDriverFailure(async () => {
+    return this.run(async (deadline) => {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const version = expected ?? (await this.read(key))?.version;
+        const version = expected ?? (await this.read(key, deadline))?.version;
         if (version === undefined) return MISSING;
-        const revision = await this.nextRevision();
-        const change = await write({ _id: key, version, revision: { $lt: revision }, ...LIVE }, revision);
+        const revision = await this.nextRevision(deadline);
+        const guard = { _id: key, version, revision: { $lt: revision }, ...LIVE };
+        const change = await write(guard, revision, deadline);
         if (change) return { status: 'ok', change };
         if (expected === undefined) continue;
-        const current = await this.read(key);
+        const current = await this.read(key, deadline);
         if (!current) return MISSING;
         if (current.version !== expected) return { status: 'stale', currentVersion: current.version };
       }
@@ -218,8 +308,13 @@ export class MongoFlagStore implements FlagStore {
     });
   }
 
-  private read(key: string): Promise<FlagDoc | null> {
-    return this.flags.findOne({ _id: key, ...LIVE }).lean<FlagDoc>();
+  private read(key: string, deadline: Deadline): Promise<FlagDoc | null> {
+    return deadline.step((signal) =>
+      this.flags
+        .findOne({ _id: key, ...LIVE }, null, { signal })
+        .lean<FlagDoc>()
+        .exec(),
+    );
   }
 
   // --- identity: one document in the `meta` collection, created by whichever process asks first ---
@@ -267,14 +362,12 @@ async function unavailableOnDriverFailure<T>(operation: () => Promise<T>): Promi
   }
 }
 
-/** The longest a store operation may take before it counts as the store being unavailable. */
-const OPERATION_TIMEOUT_MS = 5000;
-
 // Server errors meaning "not reachable / not primary / shutting down" (the driver's retryable codes).
 const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);
 
 function isUnavailable(err: unknown): boolean {
   const { mongo } = mongoose;
+  if (err instanceof DeadlineExceededError) return true;
   if (err instanceof mongoose.Error.MongooseServerSelectionError) return true;
   const kinds = [
     mongo.MongoNetworkError,
