@@ -11,6 +11,7 @@ export default {
     // In the repository the client is its source (as tsconfig.json's `paths` says): its package exports
     // only the build, which the tests never use, so a stale build cannot pass for the current code.
     '^@flagwire/client$': '<rootDir>/client/src/index.ts',
+    '^@flagwire/core$': '<rootDir>/packages/core/src/index.ts',
   },
   testTimeout: 30000,
 };
