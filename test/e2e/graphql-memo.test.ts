@@ -5,7 +5,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { pino } from 'pino';
 import { responseMemoOf } from '../../src/graphql/mount.js';
 import { DEFAULT_MEMO_LIMITS } from '../../src/graphql/response-memo.js';
-import { startTestApp } from '../support/app.js';
+import { sendJson, startTestApp } from '../support/app.js';
+import { openSse } from '../support/listeners.js';
+import { startMongo } from '../support/mongo.js';
+import { startRedis } from '../support/redis.js';
 
 // The GraphQL response memo (src/graphql/response-memo.ts), observed from the outside: in production
 // mode with tokens, as users run it. Every answer is checked against the state it must reflect.
@@ -462,5 +465,48 @@ describe('GraphQL response memo', () => {
     expect(memo().stats.hits).toBe(hits + 1);
     await post(app, { query: LIST, variables: { prefix: 'many-0.' } });
     expect(memo().stats.hits).toBe(hits + 1);
+  });
+});
+
+describe('GraphQL response memo on two instances sharing a store and Redis', () => {
+  let mongo: Awaited<ReturnType<typeof startMongo>>;
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    [mongo, redis] = await Promise.all([startMongo(), startRedis()]);
+    const env = { MONGODB_URI: mongo.uri, REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix() };
+    a = await startTestApp(env);
+    b = await startTestApp(env);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.allSettled([a?.stop(), b?.stop()]);
+    await Promise.allSettled([a?.removeDataDir(), b?.removeDataDir(), redis?.stop(), mongo?.stop()]);
+  });
+
+  it('answers on B with a change made on A as soon as B has applied it', async () => {
+    const sse = openSse(`${b.url}/feature-flags/stream?prefix=cross`);
+    expect((await sse.next()).type).toBe('snapshot');
+    try {
+      for (let i = 0; i < 5; i++) {
+        // Memoised on B...
+        await listed(b, 'cross.', undefined);
+        await listed(b, 'cross.', undefined);
+        const res = await sendJson(a, 'POST', '/feature-flags', {
+          key: 'cross.flag',
+          isEnabled: i % 2 === 0,
+        });
+        const { revision, version } = (await res.json()) as { revision: number; version: number };
+        // ...until B applies the change (its SSE stream shows it): then the next query sees it.
+        expect(await sse.next()).toMatchObject({ type: 'upsert', id: String(revision) });
+        expect(await listed(b, 'cross.', undefined)).toEqual([
+          { key: 'cross.flag', isEnabled: i % 2 === 0, version },
+        ]);
+      }
+    } finally {
+      sse.close();
+    }
   });
 });
