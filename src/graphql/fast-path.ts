@@ -77,13 +77,13 @@ export function graphqlFastPath(options: GraphQLFastPathOptions): GraphQLFastPat
       const encoding = headers['content-encoding'];
       if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false;
     }
+    const started = performance.now();
     let principal: Principal;
     try {
       principal = access.authenticate(headers.authorization);
     } catch {
       return false; // Express answers it, with the 401 in the usual error shape.
     }
-    const started = performance.now();
     // As the GraphQL handler sees them: Express joins repeated headers with ", " too.
     const header = (name: string) => {
       const value = headers[name];
