@@ -26,7 +26,9 @@ import { root } from './support/service-process.js';
 const TARGETS: Record<ScenarioId, [measure: string, target: string]> = {
   'poll-304': ['req/s vs bare-node 304', '>= 0.5x'],
   'poll-200': ['req/s vs bare node serving the same bytes', '>= 0.5x'],
-  'graphql-query': ['req/s, p99', 'report'],
+  'graphql-query': ['POST flags(prefix): req/s, p99', '>= 0.3x'],
+  'graphql-get': ['GET flags(prefix): req/s, p99', '>= 0.3x'],
+  'graphql-flag': ['POST flag(key): req/s, p99', '>= 0.3x'],
   bandwidth: ['bytes on the wire per poll, 304 vs 200', 'report'],
   'store-reads': ['store reads during warm polls', '0'],
   'sse-fanout': ['delivery latency p50/p99/max; events lost', 'p99 <= 250 ms, 0 lost'],
@@ -39,7 +41,10 @@ const TARGETS: Record<ScenarioId, [measure: string, target: string]> = {
 
 /** Scenarios measured together (one set of processes), and how. */
 const GROUPS: { ids: ScenarioId[]; run: (options: BenchOptions) => Promise<ScenarioResult[]> }[] = [
-  { ids: ['poll-304', 'poll-200', 'graphql-query', 'bandwidth'], run: runThroughput },
+  {
+    ids: ['poll-304', 'poll-200', 'graphql-query', 'graphql-get', 'graphql-flag', 'bandwidth'],
+    run: runThroughput,
+  },
   { ids: ['store-reads'], run: async (o) => [await runStoreReads(o)] },
   {
     ids: ['sse-fanout', 'memory-sse'],

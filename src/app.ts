@@ -11,6 +11,7 @@ import { FlagService } from './flags/flag-service.js';
 import { FlagSnapshot } from './flags/flag-snapshot.js';
 import type { FlagStore } from './flags/store/flag-store.js';
 import { openStore } from './flags/store/open-store.js';
+import type { GraphQLFastPath } from './graphql/fast-path.js';
 import { mountGraphQL, subscriptionHubOf } from './graphql/mount.js';
 import { authenticate, writesNeedAdmin } from './http/access.js';
 import { corsFor } from './http/cors.js';
@@ -113,8 +114,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         const answerPoll = pollFastPath(memo, access, metrics, {
           skipCrossOrigin: config.corsOrigins.length > 0,
         });
+        // Memoised GraphQL answers, before Express too (set once GraphQL is mounted).
+        let answerGraphQL: GraphQLFastPath = () => false;
         const server = createServer((req, res) => {
-          if (!answerPoll(req, res)) app(req, res);
+          if (!answerPoll(req, res) && !answerGraphQL(req, res)) app(req, res);
         });
         closers.push(
           () =>
@@ -159,7 +162,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           onDelivered: (count) => metrics.eventsDelivered.inc({ transport: 'subscription' }, count),
           bodyLimitBytes: config.bodyLimitBytes,
           logger,
+          metrics,
+          crossOrigin: config.corsOrigins.length > 0,
         });
+        answerGraphQL = graphql.fastPath;
         closers.push(() => graphql.stop());
         metrics.connections(() => ({
           sse: sse.connections(),

@@ -37,7 +37,9 @@ export function markdown(report: BenchReport): string {
   const o = report.options;
   lines.push(
     `How: every server, load generator and listener is its own process; the service is seeded with ${String(o.flags)} flags ` +
-      "(10% under `beta`) through its REST API. Throughput is the service's req/s divided by that of a bare `node:http` " +
+      '(10% under `beta`) through its REST API. The throughput scenarios (poll-*, graphql-*) run the service as users ' +
+      'run it: `NODE_ENV=production` with admin and client tokens, every measured request carrying the client token. ' +
+      "Throughput is the service's req/s divided by that of a bare `node:http` " +
       'server (its own process) sending byte-identical responses, the median of ' +
       `${String(o.rounds)} alternating baseline/subject runs of ${String(o.durationSeconds)} s each, autocannon with ` +
       `${String(o.connections)} connections in a third process. Fan-out: the listeners are spread over processes of at most ` +

@@ -5,6 +5,8 @@ export const SCENARIOS = [
   'poll-304',
   'poll-200',
   'graphql-query',
+  'graphql-get',
+  'graphql-flag',
   'bandwidth',
   'store-reads',
   'sse-fanout',

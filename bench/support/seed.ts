@@ -16,30 +16,38 @@ export function betaKeys(count: number): string[] {
   return keys;
 }
 
-/** Creates `count` flags through the REST API (POST /feature-flags), a few requests at a time. */
-export async function seedFlags(url: string, count: number, concurrency = 8): Promise<void> {
+/**
+ * Creates `count` flags through the REST API (POST /feature-flags), a few requests at a time; with
+ * `token` (an admin token), as a client of a service that has tokens configured.
+ */
+export async function seedFlags(url: string, count: number, token?: string, concurrency = 8): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      await postFlag(url, {
-        key: seededKey(i),
-        isEnabled: i % 3 === 0,
-        description: `Seeded by the benchmark: flag ${i} of ${count}, rolled out to a slice of users`,
-      });
+      await postFlag(
+        url,
+        {
+          key: seededKey(i),
+          isEnabled: i % 3 === 0,
+          description: `Seeded by the benchmark: flag ${i} of ${count}, rolled out to a slice of users`,
+        },
+        token,
+      );
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-/** POST /feature-flags; returns the revision of the change. */
+/** POST /feature-flags (with `token` as the bearer token, if given); returns the revision of the change. */
 export async function postFlag(
   url: string,
   body: { key: string; isEnabled?: boolean; description?: string },
+  token?: string,
 ): Promise<number> {
   const res = await fetch(`${url}/feature-flags`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
     body: JSON.stringify(body),
   });
   const text = await res.text();

@@ -2,6 +2,7 @@ import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
+import type { MemoVerdict } from './memoisable.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 
 /**
@@ -17,4 +18,6 @@ export interface GraphQLContext {
   readonly flags: FlagService;
   readonly snapshot: FlagSnapshot;
   readonly subscriptions: SubscriptionHub;
+  /** Over HTTP: where Apollo's plugin says whether the answer may be memoised (memoisable.ts). */
+  readonly memoVerdict?: MemoVerdict;
 }

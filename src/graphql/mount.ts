@@ -3,7 +3,6 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Logger } from 'pino';
@@ -11,12 +10,17 @@ import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
-import { authenticate, principalOf } from '../http/access.js';
+import { authenticate } from '../http/access.js';
 import { acceptGraphQLQuery } from '../http/graphql-query.js';
 import { rejectInvalidUtf8 } from '../http/request-parsing.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { GraphQLContext } from './context.js';
 import { formatError } from './errors.js';
+import { type GraphQLFastPath, graphqlFastPath } from './fast-path.js';
+import { graphqlOverHttp, keepRawBody } from './http-handler.js';
 import { limitRules, PARSE_OPTIONS, refuseLongDocuments } from './limits.js';
+import { markMemoisable } from './memoisable.js';
+import { GraphQLResponseMemo } from './response-memo.js';
 import { buildSchema } from './schema.js';
 import { SubscriptionHub } from './subscription-hub.js';
 import { serveGraphQLOverWebSocket } from './websocket.js';
@@ -40,6 +44,8 @@ const refuseSubscriptionsOverHttp: ApolloServerPlugin<GraphQLContext> = {
 
 /** The subscription hub serving each mounted server; read by {@link subscriptionHubOf}. */
 const hubs = new WeakMap<http.Server, SubscriptionHub>();
+/** The response memo of each mounted server; read by {@link responseMemoOf}. */
+const memos = new WeakMap<http.Server, GraphQLResponseMemo>();
 
 /**
  * Serves GraphQL at `/graphql` on the app's HTTP server: queries and mutations over HTTP (Apollo), and
@@ -60,10 +66,13 @@ export async function mountGraphQL(
     bodyLimitBytes: number;
     maxWsConnections: number;
     logger: Logger;
+    metrics: Metrics;
+    /** True when CORS is configured: then every request goes through Express (see fast-path.ts). */
+    crossOrigin: boolean;
     /** Told how many subscribers each change was handed to (metrics). */
     onDelivered?: (count: number) => void;
   },
-): Promise<{ connections(): number; stop(): Promise<void> }> {
+): Promise<{ connections(): number; fastPath: GraphQLFastPath; stop(): Promise<void> }> {
   const schema = buildSchema();
   const subscriptions = new SubscriptionHub(deps.snapshot, {
     ...(deps.onDelivered ? { onDelivered: deps.onDelivered } : {}),
@@ -75,6 +84,7 @@ export async function mountGraphQL(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       refuseSubscriptionsOverHttp,
+      markMemoisable,
       // No HTTP caching of GraphQL answers here (flags change; clients poll REST with ETags for that),
       // and the plugin would wrap every field resolver: measurable on a list of a hundred flags.
       ApolloServerPluginCacheControlDisabled(),
@@ -103,13 +113,16 @@ export async function mountGraphQL(
     writeLimiter: deps.writeLimiter,
     principal,
   });
-  app.use(
+  // Answers to queries of the flag state, dropped whenever the snapshot changes (http-handler.ts).
+  const memo = new GraphQLResponseMemo(deps.snapshot);
+  // A route, not a mount: exactly /graphql, and `route="/graphql"` in the request metrics.
+  app.all(
     '/graphql',
     authenticate(deps.access),
     acceptGraphQLQuery,
-    express.json({ limit: deps.bodyLimitBytes, verify: rejectInvalidUtf8 }),
+    express.json({ limit: deps.bodyLimitBytes, verify: keepRawBody(rejectInvalidUtf8) }),
     refuseLongDocuments,
-    expressMiddleware(apollo, { context: async ({ res }) => contextFor(principalOf(res)) }),
+    graphqlOverHttp(apollo, { contextFor, memo }),
   );
   const websockets = serveGraphQLOverWebSocket(server, {
     schema,
@@ -124,6 +137,7 @@ export async function mountGraphQL(
       : validationRules,
   });
   hubs.set(server, subscriptions);
+  memos.set(server, memo);
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
@@ -133,10 +147,24 @@ export async function mountGraphQL(
       await websockets.close();
     } finally {
       subscriptions.close();
+      memo.close();
       await apollo.stop();
     }
   };
-  return { connections: () => websockets.connections(), stop: () => (stopping ??= stop()) };
+  const fastPath = graphqlFastPath({
+    memo,
+    access: deps.access,
+    metrics: deps.metrics,
+    logger: deps.logger,
+    bodyLimitBytes: deps.bodyLimitBytes,
+    skip: deps.crossOrigin,
+    fallback: app,
+  });
+  return {
+    connections: () => websockets.connections(),
+    fastPath,
+    stop: () => (stopping ??= stop()),
+  };
 }
 
 /**
@@ -145,4 +173,9 @@ export async function mountGraphQL(
  */
 export function subscriptionHubOf(server: http.Server): SubscriptionHub | undefined {
   return hubs.get(server);
+}
+
+/** The GraphQL response memo behind a server that {@link mountGraphQL} serves (tests); else undefined. */
+export function responseMemoOf(server: http.Server): GraphQLResponseMemo | undefined {
+  return memos.get(server);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics.js';
@@ -15,25 +16,42 @@ const REQUEST_ID = /^[\w.:-]{1,64}$/;
  */
 export function requestLogging(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    const incoming = req.headers['x-request-id'];
-    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const id = requestIdFor(req);
     res.setHeader('X-Request-Id', id);
     const started = performance.now();
-    res.once('finish', () => {
-      const status = res.statusCode;
-      const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
-      if (!logger.isLevelEnabled(level)) return;
-      logger[level](
-        {
-          req: { id, method: req.method, url: req.originalUrl },
-          res: { status },
-          responseTime: Math.round((performance.now() - started) * 10) / 10,
-        },
-        'request completed',
-      );
-    });
+    res.once('finish', () =>
+      logRequestCompleted(logger, { id, method: req.method, url: req.originalUrl }, res.statusCode, started),
+    );
     next();
   };
+}
+
+/** The caller's `X-Request-Id` when it is sane, else a new UUID. */
+export function requestIdFor(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/**
+ * The line {@link requestLogging} writes when a response has finished (for a request answered without
+ * Express too): debug for success, info for 4xx, error for 5xx; nothing when that level is off.
+ */
+export function logRequestCompleted(
+  logger: Logger,
+  req: { id: string; method: string | undefined; url: string | undefined },
+  status: number,
+  startedAt: number,
+): void {
+  const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
+  if (!logger.isLevelEnabled(level)) return;
+  logger[level](
+    {
+      req,
+      res: { status },
+      responseTime: Math.round((performance.now() - startedAt) * 10) / 10,
+    },
+    'request completed',
+  );
 }
 
 /** Observes every routed request in `flagwire_http_request_duration_seconds`, labelled by route pattern. */
