@@ -148,10 +148,20 @@ export class FlagSnapshot {
     return listByPrefix(this.flags.values(), prefix);
   }
 
-  /** Applies a change if it is newer than what the view holds; listeners hear only applied changes. */
+  /**
+   * Applies a change if it is newer than what the view holds; `applied` listeners hear only applied
+   * changes. `revision` listeners also hear one the view already superseded, if it is above what
+   * they have heard: their stream then matches the change log.
+   */
   apply(change: FlagChange): boolean {
     const held = this.flags.get(change.key)?.revision ?? this.tombstones.get(change.key) ?? 0;
-    if (change.revision <= held) return false;
+    if (change.revision <= held) {
+      // Older than the view's (a later change to the key arrived first), but streams have not passed
+      // it: they still send it, before the later one, as a replay from the log would.
+      if (this.ordered && change.revision > this.releasedThrough && !this.held.has(change.revision))
+        this.held.set(change.revision, change);
+      return false;
+    }
     if (change.kind === 'upsert') {
       this.flags.set(change.key, change.flag);
       this.tombstones.delete(change.key);

@@ -37,6 +37,7 @@ describe('SSE resume with writes racing the reconnect', () => {
       REDIS_KEY_PREFIX: redis.keyPrefix(),
       // No periodic store check during the test: B learns of A's changes by pub/sub and the log alone.
       RESYNC_CHECK_MS: '3600000',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       // This test writes a few hundred times in seconds, from one (open) caller.
       WRITE_RATE_BURST: '1000',
       WRITE_RATE_PER_MINUTE: '100000',

@@ -37,6 +37,7 @@ describe('GraphQL flagChanged under concurrent writers on two instances', () => 
       REDIS_KEY_PREFIX: redis.keyPrefix(),
       // No periodic store check: the instances learn of each other's changes by pub/sub and the log.
       RESYNC_CHECK_MS: '3600000',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       WRITE_RATE_BURST: '1000',
       WRITE_RATE_PER_MINUTE: '100000',
     };

@@ -94,6 +94,16 @@ describe('SnapshotSync ordering of stream events', () => {
     await sync.settled(); // no repair was needed: the hold ended with the gap
   });
 
+  it('still sends a change that arrives after a later change to the same key, before that one', async () => {
+    const { snapshot, commit, heard, deliver } = await setup({ orderHoldMs: 60_000 });
+    const older = await commit('same'); // 1
+    const newer = await commit('same'); // 2: its message arrives first
+    await deliver(newer);
+    await deliver(older); // the view keeps 2, but the stream must match the log: 1, then 2
+    expect(heard).toEqual(['1', '2']);
+    expect(snapshot.get('same')?.revision).toBe(2);
+  });
+
   it('holds nothing on the in-order path', async () => {
     const { snapshot, commit, heard, deliver } = await setup({ orderHoldMs: 60_000 });
     for (const key of ['a', 'b', 'c']) {
