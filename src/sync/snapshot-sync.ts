@@ -156,7 +156,14 @@ export class SnapshotSync {
   }
 
   private onChange(change: FlagChange): void {
-    this.snapshot.apply(change);
+    const applied = this.snapshot.apply(change);
+    if (applied && change.revision <= this.seenThrough && !this.arrivedDuringReload) {
+      // Streams already went past it (they get it as a reset): its writer was slower than the hold.
+      this.logger.info(
+        { revision: change.revision, seenThrough: this.seenThrough },
+        'a change arrived after later revisions were released to streams',
+      );
+    }
     this.highestSeen = Math.max(this.highestSeen, change.revision);
     this.lateRevisions.delete(change.revision);
     if (this.arrivedDuringReload) {
@@ -178,9 +185,14 @@ export class SnapshotSync {
   private advance(revision: number): void {
     let through = Math.max(this.seenThrough, revision);
     while (this.arrivedAhead.delete(through + 1)) through++;
+    const progressed = through > this.seenThrough;
     this.seenThrough = through;
     this.snapshot.release(through);
-    if (this.arrivedAhead.size === 0) this.endGapHold();
+    if (!progressed) return;
+    // The gap that was held for closed. Another one above it gets a hold of its own, counted from now:
+    // its revision was taken later, so its writer may well still be on its way.
+    this.endGapHold();
+    if (this.arrivedAhead.size > 0) this.holdForGap();
   }
 
   /** Changes wait above a gap: give the missing revisions `orderHoldMs` to arrive, then read the log. */
@@ -411,7 +423,8 @@ export class SnapshotSync {
       () => false,
     );
     if (!reaches) return;
-    const loaded = new Set(set.flags.map((flag) => flag.revision));
+    const loaded = new Set<number>();
+    for (const flag of set.flags) if (flag.revision > from) loaded.add(flag.revision);
     const giveUpAt = Date.now() + (this.options.lateChangeWindowMs ?? DEFAULT_LATE_CHANGE_WINDOW_MS);
     for (let revision = from + 1; revision <= set.revision; revision++) {
       if (!loaded.has(revision) && !this.lateRevisions.has(revision))
