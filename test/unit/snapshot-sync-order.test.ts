@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { pino } from 'pino';
 import { MemoryFlagCache } from '../../src/cache/memory-cache.js';
 import { ChangeFanout } from '../../src/feed/change-fanout.js';
@@ -102,6 +102,26 @@ describe('SnapshotSync ordering of stream events', () => {
     await deliver(older); // the view keeps 2, but the stream must match the log: 1, then 2
     expect(heard).toEqual(['1', '2']);
     expect(snapshot.get('same')?.revision).toBe(2);
+  });
+
+  it('gives a gap that becomes the lowest after another one closed a full hold of its own', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const { commit, heard, deliver } = await setup({ orderHoldMs: 100 });
+      // Not logged yet: a log read would not find them, only a full hold lets them arrive in order.
+      const first = await commit('first', { logged: false }); // 1
+      await deliver(await commit('second')); // 2: holds for gap 1
+      const third = await commit('third', { logged: false }); // 3
+      await deliver(await commit('fourth')); // 4
+      await jest.advanceTimersByTimeAsync(80);
+      await deliver(first); // gap 1 closes late in its hold; gap 3 is now the lowest
+      expect(heard).toEqual(['1', '2']);
+      await jest.advanceTimersByTimeAsync(80); // past the first hold's end, within the second's
+      await deliver(third);
+      expect(heard).toEqual(['1', '2', '3', '4']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('holds nothing on the in-order path', async () => {
