@@ -39,11 +39,14 @@ export class SubscriptionHub {
   private readonly stopListening: () => void;
   private count = 0;
   private closed = false;
+  /** The last revision handed out: subscribers never see a revision go down. */
+  private lastRevision = 0;
 
   constructor(snapshot: FlagSnapshot, options: SubscriptionHubOptions = {}) {
     this.maxQueued = options.maxQueuedChanges ?? 256;
     this.onDelivered = options.onDelivered ?? (() => {});
-    this.stopListening = snapshot.subscribe((event) => this.onSnapshotEvent(event));
+    // In revision order, released only through the revision this instance has seen everything up to.
+    this.stopListening = snapshot.subscribe((event) => this.onSnapshotEvent(event), 'revision');
   }
 
   /** How many subscriptions are live on this instance. */
@@ -93,6 +96,11 @@ export class SubscriptionHub {
   }
 
   private dispatch(change: FlagChange): void {
+    // A reset's difference may hold a change older than one already sent (it turned up late, after
+    // later revisions went out): sending it would break the order; the flags query has it. (Equal is
+    // allowed: the flags a resync found deleted all carry its revision.)
+    if (change.revision < this.lastRevision) return;
+    this.lastRevision = change.revision;
     const { key } = change;
     let delivered = 0;
     // Whichever is fewer: the distinct prefixes, or the prefixes of this key (at most 129).

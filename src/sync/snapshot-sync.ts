@@ -25,6 +25,12 @@ export interface SnapshotSyncOptions {
    * {@link SnapshotSync}.
    */
   lateChangeWindowMs?: number;
+  /**
+   * How long a change that skipped revisions is held back from event streams (default 250 ms) while
+   * the revisions below it may still arrive: concurrent writers publish slightly out of revision order.
+   * Past it, the sync reads the change log for them. See {@link SnapshotSync}.
+   */
+  orderHoldMs?: number;
 }
 
 const DEFAULT_LATE_CHANGE_WINDOW_MS = 30_000;
@@ -33,6 +39,15 @@ const LATE_CHANGE_FIRST_DELAY_MS = 50;
 const LATE_CHANGE_MAX_DELAY_MS = 5_000;
 /** Bounds the revisions one catch-up looks for again (memory, and the length of each log read). */
 const MAX_LATE_REVISIONS = 1_000;
+const DEFAULT_ORDER_HOLD_MS = 250;
+/** Past this many changes waiting above a gap, the log is read at once (bounds what streams hold). */
+const MAX_HELD_CHANGES = 1_000;
+/**
+ * How far below the revision a reload loaded at a write may still be in flight (it took its revision
+ * before the reload read the store's, and commits after the reload listed the flags). Bounded by how
+ * many writes run at once across all instances.
+ */
+const IN_FLIGHT_WINDOW = 64;
 
 /**
  * Keeps this instance's snapshot equal to the store without reading the store on the hot path.
@@ -51,6 +66,20 @@ const MAX_LATE_REVISIONS = 1_000;
  * until they arrive or `lateChangeWindowMs` passes: a revision still missing then was never committed
  * (a write that lost its version guard burns one) or its writer died before logging it, which only a
  * reload could show (the periodic store check and every later gap repair do that).
+ *
+ * Event streams hear changes in revision order (see {@link FlagSnapshot}): the sync releases the
+ * snapshot's held changes up to `seenThrough` each time it grows. A change that skips revisions is
+ * applied to the view at once but held from streams for up to `orderHoldMs`; when the missing revisions
+ * arrive meanwhile (the usual case: another writer was a few milliseconds slower), everything goes out
+ * in order. When they do not, the sync reads the change log, which every writer appends before it
+ * publishes: what it finds is applied, what it does not is a burned revision, or a write slower than
+ * the hold (then looked for as above; if it turns up, streams hear it as a reset, since later revisions
+ * are already out). The in-order path holds nothing.
+ *
+ * A reload reads the store's revision, then the flags. A write that took its revision before and
+ * commits after is in neither, and the catch-up starts above it; if its pub/sub message is lost too,
+ * nothing would look for it. So a reload also looks for the revisions just below its own (up to
+ * {@link IN_FLIGHT_WINDOW}) that the loaded flags do not account for, as for late appends.
  */
 export class SnapshotSync {
   /** Every revision up to this one is reflected in the snapshot, or known not to exist. */
@@ -76,6 +105,8 @@ export class SnapshotSync {
   /** The next repair reloads, whatever the log says. */
   private reloadNext = false;
   private readonly stops: Array<() => void> = [];
+  /** While changes above a gap are held: ends the hold by repairing from the log. */
+  private gapHold: { timer: NodeJS.Timeout; done: Promise<void>; end: () => void } | undefined;
 
   constructor(
     private readonly snapshot: FlagSnapshot,
@@ -89,6 +120,7 @@ export class SnapshotSync {
 
   /** Loads the snapshot and starts following the feed. Rejects if neither cache nor store answers. */
   async start(): Promise<void> {
+    this.snapshot.holdUntilReleased();
     // Subscribe first: a change committed while we load is applied on top (apply is idempotent).
     this.stops.push(this.feed.subscribe((change) => this.onChange(change)));
     this.stops.push(this.feed.onGap(() => this.repair('the feed reconnected', { askStore: true })));
@@ -107,7 +139,7 @@ export class SnapshotSync {
 
   /** Resolves when no repair is running (tests, shutdown). */
   async settled(): Promise<void> {
-    while (this.repairing) await this.repairing;
+    while (this.repairing || this.gapHold) await (this.repairing ?? this.gapHold?.done);
   }
 
   /** How many skipped revisions are still being looked for in the log (tests). */
@@ -119,11 +151,19 @@ export class SnapshotSync {
     this.stopped = true;
     for (const stop of this.stops.splice(0)) stop();
     clearTimeout(this.lateTimer);
+    this.endGapHold();
     await this.settled();
   }
 
   private onChange(change: FlagChange): void {
-    this.snapshot.apply(change);
+    const applied = this.snapshot.apply(change);
+    if (applied && change.revision <= this.seenThrough && !this.arrivedDuringReload) {
+      // Streams already went past it (they get it as a reset): its writer was slower than the hold.
+      this.logger.info(
+        { revision: change.revision, seenThrough: this.seenThrough },
+        'a change arrived after later revisions were released to streams',
+      );
+    }
     this.highestSeen = Math.max(this.highestSeen, change.revision);
     this.lateRevisions.delete(change.revision);
     if (this.arrivedDuringReload) {
@@ -131,11 +171,57 @@ export class SnapshotSync {
       return;
     }
     if (change.revision <= this.seenThrough + 1) {
-      this.seenThrough = Math.max(this.seenThrough, change.revision);
+      this.advance(change.revision);
       return;
     }
     this.arrivedAhead.add(change.revision);
-    this.repair(`revision ${change.revision} arrived after ${this.seenThrough}`);
+    this.holdForGap();
+  }
+
+  /**
+   * Everything through `revision` is seen: moves `seenThrough` there and on over the revisions that
+   * already arrived above it, and releases the snapshot's held changes up to it.
+   */
+  private advance(revision: number): void {
+    let through = Math.max(this.seenThrough, revision);
+    while (this.arrivedAhead.delete(through + 1)) through++;
+    const progressed = through > this.seenThrough;
+    this.seenThrough = through;
+    this.snapshot.release(through);
+    if (!progressed) return;
+    // The gap that was held for closed. Another one above it gets a hold of its own, counted from now:
+    // its revision was taken later, so its writer may well still be on its way.
+    this.endGapHold();
+    if (this.arrivedAhead.size > 0) this.holdForGap();
+  }
+
+  /** Changes wait above a gap: give the missing revisions `orderHoldMs` to arrive, then read the log. */
+  private holdForGap(): void {
+    if (this.arrivedAhead.size >= MAX_HELD_CHANGES) {
+      this.endGapHold();
+      this.repair(`${this.arrivedAhead.size} changes wait above revision ${this.seenThrough}`);
+      return;
+    }
+    if (this.gapHold || this.stopped) return;
+    let end = () => {};
+    const done = new Promise<void>((resolve) => {
+      end = resolve;
+    });
+    const timer = setTimeout(() => {
+      this.endGapHold();
+      if (this.arrivedAhead.size > 0)
+        this.repair(`revision ${this.seenThrough + 1} did not arrive before later ones were held`);
+    }, this.options.orderHoldMs ?? DEFAULT_ORDER_HOLD_MS);
+    timer.unref();
+    this.gapHold = { timer, done, end };
+  }
+
+  private endGapHold(): void {
+    const hold = this.gapHold;
+    if (!hold) return;
+    this.gapHold = undefined;
+    clearTimeout(hold.timer);
+    hold.end();
   }
 
   private async check(): Promise<void> {
@@ -202,8 +288,9 @@ export class SnapshotSync {
     for (const change of missed) this.snapshot.apply(change);
     const lastLogged = missed.at(-1)?.revision ?? 0;
     const from = this.seenThrough;
-    this.seenThrough = Math.max(this.seenThrough, target, lastLogged);
-    this.awaitSkipped(from, this.seenThrough, missed);
+    const through = Math.max(this.seenThrough, target, lastLogged);
+    this.awaitSkipped(from, through, missed);
+    this.advance(through);
     // The store is ahead of everything the log knows: a writer committed and never logged (it crashed,
     // or Redis was down), or the store burned revisions. Only a reload can tell; it is rare.
     if (this.seenThrough < this.requiredRevision) {
@@ -259,9 +346,11 @@ export class SnapshotSync {
       // keep a late upsert from resurrecting a flag deleted after it.
       const latest = new Map((logged ?? []).map((change) => [change.key, change.revision]));
       for (const change of logged ?? []) {
-        if (this.lateRevisions.delete(change.revision) && latest.get(change.key) === change.revision) {
-          this.snapshot.apply(change);
-        }
+        if (!this.lateRevisions.delete(change.revision) || latest.get(change.key) !== change.revision)
+          continue;
+        // A delete of a flag the view does not hold changes nothing (and would tell streams of nothing).
+        if (change.kind === 'delete' && !this.snapshot.get(change.key)) continue;
+        this.snapshot.apply(change);
       }
       const now = Date.now();
       for (const [revision, giveUpAt] of this.lateRevisions) {
@@ -305,17 +394,45 @@ export class SnapshotSync {
     }
     // Changes that arrived while we loaded may be newer than the set: reset, then lay them back on top.
     this.snapshot.reset(set.flags, set.revision);
-    let seenThrough = set.revision;
-    for (const change of (this.arrivedDuringReload ?? []).sort((a, b) => a.revision - b.revision)) {
-      this.snapshot.apply(change);
-      if (change.revision === seenThrough + 1) seenThrough = change.revision;
-    }
-    this.seenThrough = Math.max(seenThrough, this.seenThrough);
-    this.highestSeen = Math.max(this.highestSeen, this.seenThrough);
+    const arrived = (this.arrivedDuringReload ?? []).sort((a, b) => a.revision - b.revision);
+    for (const change of arrived) this.snapshot.apply(change);
     for (const revision of this.arrivedAhead)
-      if (revision <= this.seenThrough) this.arrivedAhead.delete(revision);
+      if (revision <= set.revision) this.arrivedAhead.delete(revision);
+    // Those above a gap are held like any change that skips revisions (advance takes the others).
+    for (const change of arrived) if (change.revision > set.revision) this.arrivedAhead.add(change.revision);
+    this.advance(set.revision);
+    this.highestSeen = Math.max(this.highestSeen, this.seenThrough, arrived.at(-1)?.revision ?? 0);
+    if (this.arrivedAhead.size > 0) this.holdForGap();
     await this.log
       .init(set.revision)
       .catch((err: unknown) => this.logger.warn({ err }, 'change log init failed'));
+    await this.awaitInFlight(set);
+  }
+
+  /**
+   * Looks in the log, as for late appends, for the revisions just below the loaded one that the loaded
+   * flags do not account for: a write in flight during the load (see the class comment). Superseded
+   * and burned revisions are among them; the first are found at the first look, the others time out.
+   */
+  private async awaitInFlight(set: FlagSet): Promise<void> {
+    if (!this.options.sharedLog || set.revision === 0) return;
+    const from = Math.max(0, set.revision - IN_FLIGHT_WINDOW);
+    // Only when the log reaches that far: otherwise each look would ask for another reload.
+    const reaches = await this.log.since(from).then(
+      (logged) => logged !== null,
+      () => false,
+    );
+    if (!reaches) return;
+    const loaded = new Set<number>();
+    for (const flag of set.flags) if (flag.revision > from) loaded.add(flag.revision);
+    const giveUpAt = Date.now() + (this.options.lateChangeWindowMs ?? DEFAULT_LATE_CHANGE_WINDOW_MS);
+    for (let revision = from + 1; revision <= set.revision; revision++) {
+      if (!loaded.has(revision) && !this.lateRevisions.has(revision))
+        this.lateRevisions.set(revision, giveUpAt);
+    }
+    if (this.lateRevisions.size > 0 && !this.lateTimer) {
+      this.lateDelayMs = LATE_CHANGE_FIRST_DELAY_MS;
+      this.scheduleLateLook();
+    }
   }
 }

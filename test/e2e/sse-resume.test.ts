@@ -7,12 +7,13 @@ import { SseClient, until } from '../support/sse.js';
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
 /**
- * Written one at a time, so A commits and publishes in revision order. With concurrent writers on A
- * (MongoDB store), B receives A's changes slightly out of revision order (e.g. 58, 60, 59), and a client
- * resuming from the id it read last then gets a change twice or misses one: a gap this test found,
- * not closed yet.
+ * Written by three concurrent loops on the same keys, so A commits and publishes slightly out of
+ * revision order (e.g. 58, 60, 59) and burns revisions (an upsert that loses its version guard): B must
+ * still send them in revision order, or a client resuming from the id it read last would get a change
+ * twice or miss one.
  */
 const WRITES = 120;
+const WRITERS = 3;
 const STREAM = '/feature-flags/stream?prefix=race.';
 
 /**
@@ -36,6 +37,7 @@ describe('SSE resume with writes racing the reconnect', () => {
       REDIS_KEY_PREFIX: redis.keyPrefix(),
       // No periodic store check during the test: B learns of A's changes by pub/sub and the log alone.
       RESYNC_CHECK_MS: '3600000',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       // This test writes a few hundred times in seconds, from one (open) caller.
       WRITE_RATE_BURST: '1000',
       WRITE_RATE_PER_MINUTE: '100000',
@@ -75,14 +77,16 @@ describe('SSE resume with writes racing the reconnect', () => {
     const inScope: number[] = [];
     let acknowledged = 0;
     let writing = true;
-    const writer = (async () => {
-      for (let i = 0; i < WRITES; i++) {
+    let started = 0;
+    const loop = async () => {
+      for (let i = started++; i < WRITES; i = started++) {
         const key = i % 3 === 0 ? `elsewhere.${i % 4}` : `race.${i % 4}`;
         const revision = await write(key, `write ${i}`);
         if (key.startsWith('race.')) inScope.push(revision);
         acknowledged++;
       }
-    })().finally(() => {
+    };
+    const writer = Promise.all(Array.from({ length: WRITERS }, loop)).finally(() => {
       writing = false;
     });
 

@@ -15,11 +15,6 @@ export interface Replay {
   readonly frames: readonly Buffer[];
   /** Their revisions: a held live change among them is not sent twice. */
   readonly sent: ReadonlySet<number>;
-  /**
-   * Those this instance had not applied yet when the client subscribed: the shared log can be ahead of
-   * the local snapshot, so they may still arrive live and must then be skipped.
-   */
-  readonly ahead: ReadonlySet<number>;
 }
 
 /**
@@ -29,8 +24,6 @@ export interface Replay {
  */
 export class Connection {
   private held: Held | undefined;
-  /** Replayed revisions that may still arrive live (see {@link Replay.ahead}). */
-  private replayed: Set<number> | undefined;
   /**
    * Ended, cut off or gone. A field kept current by events, not a getter over the response's own
    * state: it is read once per connection per change, and `res.destroyed`/`writableEnded` were 8% of
@@ -74,10 +67,6 @@ export class Connection {
   deliverChange(revision: number, frame: Buffer): void {
     const held = this.held;
     if (!held) {
-      if (this.replayed?.delete(revision)) {
-        if (this.replayed.size === 0) this.replayed = undefined;
-        return;
-      }
       this.write(frame);
       return;
     }
@@ -89,7 +78,6 @@ export class Connection {
 
   /** The snapshot was replaced and the state in scope changed: `frame` is the fresh snapshot. */
   deliverReset(frame: Buffer): void {
-    this.replayed = undefined;
     if (this.held) this.held = { changes: [], bytes: 0, reset: true };
     else this.write(frame);
   }
@@ -107,12 +95,7 @@ export class Connection {
       return;
     }
     for (const frame of replay.frames) this.write(frame);
-    const ahead = new Set(replay.ahead);
-    for (const change of held?.changes ?? []) {
-      if (ahead.delete(change.revision) || replay.sent.has(change.revision)) continue;
-      this.write(change.frame);
-    }
-    if (ahead.size > 0) this.replayed = ahead;
+    for (const change of held?.changes ?? []) if (!replay.sent.has(change.revision)) this.write(change.frame);
   }
 
   /** Graceful end: `frame` (a retry hint) is the last thing the client reads. */

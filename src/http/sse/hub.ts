@@ -27,10 +27,12 @@ export class StreamHub {
     /** Told how many connections each change or reset was written to (metrics). */
     private readonly onDelivered: (count: number) => void = () => {},
   ) {
+    // In revision order, and only through the revision this instance has seen everything up to: a
+    // client resuming from the last id it read then misses nothing and gets nothing twice.
     this.unsubscribe = snapshot.subscribe((event) => {
       if (event.type === 'change') this.fanOutChange(event.change);
       else this.fanOutReset(event.changes);
-    });
+    }, 'revision');
   }
 
   get size(): number {
@@ -58,9 +60,12 @@ export class StreamHub {
     if (this.count === 0) this.stopHeartbeat();
   }
 
-  /** `event: snapshot` for the prefix at the current revision. */
+  /**
+   * `event: snapshot` for the prefix at the released revision (the view may hold newer changes too;
+   * they follow as events, and clients keep per key the highest revision).
+   */
   snapshotFrame(prefix: string): Buffer {
-    const revision = this.snapshot.currentRevision;
+    const revision = this.snapshot.releasedRevision;
     const group = this.groups.get(prefix);
     if (group?.snapshot?.revision === revision) return group.snapshot.frame;
     const frame = snapshotFrame(revision, this.snapshot.list(prefix));

@@ -82,7 +82,8 @@ export function sseStream(deps: SseStreamDeps): SseStream {
     // the log returns or held, never in neither. Release drops the held ones the log already gave.
     connection.hold();
     hub.add(connection);
-    const seen = snapshot.currentRevision;
+    // Every change above `seen` reaches the connection live, in order, after the replay.
+    const seen = snapshot.releasedRevision;
     // An id from beyond this instance's view (a wiped store, a bogus id) cannot be resumed: start over.
     const changes = lastEventId > seen ? null : await readLog(lastEventId);
     if (!connection.isOpen) return;
@@ -111,9 +112,10 @@ export function sseStream(deps: SseStreamDeps): SseStream {
 }
 
 /**
- * What a client resuming after `after` is sent, or null when the log cannot vouch for it: it does not
- * reach back, or it does not yet hold every change this instance had applied when the client subscribed
- * (`seen`; e.g. a failed append), in which case a snapshot is the safe answer.
+ * What a client resuming after `after` is sent: the logged changes in scope up to `seen`, the revision
+ * through which this instance had released changes to streams when the client subscribed; the later
+ * ones come live, in order. Null when the log cannot vouch for it: it does not reach back, or it does
+ * not hold every change up to `seen` (e.g. a failed append), in which case a snapshot is the safe answer.
  */
 function replayOf(
   changes: readonly FlagChange[] | null,
@@ -124,17 +126,15 @@ function replayOf(
   if (!changes) return null;
   const frames: Buffer[] = [];
   const sent = new Set<number>();
-  const ahead = new Set<number>();
   let newest = after;
   for (const change of changes) {
     if (change.revision <= after) continue;
     newest = Math.max(newest, change.revision);
-    if (!change.key.startsWith(prefix) || sent.has(change.revision)) continue;
+    if (change.revision > seen || !change.key.startsWith(prefix) || sent.has(change.revision)) continue;
     sent.add(change.revision);
-    if (change.revision > seen) ahead.add(change.revision);
     frames.push(changeFrame(change));
   }
-  return newest >= seen ? { frames, sent, ahead } : null;
+  return newest >= seen ? { frames, sent } : null;
 }
 
 function openEventStream(res: Response): void {
