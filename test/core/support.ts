@@ -25,10 +25,15 @@ export function example(): Record<string, unknown> {
   return JSON.parse(ISSUE_EXAMPLE) as Record<string, unknown>;
 }
 
+export type StoreContext = ValidationContext & {
+  flagKeys: () => Iterable<string>;
+  flagsList: () => FlagDefinition[];
+};
+
 /** A store holding the given flags and segments, as the service would pass it to validation. */
 export function storeContext(
   options: { flags?: FlagDefinition[]; segments?: string[]; environments?: string[] } = {},
-): ValidationContext & { flagKeys: () => Iterable<string> } {
+): StoreContext {
   const flags = new Map((options.flags ?? []).map((flag) => [flag.key, flag]));
   const segments = new Map<string, Segment>(
     (options.segments ?? []).map((key) => [
@@ -41,12 +46,13 @@ export function storeContext(
     flags: (key) => flags.get(key),
     segments: (key) => segments.get(key),
     flagKeys: () => flags.keys(),
+    flagsList: () => [...flags.values()],
     ...(environments === undefined ? {} : { environments: (key: string) => environments.includes(key) }),
   };
 }
 
 /** The store the example is written against: `checkout.enabled` (on/off) and the segment `beta-testers`. */
-export function exampleContext(): ValidationContext & { flagKeys: () => Iterable<string> } {
+export function exampleContext(): StoreContext {
   return storeContext({
     flags: [fromLegacyFlag({ key: 'checkout.enabled', isEnabled: true, description: '' })],
     segments: ['beta-testers'],

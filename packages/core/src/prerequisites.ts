@@ -65,7 +65,7 @@ export function checkPrerequisites(
       return;
     }
     if (deepest === undefined || chain.length + 1 > deepest.chain.length)
-      deepest = { chain: [def.key, ...chain], at };
+      deepest = { chain: [def.key, ...chain], at: [...at, 'flag'] };
   });
   // Depth only means something once every prerequisite is known and no cycle was found.
   if (issues.items.length > before) return;
