@@ -6,6 +6,8 @@ import {
   MAX_ISSUES,
   MAX_PREREQUISITES,
   MAX_REGEX_LENGTH,
+  MAX_REGEX_PROGRAM_SIZE,
+  MAX_REGEX_TOTAL_LENGTH,
   MAX_RULES,
   MAX_STRING_LENGTH,
   MAX_TAGS,
@@ -111,6 +113,33 @@ describe('validateFlag: limits', () => {
     setAt(refused, path, overLimit);
     const result = validateFlag(refused, ctx);
     expect(result.ok ? [] : result.issues.map((issue) => issue.path)).toEqual([issuePath]);
+  });
+
+  it(`refuses a pattern that compiles to more than ${MAX_REGEX_PROGRAM_SIZE} RE2 instructions`, () => {
+    const doc = example();
+    setAt(doc, `${PROD}.rules[0].clauses[0]`, { attribute: 'e', op: 'matches', values: ['^[a-z]{1,1000}$'] });
+    const result = validateFlag(doc, ctx);
+    expect(result.ok ? [] : result.issues.map(({ path, code }) => [path, code])).toEqual([
+      [`${PROD}.rules[0].clauses[0].values[0]`, 'INVALID_REGEX'],
+    ]);
+    expect(result.ok ? '' : result.issues[0]?.message).toMatch(/compiles to 2\d{3} instructions/);
+  });
+
+  it(`refuses patterns over ${MAX_REGEX_TOTAL_LENGTH} characters in one document, naming the first one over`, () => {
+    const doc = example();
+    const pattern = `^${'a'.repeat(998)}$`;
+    const count = MAX_REGEX_TOTAL_LENGTH / pattern.length;
+    setAt(doc, `${PROD}.rules[0].clauses[0]`, {
+      attribute: 'e',
+      op: 'matches',
+      values: Array(count).fill(pattern),
+    });
+    expect(validateFlag(doc, ctx)).toMatchObject({ ok: true });
+    setAt(doc, `${PROD}.rules[1].clauses[0]`, { attribute: 'e', op: 'matches', values: ['x'] });
+    const result = validateFlag(doc, ctx);
+    expect(result.ok ? [] : result.issues.map(({ path, code }) => [path, code])).toEqual([
+      [`${PROD}.rules[1].clauses[0].values[0]`, 'TOO_LONG'],
+    ]);
   });
 
   it(`refuses a document over ${MAX_DOCUMENT_BYTES} bytes before looking at its schema`, () => {

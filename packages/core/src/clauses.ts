@@ -2,7 +2,13 @@ import semver from 'semver';
 import { parseDateValue } from './dates.js';
 import type { Clause, Operator, Segment } from './definition.js';
 import type { IssueList, Path } from './issues.js';
-import { MAX_CLAUSE_VALUES, MAX_CLAUSES, MAX_REGEX_LENGTH, MAX_STRING_LENGTH } from './limits.js';
+import {
+  MAX_CLAUSE_VALUES,
+  MAX_CLAUSES,
+  MAX_REGEX_LENGTH,
+  MAX_REGEX_TOTAL_LENGTH,
+  MAX_STRING_LENGTH,
+} from './limits.js';
 import { regexError } from './regex.js';
 import { hasForbiddenText } from './text.js';
 
@@ -13,6 +19,17 @@ import { hasForbiddenText } from './text.js';
  */
 export type SegmentPolicy = { lookup: (key: string) => boolean | Segment | undefined } | 'refuse';
 
+/** What clause checks need beyond the clause: the segment policy and the document's regex budget. */
+export interface ClauseContext {
+  segments: SegmentPolicy;
+  /** Characters of `matches` patterns the rest of the document may still use. */
+  regexBudget: { remaining: number };
+}
+
+export function clauseContext(segments: SegmentPolicy): ClauseContext {
+  return { segments, regexBudget: { remaining: MAX_REGEX_TOTAL_LENGTH } };
+}
+
 const STRING_OPERATORS: ReadonlySet<Operator> = new Set(['startsWith', 'endsWith', 'contains']);
 const NUMBER_OPERATORS: ReadonlySet<Operator> = new Set(['lt', 'lte', 'gt', 'gte']);
 const DATE_OPERATORS: ReadonlySet<Operator> = new Set(['before', 'after']);
@@ -22,7 +39,7 @@ const SEMVER_OPERATORS: ReadonlySet<Operator> = new Set(['semverEq', 'semverLt',
 export function checkClauses(
   clauses: readonly Clause[],
   path: Path,
-  segments: SegmentPolicy,
+  context: ClauseContext,
   issues: IssueList,
 ): void {
   if (clauses.length > MAX_CLAUSES) {
@@ -34,11 +51,12 @@ export function checkClauses(
     return;
   }
   clauses.forEach((clause, index) => {
-    checkClause(clause, [...path, index], segments, issues);
+    checkClause(clause, [...path, index], context, issues);
   });
 }
 
-function checkClause(clause: Clause, path: Path, segments: SegmentPolicy, issues: IssueList): void {
+function checkClause(clause: Clause, path: Path, context: ClauseContext, issues: IssueList): void {
+  const { segments } = context;
   const { op, attribute, values } = clause;
   if (op === 'segmentMatch') {
     if (segments === 'refuse') {
@@ -82,14 +100,15 @@ function checkClause(clause: Clause, path: Path, segments: SegmentPolicy, issues
     return;
   }
   values.forEach((value, index) => {
-    const problem = valueProblem(op, value, segments);
+    const problem = valueProblem(op, value, context);
     if (problem !== undefined) issues.add([...path, 'values', index], problem.message, problem.code);
   });
 }
 
 type Problem = { message: string; code: string };
 
-function valueProblem(op: Operator, value: string | number, segments: SegmentPolicy): Problem | undefined {
+function valueProblem(op: Operator, value: string | number, context: ClauseContext): Problem | undefined {
+  const { segments, regexBudget } = context;
   if (NUMBER_OPERATORS.has(op)) {
     return typeof value === 'number'
       ? undefined
@@ -116,6 +135,13 @@ function valueProblem(op: Operator, value: string | number, segments: SegmentPol
         code: 'TOO_LONG',
       };
     }
+    if (value.length > regexBudget.remaining) {
+      return {
+        message: `brings the document's regular expressions over ${MAX_REGEX_TOTAL_LENGTH} characters in all`,
+        code: 'TOO_LONG',
+      };
+    }
+    regexBudget.remaining -= value.length;
     const error = regexError(value);
     return error === undefined
       ? undefined

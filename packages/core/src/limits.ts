@@ -31,8 +31,13 @@ import { MAX_KEY_LENGTH } from './definition.js';
  * - {@link MAX_TAGS} (50) of at most {@link MAX_TAG_LENGTH} (64) characters each.
  * - {@link MAX_STRING_LENGTH} (1024): any other string (attribute names, clause values, targeting keys,
  *   rollout seeds).
- * - {@link MAX_REGEX_LENGTH} (1000): a `matches` pattern (RE2 runs in linear time, but compiles in time
- *   and memory that grow with the pattern).
+ * - {@link MAX_REGEX_LENGTH} (1000 characters) per `matches` pattern, {@link MAX_REGEX_PROGRAM_SIZE} (2000
+ *   compiled RE2 instructions) per pattern and {@link MAX_REGEX_TOTAL_LENGTH} (20,000 characters) of
+ *   patterns per document. RE2 matches in linear time, but linear in (instructions x input length):
+ *   measured here with re2js, a 1000-character literal or an alternation of 120 names compiles to
+ *   400 to 1000 instructions and matches 1 KiB in under 1 ms, while `.{1000}` (1002 instructions) takes
+ *   ~80 ms on 1 KiB, so the evaluator should also bound the length of the text it matches. Compiling
+ *   costs about 5 to 60 ms per 1000-character pattern: the per-document total bounds a write's CPU.
  * - {@link MAX_DOCUMENT_BYTES} (1 MiB of JSON): the whole definition, checked before anything else.
  * - {@link MAX_ISSUES} (100): a refusal lists at most this many issues (the first ones in document order).
  */
@@ -54,6 +59,8 @@ export const MAX_TAGS = 50;
 export const MAX_TAG_LENGTH = 64;
 export const MAX_STRING_LENGTH = 1024;
 export const MAX_REGEX_LENGTH = 1000;
+export const MAX_REGEX_PROGRAM_SIZE = 2000;
+export const MAX_REGEX_TOTAL_LENGTH = 20_000;
 export const MAX_DOCUMENT_BYTES = 1024 * 1024;
 export const MAX_ISSUES = 100;
 /** Rollout weights are integers whose total is 1 to this (flagd's fractional v2 resolution). */

@@ -1,4 +1,4 @@
-import { checkClauses, checkText } from './clauses.js';
+import { type ClauseContext, checkClauses, checkText, clauseContext } from './clauses.js';
 import {
   type EnvironmentConfig,
   FlagDefinition,
@@ -104,8 +104,9 @@ export function validateSegment(input: unknown): ValidationResult<Segment> {
         'TOO_MANY',
       );
     } else {
+      const clauses = clauseContext('refuse');
       segment.rules.forEach((rule, index) => {
-        checkClauses(rule.clauses, ['rules', index, 'clauses'], 'refuse', issues);
+        checkClauses(rule.clauses, ['rules', index, 'clauses'], clauses, issues);
       });
     }
     return issues.empty ? { ok: true, value: segment } : { ok: false, issues: issues.items };
@@ -145,13 +146,15 @@ function checkFlag(def: FlagDefinition, ctx: ValidationContext, issues: IssueLis
     );
     return;
   }
+  // One regex budget for the whole document, across environments.
+  const clauses = clauseContext({ lookup: ctx.segments });
   for (const [envKey, env] of environments) {
     const path = ['environments', envKey];
     if (ctx.environments !== undefined && !ctx.environments(envKey)) {
       issues.add(path, `unknown environment '${envKey}' (create it first)`, 'UNKNOWN_ENVIRONMENT');
       continue;
     }
-    checkEnvironment(def, envKey, env, ctx, path, issues);
+    checkEnvironment(def, envKey, env, ctx, clauses, path, issues);
   }
 }
 
@@ -225,6 +228,7 @@ function checkEnvironment(
   envKey: string,
   env: EnvironmentConfig,
   ctx: ValidationContext,
+  clauses: ClauseContext,
   path: Path,
   issues: IssueList,
 ): void {
@@ -253,7 +257,7 @@ function checkEnvironment(
       }
       if (rule.description !== undefined)
         checkText(rule.description, [...at, 'description'], MAX_DESCRIPTION_LENGTH, issues);
-      checkClauses(rule.clauses, [...at, 'clauses'], { lookup: ctx.segments }, issues);
+      checkClauses(rule.clauses, [...at, 'clauses'], clauses, issues);
       checkServe(rule.serve, [...at, 'serve'], def.variants, issues);
     });
   }
