@@ -32,12 +32,14 @@ import { MAX_KEY_LENGTH } from './definition.js';
  * - {@link MAX_STRING_LENGTH} (1024): any other string (attribute names, clause values, targeting keys,
  *   rollout seeds).
  * - {@link MAX_REGEX_LENGTH} (1000 characters) per `matches` pattern, {@link MAX_REGEX_PROGRAM_SIZE} (2000
- *   compiled RE2 instructions) per pattern and {@link MAX_REGEX_TOTAL_LENGTH} (20,000 characters) of
- *   patterns per document. RE2 matches in linear time, but linear in (instructions x input length):
- *   measured here with re2js, a 1000-character literal or an alternation of 120 names compiles to
- *   400 to 1000 instructions and matches 1 KiB in under 1 ms, while `.{1000}` (1002 instructions) takes
- *   ~80 ms on 1 KiB, so the evaluator should also bound the length of the text it matches. Compiling
- *   costs about 5 to 60 ms per 1000-character pattern: the per-document total bounds a write's CPU.
+ *   compiled RE2 instructions) per pattern and {@link MAX_REGEX_TOTAL_LENGTH} (5000 characters: five
+ *   patterns of the longest kind, or fifty of 100) of patterns per document. RE2 matches in linear time,
+ *   but linear in (instructions x input length): measured here with re2js, a 1000-character literal or
+ *   an alternation of 120 names compiles to 400 to 1000 instructions and matches 1 KiB in under 1 ms,
+ *   while `.{1000}` (1002 instructions) takes ~80 ms on 1 KiB, so the evaluator should also bound the
+ *   length of the text it matches. Compiling is the other cost, paid on every write: 5 to 30 ms per
+ *   1000 characters for ASCII patterns, up to ~160 ms for one packed with Unicode classes (`(?i)\pL...`),
+ *   so the per-document total keeps a write's CPU time under about a second even for hostile patterns.
  * - {@link MAX_DOCUMENT_BYTES} (1 MiB of JSON): the whole definition, checked before anything else.
  * - {@link MAX_ISSUES} (100): a refusal lists at most this many issues (the first ones in document order).
  */
@@ -60,7 +62,7 @@ export const MAX_TAG_LENGTH = 64;
 export const MAX_STRING_LENGTH = 1024;
 export const MAX_REGEX_LENGTH = 1000;
 export const MAX_REGEX_PROGRAM_SIZE = 2000;
-export const MAX_REGEX_TOTAL_LENGTH = 20_000;
+export const MAX_REGEX_TOTAL_LENGTH = 5000;
 export const MAX_DOCUMENT_BYTES = 1024 * 1024;
 export const MAX_ISSUES = 100;
 /** Rollout weights are integers whose total is 1 to this (flagd's fractional v2 resolution). */
