@@ -1,5 +1,6 @@
 import type { FlagDefinition, Segment, ValidationContext } from '@flagwire/core';
-import { fromLegacyFlag } from '@flagwire/core';
+import { fromLegacyFlag, validateFlag } from '@flagwire/core';
+import { expect } from '@jest/globals';
 
 /** Issue 10's example document, exactly as the issue writes it. */
 export const ISSUE_EXAMPLE = `{ "key": "checkout.new-flow", "description": "New checkout", "type": "string",
@@ -80,4 +81,29 @@ export function setAt(doc: unknown, path: string, value: unknown): void {
     if (Array.isArray(parent)) parent.splice(last as number, 1);
     else delete parent[last];
   } else parent[last] = value;
+}
+
+/**
+ * Changes the example at `path` (see {@link setAt}) and expects exactly one issue, at `expectedPath` with
+ * `code` and some message. A `__proto__` path is set as an own property, as JSON.parse would.
+ */
+export function expectRefusal(
+  _what: string,
+  path: string,
+  value: unknown,
+  expectedPath: string,
+  code: string,
+): void {
+  const doc = example();
+  if (path.endsWith('.__proto__')) {
+    const parent = path.slice(0, -'.__proto__'.length).split('.');
+    let target = doc as Record<string, unknown>;
+    for (const name of parent) target = target[name] as Record<string, unknown>;
+    Object.defineProperty(target, '__proto__', { value, enumerable: true });
+  } else setAt(doc, path, value);
+  const result = validateFlag(doc, exampleContext());
+  expect(result.ok).toBe(false);
+  if (result.ok) return;
+  expect(result.issues.map((issue) => [issue.path, issue.code])).toEqual([[expectedPath, code]]);
+  expect(result.issues[0]?.message).toMatch(/\S/);
 }
