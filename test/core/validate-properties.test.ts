@@ -114,6 +114,19 @@ const flagDocument = fc.constantFrom(...FLAG_TYPES).chain((type) =>
   ),
 );
 
+const segmentDocument = fc.record(
+  {
+    key: fc.constantFrom('beta', 'bad key'),
+    description: text,
+    included: fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }),
+    excluded: fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }),
+    rules: fc.array(fc.record({ clauses: fc.array(clause, { minLength: 1, maxLength: 2 }) }), {
+      maxLength: 2,
+    }),
+  },
+  { requiredKeys: ['key'] },
+);
+
 /** What was accepted re-validates to itself and survives JSON unchanged. */
 function expectStable<T>(
   result: ValidationResult<T>,
@@ -175,5 +188,19 @@ describe('validateFlag: properties', () => {
     // The property would hold vacuously if nothing (or everything) were accepted.
     expect(accepted).toBeGreaterThan(RUNS / 20);
     expect(refused).toBeGreaterThan(RUNS / 20);
+  });
+
+  it('accepts only segments that re-validate to themselves and round-trip through JSON', () => {
+    let accepted = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(segmentDocument, (input) => {
+        if (expectStable(validateSegment(input), validateSegment)) accepted++;
+        else refused++;
+      }),
+      { numRuns: QUICK_RUNS },
+    );
+    expect(accepted).toBeGreaterThan(QUICK_RUNS / 20);
+    expect(refused).toBeGreaterThan(QUICK_RUNS / 20);
   });
 });
