@@ -162,7 +162,7 @@ describe('validateFlag: clauses, prerequisites, environments, text', () => {
     ],
   ];
 
-  it.each(refusals)('refuses %s, naming %p', expectRefusal);
+  it.each(refusals)('refuses %s (set at %s) with exactly one issue at its path', expectRefusal);
 });
 
 function nest(depth: number): unknown {

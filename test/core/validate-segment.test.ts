@@ -67,7 +67,7 @@ describe('validateSegment', () => {
     ],
   ];
 
-  it.each(refusals)('refuses %s, naming %p', (_what, input, path, code) => {
+  it.each(refusals)('refuses %s with exactly one issue at its path', (_what, input, path, code) => {
     const result = validateSegment(input);
     expect(result.ok ? [] : result.issues.map((issue) => [issue.path, issue.code])).toEqual([[path, code]]);
   });

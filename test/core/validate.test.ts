@@ -239,5 +239,5 @@ describe('validateFlag', () => {
     ],
   ];
 
-  it.each(refusals)('refuses %s, naming %p', expectRefusal);
+  it.each(refusals)('refuses %s (set at %s) with exactly one issue at its path', expectRefusal);
 });
