@@ -1,0 +1,114 @@
+/*
+ * Clauses and segments: whether a context satisfies one clause, all clauses of a rule, or a segment.
+ * The operators' own semantics are in operators.ts.
+ */
+import type { Clause, EvaluationContext, JsonValue, Segment } from './definition.js';
+import { DefinitionError } from './errors.js';
+import { type Lookup, lookUp } from './lookup.js';
+import { type AttributeMatcher, VALUE_OPERATORS } from './operators.js';
+
+/** Segments can name segments (a `segmentMatch` clause in a segment's rule): this deep at most. */
+export const MAX_SEGMENT_DEPTH = 10;
+
+export interface ClauseScope {
+  segments: Lookup<Segment> | undefined;
+  /** Segments being decided, outermost first: a cycle or a chain deeper than MAX_SEGMENT_DEPTH is no match. */
+  segmentPath: string[];
+}
+
+/**
+ * A context attribute by its top-level name (`targetingKey` included; no dotted paths). Only the
+ * context's own properties count (`constructor` or `toString` are not attributes); `null` is missing.
+ */
+export function attributeOf(context: EvaluationContext, name: string): JsonValue | undefined {
+  if (!Object.hasOwn(context, name)) return undefined;
+  const value = context[name];
+  return value === null ? undefined : value;
+}
+
+type CompiledClause = (context: EvaluationContext, scope: ClauseScope) => boolean;
+
+/** Each clause object compiled once (its values read, its patterns compiled); definitions are immutable. */
+const compiledClauses = new WeakMap<Clause, CompiledClause | DefinitionError>();
+
+/**
+ * The clause as a function of the context, `negate` applied, or why it cannot be evaluated (an unknown
+ * operator, no attribute, values its operator cannot read).
+ */
+export function compileClause(clause: Clause): CompiledClause | DefinitionError {
+  let compiled = compiledClauses.get(clause);
+  if (compiled === undefined) {
+    try {
+      compiled = buildClause(clause);
+    } catch (err) {
+      if (!(err instanceof DefinitionError)) throw err;
+      compiled = err;
+    }
+    compiledClauses.set(clause, compiled);
+  }
+  return compiled;
+}
+
+function buildClause(clause: Clause): CompiledClause {
+  const { op, attribute, negate } = clause;
+  const values = Array.isArray(clause.values) ? clause.values : [];
+  if (op === 'segmentMatch') {
+    const keys = values.map(String);
+    return (context, scope) => {
+      for (const key of keys) if (inSegment(key, context, scope)) return !negate;
+      return negate;
+    };
+  }
+  if (typeof attribute !== 'string')
+    throw new DefinitionError(`a clause with op ${String(op)} names no attribute`);
+  if (op === 'exists') return (context) => (attributeOf(context, attribute) !== undefined) !== negate;
+  const compile = Object.hasOwn(VALUE_OPERATORS, op) ? VALUE_OPERATORS[op] : undefined;
+  if (compile === undefined) throw new DefinitionError(`unknown operator ${JSON.stringify(op)}`);
+  const matches: AttributeMatcher = compile(values);
+  return (context) => {
+    const value = attributeOf(context, attribute);
+    // A missing attribute matches nothing (but `exists`); negate still inverts that.
+    return (value !== undefined && value !== null && matches(value)) !== negate;
+  };
+}
+
+/** Whether the context satisfies `clause` (see operators.ts for the rules), `negate` applied. */
+export function clauseMatches(clause: Clause, context: EvaluationContext, scope: ClauseScope): boolean {
+  const compiled = compileClause(clause);
+  if (compiled instanceof DefinitionError) throw compiled;
+  return compiled(context, scope);
+}
+
+/** Every clause matches (an empty list matches: validation requires at least one). */
+export function allClausesMatch(
+  clauses: readonly Clause[],
+  context: EvaluationContext,
+  scope: ClauseScope,
+): boolean {
+  for (const clause of clauses) if (!clauseMatches(clause, context, scope)) return false;
+  return true;
+}
+
+/**
+ * Whether the context is in the segment `key`: its `targetingKey` is excluded -> no (excluded wins over
+ * everything); included -> yes; else yes when any of its rules (OR) has all its clauses (AND) matching.
+ * An unknown segment has no members (segments and flags arrive separately; validation refuses a flag
+ * naming an unknown segment, and the service refuses deleting one in use).
+ */
+export function inSegment(key: string, context: EvaluationContext, scope: ClauseScope): boolean {
+  const segment = lookUp(scope.segments, key);
+  if (segment === undefined) return false;
+  if (scope.segmentPath.includes(key) || scope.segmentPath.length >= MAX_SEGMENT_DEPTH) return false;
+  const targetingKey = attributeOf(context, 'targetingKey');
+  if (typeof targetingKey === 'string') {
+    if (segment.excluded.includes(targetingKey)) return false;
+    if (segment.included.includes(targetingKey)) return true;
+  }
+  scope.segmentPath.push(key);
+  try {
+    for (const rule of segment.rules) if (allClausesMatch(rule.clauses, context, scope)) return true;
+    return false;
+  } finally {
+    scope.segmentPath.pop();
+  }
+}
