@@ -561,12 +561,18 @@ describe('corrupt definitions (validation refuses them; the evaluator still answ
     expect(result.errorMessage).toMatch(message);
   });
 
-  it('a definition of the wrong shape answers the default with GENERAL', () => {
-    const broken = {
-      ...env({}),
+  it('lists that are not lists answer PARSE_ERROR; other shape errors the evaluator cannot name answer GENERAL', () => {
+    const base = env({});
+    const notLists = {
+      ...base,
       environments: { production: { enabled: true, rules: 'not-a-list' } },
     } as unknown as FlagDefinition;
-    expect(run(broken, { targetingKey: 'u' })).toMatchObject({
+    expect(run(notLists, { targetingKey: 'u' })).toMatchObject({
+      value: 'caller-default',
+      errorCode: 'PARSE_ERROR',
+    });
+    const noEnvironments = { ...base, environments: null } as unknown as FlagDefinition;
+    expect(run(noEnvironments, { targetingKey: 'u' })).toMatchObject({
       value: 'caller-default',
       reason: 'ERROR',
       errorCode: 'GENERAL',

@@ -18,21 +18,18 @@
  *   a definition it cannot read          -> caller's default, ERROR / PARSE_ERROR (validation refuses these)
  *   anything unexpected                  -> caller's default, ERROR / GENERAL
  */
-import { allClausesMatch, attributeOf, type ClauseScope, compileClause } from './clauses.js';
-import type {
-  EnvironmentConfig,
-  EvaluationContext,
-  FlagDefinition,
-  FlagType,
-  JsonValue,
-  Rollout,
-  Segment,
-  Serve,
-  Target,
-} from './definition.js';
+import { allMatch, attributeOf, type ClauseScope } from './clauses.js';
+import {
+  type CompiledEnvironment,
+  type CompiledServe,
+  type CompiledVariant,
+  compileEnvironment,
+} from './compile.js';
+import type { EvaluationContext, FlagDefinition, FlagType, JsonValue, Segment } from './definition.js';
 import { DefinitionError } from './errors.js';
-import { fractional, totalWeightOf } from './fractional.js';
+import { bucketOf, pickIndex } from './fractional.js';
 import { type Lookup, lookUp } from './lookup.js';
+import { murmur3Concat } from './murmur3.js';
 import type { Decision, ErrorCode, Evaluation, Reason, RolloutDecision } from './result.js';
 
 /** Prerequisites can have prerequisites: this deep at most (validation refuses cycles; this guards anyway). */
@@ -58,7 +55,10 @@ export function evaluate<T extends JsonValue>(
   context: EvaluationContext | undefined,
   options: EvaluateOptions<T>,
 ): Evaluation<T> {
-  const result = evaluateFlag(flag, environmentKey, context ?? {}, options, []);
+  // A context is a JSON object; anything else (null, a string, an array) has no attributes.
+  const attributes =
+    typeof context === 'object' && context !== null && !Array.isArray(context) ? context : {};
+  const result = evaluateFlag(flag, environmentKey, attributes, options, []);
   const expected = options.expectedType;
   if (expected === undefined || result.variant === undefined || hasType(result.value, expected))
     return result as Evaluation<T>;
@@ -112,17 +112,15 @@ function evaluateFlag<T extends JsonValue>(
   if (flag === undefined || flag === null)
     return failure(defaultValue, 'FLAG_NOT_FOUND', 'flag not found', { kind: 'flagNotFound' });
   try {
-    const environments = flag.environments;
-    const config = Object.hasOwn(environments, environmentKey) ? environments[environmentKey] : undefined;
-    if (config === undefined)
+    const environment = compileEnvironment(flag, environmentKey);
+    if (environment === undefined)
       return {
         value: defaultValue,
         reason: 'DISABLED',
         decision: { kind: 'environmentNotConfigured', environment: environmentKey },
       };
-    const problem = environmentProblem(flag, environmentKey, config);
-    if (problem !== undefined) throw problem;
-    return decide(flag, config, environmentKey, context, options, path);
+    if (environment instanceof DefinitionError) throw environment;
+    return decide(flag, environment, environmentKey, context, options, path);
   } catch (err) {
     if (err instanceof DefinitionError)
       return failure(defaultValue, 'PARSE_ERROR', `flag ${flag.key}: ${err.message}`);
@@ -136,45 +134,45 @@ function evaluateFlag<T extends JsonValue>(
 
 function decide<T extends JsonValue>(
   flag: FlagDefinition,
-  config: EnvironmentConfig,
+  environment: CompiledEnvironment,
   environmentKey: string,
   context: EvaluationContext,
   options: EvaluateOptions<T>,
   path: readonly string[],
 ): Evaluation<T | JsonValue> {
-  if (!config.enabled) return served(flag, config.offVariant, 'DISABLED', { kind: 'disabled' });
+  if (!environment.enabled) return served(environment.off, 'DISABLED', { kind: 'disabled' });
 
-  const { prerequisites, targets, rules } = config;
+  const { prerequisites, targets, rules } = environment;
   for (let index = 0; index < prerequisites.length; index++) {
-    const failed = failedPrerequisite(flag, index, config, environmentKey, context, options, path);
-    if (failed) return served(flag, config.offVariant, 'DISABLED', failed);
+    const failed = failedPrerequisite(flag, index, environment, environmentKey, context, options, path);
+    if (failed) return served(environment.off, 'DISABLED', failed);
   }
 
-  const targetingKey = attributeOf(context, 'targetingKey');
-  if (typeof targetingKey === 'string') {
-    for (let index = 0; index < targets.length; index++) {
-      const target = targets[index] as Target;
-      if (targetValues(target).has(targetingKey))
-        return served(flag, target.variant, 'TARGETING_MATCH', { kind: 'target', index });
+  if (targets.length > 0) {
+    const targetingKey = attributeOf(context, 'targetingKey');
+    if (typeof targetingKey === 'string') {
+      for (let index = 0; index < targets.length; index++) {
+        const target = targets[index] as CompiledEnvironment['targets'][number];
+        if (target.keys.has(targetingKey))
+          return served(target.serve, 'TARGETING_MATCH', { kind: 'target', index });
+      }
     }
   }
 
   if (rules.length > 0) {
     const scope: ClauseScope = { segments: options.segments, segmentPath: [] };
-    for (let index = 0; index < rules.length; index++) {
-      const rule = rules[index];
-      if (rule === undefined || !allClausesMatch(rule.clauses, context, scope)) continue;
-      const decision = { kind: 'rule', index, ...(rule.id === undefined ? {} : { id: rule.id }) } as const;
-      return serve(flag, rule.serve, 'TARGETING_MATCH', decision, context, options.defaultValue);
+    for (const rule of rules) {
+      if (!allMatch(rule.clauses, context, scope)) continue;
+      return serve(rule.serve, 'TARGETING_MATCH', 'rule', rule.index, rule.id, context, options.defaultValue);
     }
   }
 
-  const untargeted = prerequisites.length === 0 && targets.length === 0 && rules.length === 0;
   return serve(
-    flag,
-    config.fallthrough,
-    untargeted ? 'STATIC' : 'DEFAULT',
-    { kind: 'fallthrough' },
+    environment.fallthrough,
+    environment.fallthroughReason,
+    'fallthrough',
+    -1,
+    undefined,
     context,
     options.defaultValue,
   );
@@ -184,13 +182,13 @@ function decide<T extends JsonValue>(
 function failedPrerequisite<T extends JsonValue>(
   flag: FlagDefinition,
   index: number,
-  config: EnvironmentConfig,
+  environment: CompiledEnvironment,
   environmentKey: string,
   context: EvaluationContext,
   options: EvaluateOptions<T>,
   path: readonly string[],
 ): Decision | undefined {
-  const prerequisite = config.prerequisites[index];
+  const prerequisite = environment.prerequisites[index];
   if (prerequisite === undefined) return undefined;
   const base = {
     kind: 'prerequisite',
@@ -222,50 +220,56 @@ function failedPrerequisite<T extends JsonValue>(
   };
 }
 
-/** A target's keys as a Set, built once per target object (target lists can hold thousands of keys). */
-const targetSets = new WeakMap<Target, Set<string>>();
-function targetValues(target: Target): Set<string> {
-  let set = targetSets.get(target);
-  if (set === undefined) {
-    set = new Set(target.values);
-    targetSets.set(target, set);
-  }
-  return set;
-}
-
-/** A fixed variant with `reason`, or a rollout (SPLIT). */
+/** A rule's or the fallthrough's serve: a fixed variant with `reason`, or a rollout (SPLIT). */
 function serve<T extends JsonValue>(
-  flag: FlagDefinition,
-  what: Serve,
+  what: CompiledServe,
   reason: Reason,
-  decision: Extract<Decision, { kind: 'rule' | 'fallthrough' }>,
+  kind: 'rule' | 'fallthrough',
+  index: number,
+  id: string | undefined,
   context: EvaluationContext,
   defaultValue: T,
 ): Evaluation<T | JsonValue> {
-  if ('variant' in what) return served(flag, what.variant, reason, decision);
-  if (!('rollout' in what)) throw new DefinitionError('serve has neither a variant nor a rollout');
-  const rollout = what.rollout;
-  const bucketBy = rollout.bucketBy ?? 'targetingKey';
-  const value = bucketingValue(context, bucketBy);
+  if (what.kind === 'variant') return served(what, reason, decisionOf(kind, index, id, undefined));
+  const value = bucketingValue(context, what.bucketBy);
   if (value === undefined)
     return failure(
       defaultValue,
       'TARGETING_KEY_MISSING',
-      `the rollout buckets by ${bucketBy}, missing from the context`,
-      decision,
+      `the rollout buckets by ${what.bucketBy}, missing from the context`,
+      decisionOf(kind, index, id, undefined),
     );
-  const seed = rollout.seed ?? flag.key;
-  const split = fractional(seed, value, rollout.weights);
-  if (split === undefined) throw new DefinitionError(describeBadWeights(rollout));
-  const draw: RolloutDecision = {
-    bucketBy,
-    seed,
-    hash: split.hash,
-    bucket: split.bucket,
-    totalWeight: split.totalWeight,
-    index: split.index,
+  // flagd's fractional v2 (see fractional.ts: `fractional`), on the compiled weights.
+  const hash = murmur3Concat(what.seed, value);
+  const bucket = bucketOf(hash, what.totalWeight);
+  const chosen = pickIndex(what.weights, bucket);
+  return {
+    value: what.values[chosen] as JsonValue,
+    variant: what.variants[chosen] as string,
+    reason: 'SPLIT',
+    decision: decisionOf(kind, index, id, {
+      bucketBy: what.bucketBy,
+      seed: what.seed,
+      hash,
+      bucket,
+      totalWeight: what.totalWeight,
+      index: chosen,
+    }),
   };
-  return served(flag, split.entry.variant, 'SPLIT', { ...decision, rollout: draw });
+}
+
+/** What decided, for a rule (its index and id) or the fallthrough, with the rollout's draw if any. */
+function decisionOf(
+  kind: 'rule' | 'fallthrough',
+  index: number,
+  id: string | undefined,
+  rollout: RolloutDecision | undefined,
+): Decision {
+  if (kind === 'fallthrough') return rollout ? { kind, rollout } : { kind };
+  const decision: Extract<Decision, { kind: 'rule' }> =
+    id === undefined ? { kind, index } : { kind, index, id };
+  if (rollout) decision.rollout = rollout;
+  return decision;
 }
 
 /**
@@ -279,79 +283,6 @@ export function bucketingValue(context: EvaluationContext, attribute: string): s
   return undefined;
 }
 
-function describeBadWeights(rollout: Rollout): string {
-  const weights = rollout.weights.map((w) => w.weight).join(', ');
-  return `rollout weights [${weights}] are not non-negative integers totalling 1..2147483647`;
-}
-
-function served(
-  flag: FlagDefinition,
-  variant: string,
-  reason: Reason,
-  decision: Decision,
-): Evaluation<JsonValue> {
-  if (!Object.hasOwn(flag.variants, variant))
-    throw new DefinitionError(`unknown variant ${JSON.stringify(variant)}`);
-  return { value: flag.variants[variant] as JsonValue, variant, reason, decision };
-}
-
-/** Each flag's environments checked once (definitions are immutable): the problem found, or null. */
-const checkedEnvironments = new WeakMap<FlagDefinition, Map<string, DefinitionError | null>>();
-
-/**
- * Why `flag` cannot be evaluated in this environment (a variant named that does not exist, rollout weights
- * that cannot be bucketed, a clause that does not compile), or undefined. Checked in full before the first
- * evaluation, so a corrupt definition answers PARSE_ERROR for every context, not only for the contexts
- * that reach the corrupt part. Validation refuses all of these at write time.
- */
-export function environmentProblem(
-  flag: FlagDefinition,
-  environmentKey: string,
-  config: EnvironmentConfig,
-): DefinitionError | undefined {
-  let checked = checkedEnvironments.get(flag);
-  if (checked === undefined) {
-    checked = new Map();
-    checkedEnvironments.set(flag, checked);
-  }
-  let problem = checked.get(environmentKey);
-  if (problem === undefined) {
-    problem = findProblem(flag, config) ?? null;
-    checked.set(environmentKey, problem);
-  }
-  return problem ?? undefined;
-}
-
-function findProblem(flag: FlagDefinition, config: EnvironmentConfig): DefinitionError | undefined {
-  const variant = (name: unknown, where: string) =>
-    typeof name === 'string' && Object.hasOwn(flag.variants, name)
-      ? undefined
-      : new DefinitionError(`${where}: unknown variant ${JSON.stringify(name)}`);
-  const serveProblem = (what: Serve, where: string): DefinitionError | undefined => {
-    if ('variant' in what) return variant(what.variant, where);
-    if (!('rollout' in what) || !Array.isArray(what.rollout.weights))
-      return new DefinitionError(`${where}: neither a variant nor a rollout`);
-    if (totalWeightOf(what.rollout.weights) === undefined)
-      return new DefinitionError(`${where}: ${describeBadWeights(what.rollout)}`);
-    for (const [i, w] of what.rollout.weights.entries()) {
-      const problem = variant(w.variant, `${where}.rollout.weights[${i}]`);
-      if (problem) return problem;
-    }
-    return undefined;
-  };
-  const problems = [
-    variant(config.offVariant, 'offVariant'),
-    ...config.targets.map((target, i) => variant(target.variant, `targets[${i}]`)),
-    ...config.rules.flatMap((rule, i) => [
-      ...rule.clauses.map((clause, j) => {
-        const compiled = compileClause(clause);
-        return compiled instanceof DefinitionError
-          ? new DefinitionError(`rules[${i}].clauses[${j}]: ${compiled.message}`)
-          : undefined;
-      }),
-      serveProblem(rule.serve, `rules[${i}].serve`),
-    ]),
-    serveProblem(config.fallthrough, 'fallthrough'),
-  ];
-  return problems.find((problem) => problem !== undefined);
+function served(what: CompiledVariant, reason: Reason, decision: Decision): Evaluation<JsonValue> {
+  return { value: what.value, variant: what.variant, reason, decision };
 }

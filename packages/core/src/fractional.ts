@@ -50,11 +50,11 @@ export function totalWeightOf(weights: readonly WeightedEntry[]): number | undef
   return total >= 1 && total <= MAX_TOTAL_WEIGHT ? total : undefined;
 }
 
-/** Index of the first entry whose cumulative weight exceeds `bucket` (bucket < total, so one always does). */
-export function pickIndex(weights: readonly WeightedEntry[], bucket: number): number {
+/** Index of the first weight whose cumulative sum exceeds `bucket` (bucket < total, so one always does). */
+export function pickIndex(weights: readonly number[], bucket: number): number {
   let rangeEnd = 0;
   for (let i = 0; i < weights.length; i++) {
-    rangeEnd += (weights[i] as WeightedEntry).weight;
+    rangeEnd += weights[i] as number;
     if (bucket < rangeEnd) return i;
   }
   return weights.length - 1; // unreachable when bucket < total
@@ -81,6 +81,9 @@ export function fractional<T extends WeightedEntry>(
   if (totalWeight === undefined) return undefined;
   const hash = murmur3Concat(seed, value); // = murmur3(bucketingInput(seed, value))
   const bucket = bucketOf(hash, totalWeight);
-  const index = pickIndex(weights, bucket);
+  const index = pickIndex(
+    weights.map((w) => w.weight),
+    bucket,
+  );
   return { entry: weights[index] as T, index, hash, bucket, totalWeight };
 }

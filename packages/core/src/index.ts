@@ -1,5 +1,6 @@
 export * from './bounded-cache.js';
 export * from './clauses.js';
+export * from './compile.js';
 export * from './definition.js';
 export * from './errors.js';
 export * from './evaluate.js';

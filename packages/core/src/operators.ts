@@ -247,6 +247,15 @@ function versionValue(value: ClauseValue): SemVer {
   return version;
 }
 
+/** semver precedence; the common release-vs-release case without semver's general (slower) path. */
+export function compareVersions(a: SemVer, b: SemVer): number {
+  if (a.major !== b.major) return a.major < b.major ? -1 : 1;
+  if (a.minor !== b.minor) return a.minor < b.minor ? -1 : 1;
+  if (a.patch !== b.patch) return a.patch < b.patch ? -1 : 1;
+  if (a.prerelease.length === 0 && b.prerelease.length === 0) return 0;
+  return a.compare(b);
+}
+
 function compileVersionTest(
   values: readonly ClauseValue[],
   holds: (order: number) => boolean,
@@ -255,7 +264,7 @@ function compileVersionTest(
   return (attribute) => {
     const version = parseVersion(attribute);
     if (version === null) return false;
-    for (const value of wanted) if (holds(version.compare(value))) return true;
+    for (const value of wanted) if (holds(compareVersions(version, value))) return true;
     return false;
   };
 }
