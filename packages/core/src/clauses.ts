@@ -94,16 +94,6 @@ export function clauseMatches(clause: Clause, context: EvaluationContext, scope:
   return compiled(context, scope);
 }
 
-/** Every clause matches (an empty list matches: validation requires at least one). */
-export function allClausesMatch(
-  clauses: readonly Clause[],
-  context: EvaluationContext,
-  scope: ClauseScope,
-): boolean {
-  for (const clause of clauses) if (!clauseMatches(clause, context, scope)) return false;
-  return true;
-}
-
 /** Every compiled clause matches. */
 export function allMatch(
   clauses: readonly CompiledClause[],
