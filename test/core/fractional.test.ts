@@ -148,6 +148,28 @@ describe('bucket arithmetic', () => {
     );
   });
 
+  it('is exact where a floating-point multiply rounds up: h * W one below a multiple of 2^32, past 2^53', () => {
+    // For odd W, h = -W^-1 mod 2^32 makes h * W = k * 2^32 - 1: a double rounds that up to k * 2^32, so
+    // Math.floor(h * W / 2^32) answers k where the exact bucket is k - 1. Random samples almost never hit this.
+    const adversarialHash = (total: number) => {
+      const w = BigInt(total);
+      let inverse = w; // Newton's iteration for the inverse modulo 2^32 (w is odd)
+      for (let i = 0; i < 5; i++) inverse = (inverse * (2n - w * inverse)) & 0xffffffffn;
+      return Number((2n ** 32n - inverse) & 0xffffffffn);
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1 << 22, max: MAX_TOTAL_WEIGHT }).map((w) => w | 1),
+        (total) => {
+          const hash = adversarialHash(total);
+          expect((BigInt(hash) * BigInt(total)) % 2n ** 32n).toBe(2n ** 32n - 1n);
+          expect(bucketOf(hash, total)).toBe(exact(hash, total));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it.each([
     [0xffffffff, MAX_TOTAL_WEIGHT],
     [0xffffffff, 100_000],
