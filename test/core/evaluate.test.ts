@@ -561,6 +561,22 @@ describe('corrupt definitions (validation refuses them; the evaluator still answ
     expect(result.errorMessage).toMatch(message);
   });
 
+  it('answers PARSE_ERROR for every context, also those a matching rule decides before the corrupt part', () => {
+    const subject = env({
+      rules: [
+        { clauses: [{ attribute: 'plan', op: 'in', values: ['pro'] }], serve: { variant: 'pro' } },
+        { clauses: [{ attribute: 'a', op: 'matches', values: ['(unclosed'] }], serve: { variant: 'pro' } },
+      ],
+    });
+    for (const context of [{ plan: 'pro' }, { plan: 'free' }, {}])
+      expect(run(subject, context)).toMatchObject({ value: 'caller-default', errorCode: 'PARSE_ERROR' });
+    const disabled = env({ enabled: false, fallthrough: { variant: 'ghost' } });
+    expect(run(disabled, {})).toMatchObject({
+      errorCode: 'PARSE_ERROR',
+      errorMessage: expect.stringContaining('fallthrough'),
+    });
+  });
+
   it('lists that are not lists answer PARSE_ERROR; other shape errors the evaluator cannot name answer GENERAL', () => {
     const base = env({});
     const notLists = {

@@ -1,4 +1,5 @@
 import {
+  BoundedCache,
   type Clause,
   type ClauseScope,
   clauseMatches,
@@ -307,5 +308,37 @@ describe('segmentMatch', () => {
   it('takes segments from a function lookup too', () => {
     const scope = { segments: (key: string) => segments.get(key), segmentPath: [] };
     expect(inSegment('beta', { targetingKey: 'inc-1' }, scope)).toBe(true);
+  });
+});
+
+describe('BoundedCache (compiled patterns, parsed versions)', () => {
+  it('computes once per key and keeps at most its capacity, dropping the oldest', () => {
+    const cache = new BoundedCache<string, { key: string }>(3);
+    let computed = 0;
+    const compute = (key: string) => {
+      computed++;
+      return { key };
+    };
+    const a = cache.get('a', compute);
+    expect(cache.get('a', compute)).toBe(a);
+    for (const key of ['b', 'c', 'd', 'e']) cache.get(key, compute);
+    expect(cache.size).toBe(3);
+    expect(computed).toBe(5);
+    expect(cache.get('a', compute)).not.toBe(a); // evicted, computed again
+    expect(computed).toBe(6);
+  });
+
+  it('caches a computed null or undefined too', () => {
+    const cache = new BoundedCache<string, null>(2);
+    let computed = 0;
+    cache.get('x', () => {
+      computed++;
+      return null;
+    });
+    cache.get('x', () => {
+      computed++;
+      return null;
+    });
+    expect(computed).toBe(1);
   });
 });
