@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCrossInstance } from './scenarios/cross-instance.js';
+import { runEvaluation } from './scenarios/evaluation.js';
 import { runFanout } from './scenarios/fanout.js';
 import { runStoreReads } from './scenarios/store-reads.js';
 import { runThroughput } from './scenarios/throughput.js';
@@ -37,6 +38,10 @@ const TARGETS: Record<ScenarioId, [measure: string, target: string]> = {
   'memory-subscription': ['RSS delta / N idle subscriptions', '<= 20 KB'],
   'cross-instance-sse': ['change on A, SSE client on B: p50/p99', 'p99 <= 20 ms'],
   'cross-instance-subscription': ['change on A, subscriber on B: p50/p99', 'p99 <= 20 ms'],
+  'local-evaluation': [
+    'evaluations/s on one core (5 rules + rollout) vs a bare Map lookup',
+    '>= 1,000,000/s',
+  ],
 };
 
 /** Scenarios measured together (one set of processes), and how. */
@@ -65,6 +70,7 @@ const GROUPS: { ids: ScenarioId[]; run: (options: BenchOptions) => Promise<Scena
     run: (o) =>
       runCrossInstance({ changes: o.crossChanges, flags: o.flags, serverNodeArgs: o.serverNodeArgs }),
   },
+  { ids: ['local-evaluation'], run: async (o) => [await runEvaluation(o)] },
 ];
 
 export async function runBench(options: BenchOptions, command: string): Promise<BenchReport> {

@@ -48,7 +48,10 @@ export function markdown(report: BenchReport): string {
       'listener must get every change (lost = listeners x changes - deliveries). The fan-out baseline is a bare ' +
       '`node:http`/`ws` server writing the same events to the same listeners. Memory: server RSS before and after ' +
       'the idle connections, divided by their number (no forced GC). Server CPU from /proc/<pid>/stat, load ' +
-      'generators and listeners from process.cpuUsage(); 1.00 = one core. Every run in detail: latest.json.',
+      'generators and listeners from process.cpuUsage(); 1.00 = one core. Local evaluation: @flagwire/core in its own ' +
+      'process on one thread, a flag with 5 rules and a rollout over 4,096 varied contexts, alternating with a bare ' +
+      '`Map.get` in the same process; rates are per CPU-second of that process (the wall-clock rate, lower on a ' +
+      'shared machine, is shown too). Every run in detail: latest.json.',
     '',
   );
   return lines.join('\n');

@@ -15,6 +15,7 @@ export const SCENARIOS = [
   'memory-subscription',
   'cross-instance-sse',
   'cross-instance-subscription',
+  'local-evaluation',
 ] as const;
 
 export type ScenarioId = (typeof SCENARIOS)[number];

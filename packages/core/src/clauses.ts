@@ -1,168 +1,167 @@
-import semver from 'semver';
-import { parseDateValue } from './dates.js';
-import type { Clause, Operator, Segment } from './definition.js';
-import type { IssueList, Path } from './issues.js';
-import {
-  MAX_CLAUSE_VALUES,
-  MAX_CLAUSES,
-  MAX_REGEX_LENGTH,
-  MAX_REGEX_TOTAL_LENGTH,
-  MAX_STRING_LENGTH,
-} from './limits.js';
-import { regexError } from './regex.js';
-import { hasForbiddenText } from './text.js';
+/*
+ * Clauses and segments: whether a context satisfies one clause, all clauses of a rule, or a segment.
+ * The operators' own semantics are in operators.ts.
+ */
+import type { Clause, EvaluationContext, JsonValue, Segment } from './definition.js';
+import { DefinitionError } from './errors.js';
+import { type Lookup, lookUp } from './lookup.js';
+import { type AttributeMatcher, VALUE_OPERATORS } from './operators.js';
+
+/** Segments can name segments (a `segmentMatch` clause in a segment's rule): this deep at most. */
+export const MAX_SEGMENT_DEPTH = 10;
+
+export interface ClauseScope {
+  segments: Lookup<Segment> | undefined;
+  /** Segments being decided, outermost first: a cycle or a chain deeper than MAX_SEGMENT_DEPTH is no match. */
+  segmentPath: string[];
+}
+
+/** Names every object inherits (`constructor`, `toString`, `__proto__`...): attributes only when the context's own. */
+const INHERITED_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /**
- * How `segmentMatch` clauses are judged: against the known segments (in a flag), or refused outright
- * (in a segment: segments never reference segments, so membership never recurses and needs no cycle
- * check).
+ * A context attribute by its top-level name (`targetingKey` included; no dotted paths). A context is a
+ * plain JSON object; names every object inherits (`constructor`, `toString`) count only when the context
+ * has them itself. `null` is missing.
  */
-export type SegmentPolicy = { lookup: (key: string) => boolean | Segment | undefined } | 'refuse';
-
-/** What clause checks need beyond the clause: the segment policy and the document's regex budget. */
-export interface ClauseContext {
-  segments: SegmentPolicy;
-  /** Characters of `matches` patterns the rest of the document may still use. */
-  regexBudget: { remaining: number };
+export function attributeOf(context: EvaluationContext, name: string): JsonValue | undefined {
+  if (INHERITED_NAMES.has(name) && !Object.hasOwn(context, name)) return undefined;
+  const value = context[name];
+  return value === null ? undefined : value;
 }
 
-export function clauseContext(segments: SegmentPolicy): ClauseContext {
-  return { segments, regexBudget: { remaining: MAX_REGEX_TOTAL_LENGTH } };
+/** attributeOf for one name, decided once: a plain property read for the names objects do not inherit. */
+export function attributeReader(name: string): (context: EvaluationContext) => JsonValue | undefined {
+  if (INHERITED_NAMES.has(name)) return (context) => attributeOf(context, name);
+  return (context) => {
+    const value = context[name];
+    return value === null ? undefined : value;
+  };
 }
 
-const STRING_OPERATORS: ReadonlySet<Operator> = new Set(['startsWith', 'endsWith', 'contains']);
-const NUMBER_OPERATORS: ReadonlySet<Operator> = new Set(['lt', 'lte', 'gt', 'gte']);
-const DATE_OPERATORS: ReadonlySet<Operator> = new Set(['before', 'after']);
-const SEMVER_OPERATORS: ReadonlySet<Operator> = new Set(['semverEq', 'semverLt', 'semverGt']);
+/** A clause as a function of the context (`negate` applied). */
+export type CompiledClause = (context: EvaluationContext, scope: ClauseScope) => boolean;
 
-/** The clauses of one rule: count, attribute, and each value against its operator. */
-export function checkClauses(
-  clauses: readonly Clause[],
-  path: Path,
-  context: ClauseContext,
-  issues: IssueList,
-): void {
-  if (clauses.length > MAX_CLAUSES) {
-    issues.add(
-      path,
-      `has ${clauses.length} clauses, more than the ${MAX_CLAUSES} allowed in a rule`,
-      'TOO_MANY',
-    );
-    return;
+/** Each clause object compiled once (its values read, its patterns compiled); definitions are immutable. */
+const compiledClauses = new WeakMap<Clause, CompiledClause | DefinitionError>();
+
+/**
+ * The clause as a function of the context, `negate` applied, or why it cannot be evaluated (an unknown
+ * operator, no attribute, values its operator cannot read).
+ */
+export function compileClause(clause: Clause): CompiledClause | DefinitionError {
+  let compiled = compiledClauses.get(clause);
+  if (compiled === undefined) {
+    try {
+      compiled = buildClause(clause);
+    } catch (err) {
+      if (!(err instanceof DefinitionError)) throw err;
+      compiled = err;
+    }
+    compiledClauses.set(clause, compiled);
   }
-  clauses.forEach((clause, index) => {
-    checkClause(clause, [...path, index], context, issues);
-  });
+  return compiled;
 }
 
-function checkClause(clause: Clause, path: Path, context: ClauseContext, issues: IssueList): void {
-  const { segments } = context;
-  const { op, attribute, values } = clause;
+function buildClause(clause: Clause): CompiledClause {
+  const { op, attribute, negate } = clause;
+  const values = Array.isArray(clause.values) ? clause.values : [];
   if (op === 'segmentMatch') {
-    if (segments === 'refuse') {
-      issues.add(
-        [...path, 'op'],
-        `'segmentMatch' is not allowed in a segment: a segment cannot refer to other segments`,
-        'NOT_ALLOWED',
-      );
-      return;
-    }
-    if (attribute !== undefined) {
-      issues.add(
-        [...path, 'attribute'],
-        `is not used by 'segmentMatch' (which matches segment keys): remove it`,
-        'NOT_ALLOWED',
-      );
-    }
-  } else if (attribute === undefined) {
-    issues.add(
-      [...path, 'attribute'],
-      `is required for '${op}' (the context attribute compared)`,
-      'REQUIRED',
-    );
-  } else {
-    checkText(attribute, [...path, 'attribute'], MAX_STRING_LENGTH, issues);
+    const keys = values.map(String);
+    return (context, scope) => {
+      for (const key of keys) if (inSegment(key, context, scope)) return !negate;
+      return negate;
+    };
   }
-  if (values.length === 0 && op !== 'exists') {
-    issues.add(
-      [...path, 'values'],
-      `must not be empty: a '${op}' clause with no values never matches`,
-      'TOO_FEW',
-    );
-    return;
-  }
-  if (values.length > MAX_CLAUSE_VALUES) {
-    issues.add(
-      [...path, 'values'],
-      `has ${values.length} values, more than the ${MAX_CLAUSE_VALUES} allowed in a clause`,
-      'TOO_MANY',
-    );
-    return;
-  }
-  values.forEach((value, index) => {
-    const problem = valueProblem(op, value, context);
-    if (problem !== undefined) issues.add([...path, 'values', index], problem.message, problem.code);
-  });
+  if (typeof attribute !== 'string')
+    throw new DefinitionError(`a clause with op ${String(op)} names no attribute`);
+  const read = attributeReader(attribute);
+  if (op === 'exists') return (context) => (read(context) !== undefined) !== negate;
+  const compile = Object.hasOwn(VALUE_OPERATORS, op) ? VALUE_OPERATORS[op] : undefined;
+  if (compile === undefined) throw new DefinitionError(`unknown operator ${JSON.stringify(op)}`);
+  const matches: AttributeMatcher = compile(values);
+  return (context) => {
+    const value = read(context);
+    // A missing attribute matches nothing (but `exists`); negate still inverts that.
+    return (value !== undefined && value !== null && matches(value)) !== negate;
+  };
 }
 
-type Problem = { message: string; code: string };
-
-function valueProblem(op: Operator, value: string | number, context: ClauseContext): Problem | undefined {
-  const { segments, regexBudget } = context;
-  if (NUMBER_OPERATORS.has(op)) {
-    return typeof value === 'number'
-      ? undefined
-      : { message: `must be a number for '${op}', not a string`, code: 'INVALID_TYPE' };
-  }
-  if (DATE_OPERATORS.has(op)) {
-    if (parseDateValue(value) !== undefined) return undefined;
-    return typeof value === 'number'
-      ? { message: `is outside the dates JavaScript can represent`, code: 'INVALID_DATE' }
-      : {
-          message: `is not a date for '${op}': write an ISO-8601 date (2026-03-01) or date-time with a zone (2026-03-01T09:30:00Z), or epoch milliseconds`,
-          code: 'INVALID_DATE',
-        };
-  }
-  if (typeof value !== 'string') {
-    return STRING_OPERATORS.has(op) || SEMVER_OPERATORS.has(op) || op === 'matches' || op === 'segmentMatch'
-      ? { message: `must be a string for '${op}', not a number`, code: 'INVALID_TYPE' }
-      : undefined;
-  }
-  if (op === 'matches') {
-    if (value.length > MAX_REGEX_LENGTH) {
-      return {
-        message: `is a regular expression of ${value.length} characters, more than the ${MAX_REGEX_LENGTH} allowed`,
-        code: 'TOO_LONG',
-      };
-    }
-    if (value.length > regexBudget.remaining) {
-      return {
-        message: `brings the document's regular expressions over ${MAX_REGEX_TOTAL_LENGTH} characters in all`,
-        code: 'TOO_LONG',
-      };
-    }
-    regexBudget.remaining -= value.length;
-    const error = regexError(value);
-    return error === undefined
-      ? undefined
-      : { message: `is not a valid RE2 regular expression: ${error}`, code: 'INVALID_REGEX' };
-  }
-  if (value.length > MAX_STRING_LENGTH) {
-    return { message: `must be at most ${MAX_STRING_LENGTH} characters long`, code: 'TOO_LONG' };
-  }
-  if (SEMVER_OPERATORS.has(op) && semver.valid(value) === null) {
-    return { message: `is not a semantic version (such as 1.4.0 or 2.0.0-beta.1)`, code: 'INVALID_SEMVER' };
-  }
-  if (op === 'segmentMatch' && segments !== 'refuse' && !segments.lookup(value)) {
-    return { message: `unknown segment '${value}'`, code: 'UNKNOWN_SEGMENT' };
-  }
-  return undefined;
+/** Whether the context satisfies `clause` (see operators.ts for the rules), `negate` applied. */
+export function clauseMatches(clause: Clause, context: EvaluationContext, scope: ClauseScope): boolean {
+  const compiled = compileClause(clause);
+  if (compiled instanceof DefinitionError) throw compiled;
+  return compiled(context, scope);
 }
 
-/** A text field a person wrote: bounded, and free of control characters and lone surrogates. */
-export function checkText(text: string, path: Path, maxLength: number, issues: IssueList): void {
-  if (text.length > maxLength) issues.add(path, `must be at most ${maxLength} characters long`, 'TOO_LONG');
-  else if (hasForbiddenText(text)) {
-    issues.add(path, 'must not contain control characters or lone surrogates', 'FORBIDDEN_TEXT');
+/** Every compiled clause matches. */
+export function allMatch(
+  clauses: readonly CompiledClause[],
+  context: EvaluationContext,
+  scope: ClauseScope,
+): boolean {
+  for (const clause of clauses) if (!clause(context, scope)) return false;
+  return true;
+}
+
+interface CompiledSegment {
+  included: ReadonlySet<string>;
+  excluded: ReadonlySet<string>;
+  rules: CompiledClause[][];
+}
+
+/** Each segment object compiled once: key lists as Sets (they can hold thousands), clauses compiled. */
+const compiledSegments = new WeakMap<Segment, CompiledSegment | DefinitionError>();
+
+function compileSegment(segment: Segment): CompiledSegment | DefinitionError {
+  let compiled = compiledSegments.get(segment);
+  if (compiled === undefined) {
+    try {
+      compiled = {
+        included: new Set(segment.included),
+        excluded: new Set(segment.excluded),
+        rules: segment.rules.map((rule, i) =>
+          rule.clauses.map((clause, j) => {
+            const c = compileClause(clause);
+            if (c instanceof DefinitionError)
+              throw new DefinitionError(`segment ${segment.key} rules[${i}].clauses[${j}]: ${c.message}`);
+            return c;
+          }),
+        ),
+      };
+    } catch (err) {
+      if (!(err instanceof DefinitionError)) throw err;
+      compiled = err;
+    }
+    compiledSegments.set(segment, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * Whether the context is in the segment `key`: its `targetingKey` is excluded -> no (excluded wins over
+ * everything); included -> yes; else yes when any of its rules (OR) has all its clauses (AND) matching.
+ * An unknown segment has no members (segments and flags arrive separately; validation refuses a flag
+ * naming an unknown segment, and the service refuses deleting one in use). A segment that cannot be
+ * evaluated (a corrupt clause) makes the evaluation answer PARSE_ERROR.
+ */
+export function inSegment(key: string, context: EvaluationContext, scope: ClauseScope): boolean {
+  const segment = lookUp(scope.segments, key);
+  if (segment === undefined || segment === null) return false;
+  if (scope.segmentPath.includes(key) || scope.segmentPath.length >= MAX_SEGMENT_DEPTH) return false;
+  const compiled = compileSegment(segment);
+  if (compiled instanceof DefinitionError) throw compiled;
+  const targetingKey = attributeOf(context, 'targetingKey');
+  if (typeof targetingKey === 'string') {
+    if (compiled.excluded.has(targetingKey)) return false;
+    if (compiled.included.has(targetingKey)) return true;
+  }
+  if (compiled.rules.length === 0) return false;
+  scope.segmentPath.push(key);
+  try {
+    for (const rule of compiled.rules) if (allMatch(rule, context, scope)) return true;
+    return false;
+  } finally {
+    scope.segmentPath.pop();
   }
 }

@@ -1,5 +1,11 @@
+export * from './bounded-cache.js';
+export * from './clauses.js';
+export * from './compile.js';
 export * from './dates.js';
 export * from './definition.js';
+export * from './errors.js';
+export * from './evaluate.js';
+export * from './fractional.js';
 export {
   formatPath,
   type Path,
@@ -9,6 +15,10 @@ export {
 } from './issues.js';
 export * from './legacy.js';
 export * from './limits.js';
+export * from './lookup.js';
+export * from './murmur3.js';
+export * from './operators.js';
 export { regexError } from './regex.js';
+export * from './result.js';
 export * from './text.js';
 export * from './validate.js';

@@ -1,4 +1,4 @@
-import { checkText } from './clauses.js';
+import { checkText } from './clause-checks.js';
 import type { Serve } from './definition.js';
 import type { IssueList, Path } from './issues.js';
 import { MAX_STRING_LENGTH, MAX_TOTAL_WEIGHT } from './limits.js';

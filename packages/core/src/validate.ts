@@ -1,4 +1,4 @@
-import { type ClauseContext, checkClauses, checkText, clauseContext } from './clauses.js';
+import { type ClauseContext, checkClauses, checkText, clauseContext } from './clause-checks.js';
 import {
   type EnvironmentConfig,
   FlagDefinition,
