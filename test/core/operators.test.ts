@@ -10,6 +10,7 @@ import {
   type JsonValue,
   OPERATORS,
   type Operator,
+  PatternError,
   REGEX_CACHE_SIZE,
   regexFor,
   Segment,
@@ -100,9 +101,11 @@ describe('clause operators', () => {
   });
 
   describe('strings', () => {
-    it('read number values as their text', () => {
-      expect(matches('startsWith', '42-a', [42])).toBe(true);
-      expect(matches('contains', 'x1.5y', [1.5])).toBe(true);
+    it('take string values only: a number value is a corrupt definition (validation refuses it too)', () => {
+      expect(() => matches('startsWith', '42-a', [42])).toThrow(DefinitionError);
+      expect(clauseValuesProblem('contains', ['x', 1.5])).toMatch(
+        /values\[1\] 1\.5 must be a string for 'contains'/,
+      );
     });
   });
 
@@ -130,7 +133,7 @@ describe('clause operators', () => {
 
     it('refuses what RE2 cannot compile (backreferences, lookaround, unbalanced) as a corrupt definition', () => {
       for (const pattern of ['(a)\\1', '(?=a)', '(unclosed', '[z-a]']) {
-        expect(regexFor(pattern)).toBeInstanceOf(DefinitionError);
+        expect(regexFor(pattern)).toBeInstanceOf(PatternError);
         expect(() => matches('matches', 'a', [pattern])).toThrow(DefinitionError);
         expect(clauseValuesProblem('matches', [pattern])).toMatch(/regular expression/);
       }
@@ -143,12 +146,12 @@ describe('clause operators', () => {
       expect(matches('gt', 21, [18])).toBe(true);
     });
 
-    it('read numeric string values as numbers, and refuse others', () => {
-      expect(matches('lt', 5, ['1e1'])).toBe(true);
-      expect(matches('lt', -2, ['-1.5'])).toBe(true);
+    it('take number values only, as a number attribute is needed: a numeric string value is refused', () => {
+      expect(matches('lt', 5, [1e1])).toBe(true);
       expect(clauseValuesProblem('lt', ['ten'])).toMatch(/not a number/);
-      expect(clauseValuesProblem('lt', [' 10'])).toMatch(/not a number/);
-      expect(clauseValuesProblem('lt', [10, '11'])).toBeUndefined();
+      expect(clauseValuesProblem('lt', ['10'])).toMatch(/values\[0\] "10" is not a number/);
+      expect(clauseValuesProblem('lt', [10, -1.5])).toBeUndefined();
+      expect(() => matches('gte', 5, [1, '2'])).toThrow(DefinitionError);
     });
 
     it('any value holding is enough', () => {

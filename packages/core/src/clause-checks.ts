@@ -1,5 +1,4 @@
-import semver from 'semver';
-import { parseDateValue } from './dates.js';
+import { clauseValueProblem } from './clause-values.js';
 import type { Clause, Operator, Segment } from './definition.js';
 import type { IssueList, Path } from './issues.js';
 import {
@@ -9,7 +8,6 @@ import {
   MAX_REGEX_TOTAL_LENGTH,
   MAX_STRING_LENGTH,
 } from './limits.js';
-import { regexError } from './regex.js';
 import { hasForbiddenText } from './text.js';
 
 /**
@@ -29,11 +27,6 @@ export interface ClauseContext {
 export function clauseContext(segments: SegmentPolicy): ClauseContext {
   return { segments, regexBudget: { remaining: MAX_REGEX_TOTAL_LENGTH } };
 }
-
-const STRING_OPERATORS: ReadonlySet<Operator> = new Set(['startsWith', 'endsWith', 'contains']);
-const NUMBER_OPERATORS: ReadonlySet<Operator> = new Set(['lt', 'lte', 'gt', 'gte']);
-const DATE_OPERATORS: ReadonlySet<Operator> = new Set(['before', 'after']);
-const SEMVER_OPERATORS: ReadonlySet<Operator> = new Set(['semverEq', 'semverLt', 'semverGt']);
 
 /** The clauses of one rule: count, attribute, and each value against its operator. */
 export function checkClauses(
@@ -107,34 +100,15 @@ function checkClause(clause: Clause, path: Path, context: ClauseContext, issues:
 
 type Problem = { message: string; code: string };
 
+/**
+ * Whether the evaluator can read `value` for `op` (the one reading: clause-values.ts), then the limits
+ * validation adds: the length of strings and the document's regex budget, and known segments.
+ */
 function valueProblem(op: Operator, value: string | number, context: ClauseContext): Problem | undefined {
   const { segments, regexBudget } = context;
-  if (NUMBER_OPERATORS.has(op)) {
-    return typeof value === 'number'
-      ? undefined
-      : { message: `must be a number for '${op}', not a string`, code: 'INVALID_TYPE' };
-  }
-  if (DATE_OPERATORS.has(op)) {
-    if (parseDateValue(value) !== undefined) return undefined;
-    return typeof value === 'number'
-      ? { message: `is outside the dates JavaScript can represent`, code: 'INVALID_DATE' }
-      : {
-          message: `is not a date for '${op}': write an ISO-8601 date (2026-03-01) or date-time with a zone (2026-03-01T09:30:00Z), or epoch milliseconds`,
-          code: 'INVALID_DATE',
-        };
-  }
-  if (typeof value !== 'string') {
-    return STRING_OPERATORS.has(op) || SEMVER_OPERATORS.has(op) || op === 'matches' || op === 'segmentMatch'
-      ? { message: `must be a string for '${op}', not a number`, code: 'INVALID_TYPE' }
-      : undefined;
-  }
-  if (op === 'matches') {
-    if (value.length > MAX_REGEX_LENGTH) {
-      return {
-        message: `is a regular expression of ${value.length} characters, more than the ${MAX_REGEX_LENGTH} allowed`,
-        code: 'TOO_LONG',
-      };
-    }
+  if (op === 'matches' && typeof value === 'string' && value.length <= MAX_REGEX_LENGTH) {
+    // Charged before compiling: the budget bounds a write's compile time. (Longer patterns are refused
+    // by the reader without compiling.)
     if (value.length > regexBudget.remaining) {
       return {
         message: `brings the document's regular expressions over ${MAX_REGEX_TOTAL_LENGTH} characters in all`,
@@ -142,18 +116,12 @@ function valueProblem(op: Operator, value: string | number, context: ClauseConte
       };
     }
     regexBudget.remaining -= value.length;
-    const error = regexError(value);
-    return error === undefined
-      ? undefined
-      : { message: `is not a valid RE2 regular expression: ${error}`, code: 'INVALID_REGEX' };
-  }
-  if (value.length > MAX_STRING_LENGTH) {
+  } else if (typeof value === 'string' && op !== 'matches' && value.length > MAX_STRING_LENGTH) {
     return { message: `must be at most ${MAX_STRING_LENGTH} characters long`, code: 'TOO_LONG' };
   }
-  if (SEMVER_OPERATORS.has(op) && semver.valid(value) === null) {
-    return { message: `is not a semantic version (such as 1.4.0 or 2.0.0-beta.1)`, code: 'INVALID_SEMVER' };
-  }
-  if (op === 'segmentMatch' && segments !== 'refuse' && !segments.lookup(value)) {
+  const problem = clauseValueProblem(op, value);
+  if (problem !== undefined) return problem;
+  if (op === 'segmentMatch' && segments !== 'refuse' && !segments.lookup(String(value))) {
     return { message: `unknown segment '${value}'`, code: 'UNKNOWN_SEGMENT' };
   }
   return undefined;

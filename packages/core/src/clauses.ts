@@ -2,6 +2,8 @@
  * Clauses and segments: whether a context satisfies one clause, all clauses of a rule, or a segment.
  * The operators' own semantics are in operators.ts.
  */
+
+import { readClauseValues, readStringValue } from './clause-values.js';
 import type { Clause, EvaluationContext, JsonValue, Segment } from './definition.js';
 import { DefinitionError } from './errors.js';
 import { type Lookup, lookUp } from './lookup.js';
@@ -67,7 +69,7 @@ function buildClause(clause: Clause): CompiledClause {
   const { op, attribute, negate } = clause;
   const values = Array.isArray(clause.values) ? clause.values : [];
   if (op === 'segmentMatch') {
-    const keys = values.map(String);
+    const keys = readClauseValues(op, values, readStringValue);
     return (context, scope) => {
       for (const key of keys) if (inSegment(key, context, scope)) return !negate;
       return negate;

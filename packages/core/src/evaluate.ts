@@ -32,8 +32,26 @@ import { type Lookup, lookUp } from './lookup.js';
 import { murmur3Concat } from './murmur3.js';
 import type { Decision, ErrorCode, Evaluation, Reason, RolloutDecision } from './result.js';
 
-/** Prerequisites can have prerequisites: this deep at most (validation refuses cycles; this guards anyway). */
+/**
+ * Prerequisites can have prerequisites: this deep at most (validation allows 8 and refuses cycles; this
+ * guards anyway, for definitions that were never validated). See limits.ts for all evaluator limits.
+ */
 export const MAX_EVALUATION_DEPTH = 10;
+
+/**
+ * What one evaluation (a flag and its prerequisites, one environment, one context) remembers: each
+ * prerequisite flag's result, so a flag several others require is evaluated once. Without it a diamond
+ * (A requires B and C, both require D, ...) costs one evaluation per PATH: exponential in the depth.
+ */
+interface EvaluationState {
+  /** Prerequisite results by flag key; created on the first prerequisite. */
+  memo: Map<string, Evaluation<JsonValue>> | undefined;
+  /**
+   * How often the cycle or depth guard has failed a prerequisite. A result whose evaluation hit the guard
+   * depends on the path it was reached by, so it is not remembered.
+   */
+  guardHits: number;
+}
 
 export interface EvaluateOptions<T extends JsonValue> {
   /** Answered when the flag cannot serve a variant (not found, not configured, errors). */
@@ -58,7 +76,10 @@ export function evaluate<T extends JsonValue>(
   // A context is a JSON object; anything else (null, a string, an array) has no attributes.
   const attributes =
     typeof context === 'object' && context !== null && !Array.isArray(context) ? context : {};
-  const result = evaluateFlag(flag, environmentKey, attributes, options, []);
+  const result = evaluateFlag(flag, environmentKey, attributes, options, [], {
+    memo: undefined,
+    guardHits: 0,
+  });
   const expected = options.expectedType;
   if (expected === undefined || result.variant === undefined || hasType(result.value, expected))
     return result as Evaluation<T>;
@@ -107,6 +128,7 @@ function evaluateFlag<T extends JsonValue>(
   context: EvaluationContext,
   options: EvaluateOptions<T>,
   path: readonly string[],
+  state: EvaluationState,
 ): Evaluation<T | JsonValue> {
   const { defaultValue } = options;
   if (flag === undefined || flag === null)
@@ -120,7 +142,7 @@ function evaluateFlag<T extends JsonValue>(
         decision: { kind: 'environmentNotConfigured', environment: environmentKey },
       };
     if (environment instanceof DefinitionError) throw environment;
-    return decide(flag, environment, environmentKey, context, options, path);
+    return decide(flag, environment, environmentKey, context, options, path, state);
   } catch (err) {
     if (err instanceof DefinitionError)
       return failure(defaultValue, 'PARSE_ERROR', `flag ${flag.key}: ${err.message}`);
@@ -139,12 +161,22 @@ function decide<T extends JsonValue>(
   context: EvaluationContext,
   options: EvaluateOptions<T>,
   path: readonly string[],
+  state: EvaluationState,
 ): Evaluation<T | JsonValue> {
   if (!environment.enabled) return served(environment.off, 'DISABLED', { kind: 'disabled' });
 
   const { prerequisites, targets, rules } = environment;
   for (let index = 0; index < prerequisites.length; index++) {
-    const failed = failedPrerequisite(flag, index, environment, environmentKey, context, options, path);
+    const failed = failedPrerequisite(
+      flag,
+      index,
+      environment,
+      environmentKey,
+      context,
+      options,
+      path,
+      state,
+    );
     if (failed) return served(environment.off, 'DISABLED', failed);
   }
 
@@ -187,6 +219,7 @@ function failedPrerequisite<T extends JsonValue>(
   context: EvaluationContext,
   options: EvaluateOptions<T>,
   path: readonly string[],
+  state: EvaluationState,
 ): Decision | undefined {
   const prerequisite = environment.prerequisites[index];
   if (prerequisite === undefined) return undefined;
@@ -197,15 +230,24 @@ function failedPrerequisite<T extends JsonValue>(
     variants: prerequisite.variants,
   } as const;
   const chain = [...path, flag.key];
-  if (chain.includes(prerequisite.flag) || chain.length > MAX_EVALUATION_DEPTH)
+  if (chain.includes(prerequisite.flag) || chain.length > MAX_EVALUATION_DEPTH) {
+    state.guardHits++;
     return { ...base, reason: 'ERROR', errorCode: 'PARSE_ERROR' };
-  const result = evaluateFlag(
-    lookUp(options.flags, prerequisite.flag),
-    environmentKey,
-    context,
-    { defaultValue: null, flags: options.flags, segments: options.segments },
-    chain,
-  );
+  }
+  state.memo ??= new Map();
+  let result = state.memo.get(prerequisite.flag);
+  if (result === undefined) {
+    const guardHits = state.guardHits;
+    result = evaluateFlag(
+      lookUp(options.flags, prerequisite.flag),
+      environmentKey,
+      context,
+      { defaultValue: null, flags: options.flags, segments: options.segments },
+      chain,
+      state,
+    );
+    if (state.guardHits === guardHits) state.memo.set(prerequisite.flag, result);
+  }
   if (
     result.errorCode === undefined &&
     result.variant !== undefined &&

@@ -1,4 +1,5 @@
 export * from './bounded-cache.js';
+export * from './clause-values.js';
 export * from './clauses.js';
 export * from './compile.js';
 export * from './dates.js';
@@ -18,7 +19,7 @@ export * from './limits.js';
 export * from './lookup.js';
 export * from './murmur3.js';
 export * from './operators.js';
-export { regexError } from './regex.js';
+export { PatternError, REGEX_CACHE_SIZE, regexError, regexFor } from './regex.js';
 export * from './result.js';
 export * from './text.js';
 export * from './validate.js';

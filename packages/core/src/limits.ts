@@ -42,6 +42,27 @@ import { MAX_KEY_LENGTH } from './definition.js';
  *   so the per-document total keeps a write's CPU time under about a second even for hostile patterns.
  * - {@link MAX_DOCUMENT_BYTES} (1 MiB of JSON): the whole definition, checked before anything else.
  * - {@link MAX_ISSUES} (100): a refusal lists at most this many issues (the first ones in document order).
+ *
+ * Which clause values each operator accepts, and what they mean, is not a limit: it is defined once, in
+ * clause-values.ts, and read the same way by validation and the evaluator. The regex limits above are
+ * applied by the one compile both use (regex.ts), so the evaluator refuses an over-limit pattern too.
+ *
+ * The evaluator's own limits. It evaluates what it is given, which may not have been validated (a store
+ * written before a limit existed, a client fed by hand), so where it has a limit of its own it is as
+ * permissive as it can safely be, never stricter than validation: every validated definition evaluates.
+ * - {@link MAX_MATCH_INPUT_LENGTH} (1024 characters): the longest attribute a `matches` clause reads; a
+ *   longer one does not match (negated: matches), like an attribute of the wrong type. Not a match on a
+ *   truncated prefix: `^...$` would then answer for text the attribute does not hold. With at most
+ *   {@link MAX_REGEX_PROGRAM_SIZE} instructions per pattern this bounds one pattern's match to about
+ *   (2000 x 1024) steps (the ~80 ms worst case measured above), whatever the context sent.
+ * - FRACTIONAL_MAX_TOTAL_WEIGHT (fractional.ts, 2^31 - 1, flagd's): the largest total of rollout weights
+ *   it buckets; validation allows {@link MAX_TOTAL_WEIGHT} (100,000), so definitions moved from flagd
+ *   with larger totals still evaluate identically.
+ * - MAX_EVALUATION_DEPTH (evaluate.ts, 10): prerequisite chains it follows; validation allows
+ *   {@link MAX_PREREQUISITE_DEPTH} (8). A deeper chain or a cycle fails the prerequisite. Within one
+ *   evaluation each prerequisite flag is evaluated once (memoised), so shared prerequisites (a diamond)
+ *   cost their number of flags, not their number of paths.
+ * - MAX_SEGMENT_DEPTH (clauses.ts, 10): segments naming segments (validation refuses any).
  */
 export { MAX_KEY_LENGTH };
 export const MAX_DESCRIPTION_LENGTH = 1000;
@@ -65,5 +86,7 @@ export const MAX_REGEX_PROGRAM_SIZE = 2000;
 export const MAX_REGEX_TOTAL_LENGTH = 5000;
 export const MAX_DOCUMENT_BYTES = 1024 * 1024;
 export const MAX_ISSUES = 100;
+/** The longest attribute a `matches` clause reads (the evaluator's limit; see above). */
+export const MAX_MATCH_INPUT_LENGTH = 1024;
 /** Rollout weights are integers whose total is 1 to this (flagd's fractional v2 resolution). */
 export const MAX_TOTAL_WEIGHT = 100_000;

@@ -9,7 +9,8 @@
  *   attribute matches.
  * - A clause VALUE the operator cannot read (a bad regular expression, "abc" for `lt`, a date or version
  *   that does not parse) is a corrupt definition: validation refuses it at write time (use
- *   `clauseValueProblem`), and the evaluator answers the caller's default with PARSE_ERROR for every
+ *   the same readers,
+ *   clause-values.ts), and the evaluator answers the caller's default with PARSE_ERROR for every
  *   context (a clause's values are read once, when the clause is compiled, whatever the attribute).
  *
  * Each operator is a compiler: given the clause's values it returns a matcher for an attribute, so
@@ -17,13 +18,23 @@
  *
  * Nothing here uses a Node-only API: the same code runs in the service and in browsers.
  */
-import { RE2JS } from 're2js';
 import { parse as parseSemver, type SemVer } from 'semver';
 import { BoundedCache } from './bounded-cache.js';
+import {
+  type ClauseValue,
+  readClauseValues,
+  readDateValue,
+  readEqualityValue,
+  readNumberValue,
+  readPatternValue,
+  readStringValue,
+  readVersionValue,
+} from './clause-values.js';
+import { parseDateValue } from './dates.js';
 import type { JsonValue, Operator } from './definition.js';
-import { DefinitionError } from './errors.js';
+import { MAX_MATCH_INPUT_LENGTH } from './limits.js';
 
-export type ClauseValue = string | number;
+export type { ClauseValue };
 /** A present attribute (never `undefined` or `null`: those are "missing" and never reach an operator). */
 export type AttributeValue = Exclude<JsonValue, null>;
 export type ValueOperator = Exclude<Operator, 'segmentMatch' | 'exists'>;
@@ -56,7 +67,7 @@ function equalityText(value: AttributeValue): string | undefined {
  * `true` matches "true"; 3 does not match "3.0" or "03". Objects and arrays never match.
  */
 export function compileIn(values: readonly ClauseValue[]): AttributeMatcher {
-  const texts = new Set(values.map(String));
+  const texts = new Set(readClauseValues('in', values, readEqualityValue));
   return (attribute) => {
     const text = equalityText(attribute);
     return text !== undefined && texts.has(text);
@@ -68,7 +79,7 @@ export function compileIn(values: readonly ClauseValue[]): AttributeMatcher {
  * wrong-typed attribute does not match `notIn` either (negate `in` to match those too).
  */
 export function compileNotIn(values: readonly ClauseValue[]): AttributeMatcher {
-  const texts = new Set(values.map(String));
+  const texts = new Set(readClauseValues('notIn', values, readEqualityValue));
   return (attribute) => {
     const text = equalityText(attribute);
     return text !== undefined && !texts.has(text);
@@ -79,10 +90,11 @@ export function compileNotIn(values: readonly ClauseValue[]): AttributeMatcher {
 // Strings: startsWith, endsWith, contains, matches
 
 function compileStringTest(
+  op: Operator,
   values: readonly ClauseValue[],
   test: (attribute: string, value: string) => boolean,
 ): AttributeMatcher {
-  const texts = values.map(String);
+  const texts = readClauseValues(op, values, readStringValue);
   return (attribute) => {
     if (typeof attribute !== 'string') return false;
     for (const text of texts) if (test(attribute, text)) return true;
@@ -90,49 +102,27 @@ function compileStringTest(
   };
 }
 
-/** `startsWith`: a string attribute starts with one of the values (numbers in values as their text). Case-sensitive. */
+/** `startsWith`: a string attribute starts with one of the values (strings). Case-sensitive. */
 export const compileStartsWith = (values: readonly ClauseValue[]) =>
-  compileStringTest(values, (a, v) => a.startsWith(v));
+  compileStringTest('startsWith', values, (a, v) => a.startsWith(v));
 /** `endsWith`: a string attribute ends with one of the values. Case-sensitive. */
 export const compileEndsWith = (values: readonly ClauseValue[]) =>
-  compileStringTest(values, (a, v) => a.endsWith(v));
+  compileStringTest('endsWith', values, (a, v) => a.endsWith(v));
 /** `contains`: a string attribute contains one of the values as a substring. Case-sensitive. */
 export const compileContains = (values: readonly ClauseValue[]) =>
-  compileStringTest(values, (a, v) => a.includes(v));
-
-/** Compiled patterns, at most this many kept (shared by all clauses). */
-export const REGEX_CACHE_SIZE = 1000;
-const regexes = new BoundedCache<string, RE2JS | DefinitionError>(REGEX_CACHE_SIZE);
-
-function compileRegex(pattern: string): RE2JS | DefinitionError {
-  try {
-    return RE2JS.compile(pattern);
-  } catch (err) {
-    return new DefinitionError(
-      `invalid regular expression ${JSON.stringify(pattern)}: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
-}
-
-/** The compiled pattern (cached), or why it does not compile. */
-export function regexFor(pattern: string): RE2JS | DefinitionError {
-  return regexes.get(pattern, compileRegex);
-}
+  compileStringTest('contains', values, (a, v) => a.includes(v));
 
 /**
  * `matches`: a string attribute matches one of the values as an RE2 regular expression (re2js: linear
  * time in the input, no backreferences or lookaround, so no catastrophic backtracking). The match is
  * unanchored, like RegExp.test: use `^...$` to match the whole attribute. Each pattern compiles once
- * (cached, at most REGEX_CACHE_SIZE patterns).
+ * (regex.ts: cached, with the limits validation applies). An attribute longer than
+ * {@link MAX_MATCH_INPUT_LENGTH} characters does not match (see limits.ts for why not a truncated match).
  */
 export function compileMatches(values: readonly ClauseValue[]): AttributeMatcher {
-  const patterns = values.map((value) => {
-    const regex = regexFor(String(value));
-    if (regex instanceof DefinitionError) throw regex;
-    return regex;
-  });
+  const patterns = readClauseValues('matches', values, readPatternValue);
   return (attribute) => {
-    if (typeof attribute !== 'string') return false;
+    if (typeof attribute !== 'string' || attribute.length > MAX_MATCH_INPUT_LENGTH) return false;
     for (const regex of patterns) if (regex.test(attribute)) return true;
     return false;
   };
@@ -141,24 +131,12 @@ export function compileMatches(values: readonly ClauseValue[]): AttributeMatcher
 // ---------------------------------------------------------------------------------------------------
 // Numbers: lt, lte, gt, gte
 
-/**
- * A clause value read as a number: a finite number, or a string that is a JSON number numeral ("42",
- * "-1.5", "1e3"); anything else is corrupt.
- */
-export function numberValue(value: ClauseValue): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(value)) {
-    const n = Number(value);
-    if (Number.isFinite(n)) return n;
-  }
-  throw new DefinitionError(`${JSON.stringify(value)} is not a number`);
-}
-
 function compileNumberTest(
+  op: Operator,
   values: readonly ClauseValue[],
   holds: (attribute: number, value: number) => boolean,
 ): AttributeMatcher {
-  const numbers = values.map(numberValue);
+  const numbers = readClauseValues(op, values, readNumberValue);
   return (attribute) => {
     // The attribute must be a JSON number: a numeric string ("42") is a string and does not match, so
     // contexts stay typed and "10" vs "9" questions never arise.
@@ -168,48 +146,33 @@ function compileNumberTest(
   };
 }
 
-/** `lt`: a number attribute is less than one of the values (numbers; numeric strings in values are read as numbers). */
-export const compileLt = (values: readonly ClauseValue[]) => compileNumberTest(values, (a, v) => a < v);
+/** `lt`: a number attribute is less than one of the values (numbers). */
+export const compileLt = (values: readonly ClauseValue[]) => compileNumberTest('lt', values, (a, v) => a < v);
 /** `lte`: a number attribute is less than or equal to one of the values. */
-export const compileLte = (values: readonly ClauseValue[]) => compileNumberTest(values, (a, v) => a <= v);
+export const compileLte = (values: readonly ClauseValue[]) =>
+  compileNumberTest('lte', values, (a, v) => a <= v);
 /** `gt`: a number attribute is greater than one of the values. */
-export const compileGt = (values: readonly ClauseValue[]) => compileNumberTest(values, (a, v) => a > v);
+export const compileGt = (values: readonly ClauseValue[]) => compileNumberTest('gt', values, (a, v) => a > v);
 /** `gte`: a number attribute is greater than or equal to one of the values. */
-export const compileGte = (values: readonly ClauseValue[]) => compileNumberTest(values, (a, v) => a >= v);
+export const compileGte = (values: readonly ClauseValue[]) =>
+  compileNumberTest('gte', values, (a, v) => a >= v);
 
 // ---------------------------------------------------------------------------------------------------
 // Dates: before, after
 
-/**
- * ISO-8601 as ECMAScript's Date.parse reads it identically everywhere: a date (`2026-03-01`, midnight
- * UTC) or a date-time WITH an offset (`2026-03-01T12:00:00Z`, `...T12:00:00.250+02:00`). A date-time
- * without an offset is refused: JavaScript reads it in the local time zone, so a browser and the server
- * would disagree.
- */
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
-
-/** Epoch milliseconds of an ISO-8601 string (see ISO_8601) or a finite number (epoch ms); else undefined. */
+/** Epoch milliseconds of an ISO-8601 string or a number of epoch ms (dates.ts: the one date parser); else undefined. */
 export function epochMillis(value: JsonValue): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value !== 'string' || !ISO_8601.test(value)) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
-function dateValue(value: ClauseValue): number {
-  const ms = epochMillis(value);
-  if (ms === undefined)
-    throw new DefinitionError(`${JSON.stringify(value)} is not an ISO-8601 date or epoch milliseconds`);
-  return ms;
+  return parseDateValue(value);
 }
 
 function compileDateTest(
+  op: Operator,
   values: readonly ClauseValue[],
   holds: (attribute: number, value: number) => boolean,
 ): AttributeMatcher {
-  const instants = values.map(dateValue);
+  const instants = readClauseValues(op, values, readDateValue);
   return (attribute) => {
-    const ms = epochMillis(attribute);
+    const ms = parseDateValue(attribute);
     if (ms === undefined) return false;
     for (const value of instants) if (holds(ms, value)) return true;
     return false;
@@ -218,11 +181,13 @@ function compileDateTest(
 
 /**
  * `before`: the attribute's instant is strictly before one of the values'. Attribute and values are
- * ISO-8601 strings (see ISO_8601) or epoch milliseconds (numbers); any other attribute is no match.
+ * ISO-8601 strings (see dates.ts) or epoch milliseconds (numbers); any other attribute is no match.
  */
-export const compileBefore = (values: readonly ClauseValue[]) => compileDateTest(values, (a, v) => a < v);
+export const compileBefore = (values: readonly ClauseValue[]) =>
+  compileDateTest('before', values, (a, v) => a < v);
 /** `after`: the attribute's instant is strictly after one of the values'. */
-export const compileAfter = (values: readonly ClauseValue[]) => compileDateTest(values, (a, v) => a > v);
+export const compileAfter = (values: readonly ClauseValue[]) =>
+  compileDateTest('after', values, (a, v) => a > v);
 
 // ---------------------------------------------------------------------------------------------------
 // Versions: semverEq, semverLt, semverGt
@@ -241,12 +206,6 @@ export function parseVersion(value: JsonValue): SemVer | null {
   return versions.get(value, (text) => parseSemver(text));
 }
 
-function versionValue(value: ClauseValue): SemVer {
-  const version = typeof value === 'string' ? parseSemver(value) : null;
-  if (version === null) throw new DefinitionError(`${JSON.stringify(value)} is not a semantic version`);
-  return version;
-}
-
 /** semver precedence; the common release-vs-release case without semver's general (slower) path. */
 export function compareVersions(a: SemVer, b: SemVer): number {
   if (a.major !== b.major) return a.major < b.major ? -1 : 1;
@@ -257,10 +216,11 @@ export function compareVersions(a: SemVer, b: SemVer): number {
 }
 
 function compileVersionTest(
+  op: Operator,
   values: readonly ClauseValue[],
   holds: (order: number) => boolean,
 ): AttributeMatcher {
-  const wanted = values.map(versionValue);
+  const wanted = readClauseValues(op, values, readVersionValue);
   return (attribute) => {
     const version = parseVersion(attribute);
     if (version === null) return false;
@@ -273,11 +233,14 @@ function compileVersionTest(
  * `semverEq`: the attribute is the same version as one of the values, by semver precedence (build
  * metadata ignored: `1.2.3+a` equals `1.2.3`).
  */
-export const compileSemverEq = (values: readonly ClauseValue[]) => compileVersionTest(values, (o) => o === 0);
+export const compileSemverEq = (values: readonly ClauseValue[]) =>
+  compileVersionTest('semverEq', values, (o) => o === 0);
 /** `semverLt`: the attribute precedes one of the values (`1.2.3-beta` < `1.2.3` < `1.10.0`). */
-export const compileSemverLt = (values: readonly ClauseValue[]) => compileVersionTest(values, (o) => o < 0);
+export const compileSemverLt = (values: readonly ClauseValue[]) =>
+  compileVersionTest('semverLt', values, (o) => o < 0);
 /** `semverGt`: the attribute follows one of the values. */
-export const compileSemverGt = (values: readonly ClauseValue[]) => compileVersionTest(values, (o) => o > 0);
+export const compileSemverGt = (values: readonly ClauseValue[]) =>
+  compileVersionTest('semverGt', values, (o) => o > 0);
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -305,19 +268,3 @@ export const VALUE_OPERATORS: Readonly<
   semverLt: compileSemverLt,
   semverGt: compileSemverGt,
 };
-
-/**
- * Why `values` cannot be the values of a clause with operator `op` (read exactly as the evaluator reads
- * them), or undefined when they can: for write-time validation.
- */
-export function clauseValuesProblem(op: Operator, values: readonly ClauseValue[]): string | undefined {
-  if (op === 'exists' || op === 'segmentMatch') return undefined;
-  const compile = VALUE_OPERATORS[op];
-  if (compile === undefined) return `unknown operator ${JSON.stringify(op)}`;
-  try {
-    compile(values);
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
