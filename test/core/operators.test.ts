@@ -8,6 +8,8 @@ import {
   type EvaluationContext,
   inSegment,
   type JsonValue,
+  MAX_MATCH_INPUT_LENGTH,
+  MAX_REGEX_LENGTH,
   OPERATORS,
   type Operator,
   PatternError,
@@ -123,6 +125,21 @@ describe('clause operators', () => {
       expect(performance.now() - started).toBeLessThan(2000);
     });
 
+    it('reads at most MAX_MATCH_INPUT_LENGTH characters: a longer attribute does not match (negated: matches)', () => {
+      const longest = `x${'a'.repeat(MAX_MATCH_INPUT_LENGTH - 1)}`;
+      expect(matches('matches', longest, ['^x'])).toBe(true);
+      expect(matches('matches', `${longest}a`, ['^x'])).toBe(false);
+      expect(matches('matches', `${longest}a`, ['^x'], true)).toBe(true);
+    });
+
+    it('refuses a pattern over the regex limits, as validation does (one compile for both)', () => {
+      expect(clauseValuesProblem('matches', ['a'.repeat(MAX_REGEX_LENGTH + 1)])).toMatch(
+        /more than the 1000/,
+      );
+      expect(clauseValuesProblem('matches', ['.{1000}.{1000}'])).toMatch(/instructions/);
+      expect(() => matches('matches', 'a', ['.{1000}.{1000}'])).toThrow(DefinitionError);
+    });
+
     it('compiles each pattern once and keeps at most REGEX_CACHE_SIZE patterns', () => {
       expect(regexFor('^cached$')).toBe(regexFor('^cached$'));
       for (let i = 0; i < REGEX_CACHE_SIZE + 10; i++) regexFor(`^p${i}$`);
@@ -168,6 +185,14 @@ describe('clause operators', () => {
       expect(matches('before', newYear, ['2026-01-01'])).toBe(false);
       expect(matches('after', '2026-01-01T00:00:00.001Z', [newYear])).toBe(true);
       expect(matches('before', '2026-01-01T01:00:00+02:00', ['2026-01-01'])).toBe(true);
+    });
+
+    it('read fractions of 1 to 9 digits to the millisecond (truncated), as validation accepts them', () => {
+      const newYear = Date.UTC(2026, 0, 1);
+      expect(clauseValuesProblem('before', ['2026-01-01T00:00:00.123456789Z'])).toBeUndefined();
+      expect(matches('after', '2026-01-01T00:00:00.0019Z', [newYear])).toBe(true);
+      expect(matches('after', '2026-01-01T00:00:00.0009Z', [newYear])).toBe(false);
+      expect(matches('before', '0099-12-31', ['0100-01-01T00:00:00+00:00'])).toBe(true);
     });
 
     it('refuse a date-time without an offset (local time would differ between browser and server)', () => {
