@@ -6,7 +6,7 @@ import { z } from 'zod';
  * the rules that span fields (a variant named in a rule exists, values have the flag's type, weights
  * total 1..100,000, no prerequisite cycle, known segments, safe regular expressions, size limits) are
  * checked by `validateFlag` / `validateSegment` on top of it. A definition that passes both can always
- * be evaluated.
+ * be evaluated (clause values are read by one reader for both: clause-values.ts).
  */
 
 /** Letters, digits, `.`, `_`, `-`, `:`; first character a letter or digit (flags, segments, environments). */
