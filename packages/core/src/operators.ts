@@ -7,11 +7,12 @@
  * - An attribute of the wrong type for the operator is no match, never an error.
  * - `negate` inverts the clause's result, whatever it was: a negated clause on a missing or wrong-typed
  *   attribute matches.
- * - A clause VALUE the operator cannot read (a bad regular expression, "abc" for `lt`, a date or version
- *   that does not parse) is a corrupt definition: validation refuses it at write time (use
- *   the same readers,
- *   clause-values.ts), and the evaluator answers the caller's default with PARSE_ERROR for every
- *   context (a clause's values are read once, when the clause is compiled, whatever the attribute).
+ * - Which clause VALUES an operator accepts, and what they mean, is decided once, in clause-values.ts:
+ *   these compilers read values through it, and so does validation. A value it cannot read (a bad
+ *   regular expression, "abc" for `lt`, a date or version that does not parse) is a corrupt definition:
+ *   validation refuses it at write time, and the evaluator answers the caller's default with
+ *   PARSE_ERROR for every context (a clause's values are read once, when the clause is compiled,
+ *   whatever the attribute).
  *
  * Each operator is a compiler: given the clause's values it returns a matcher for an attribute, so
  * values are parsed and patterns compiled once per clause, not once per evaluation.
