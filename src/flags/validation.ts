@@ -1,3 +1,4 @@
+import { hasForbiddenText } from '@flagwire/core';
 import { ValidationError } from './errors.js';
 
 export const MAX_KEY_LENGTH = 128;
@@ -7,24 +8,6 @@ export const MAX_DESCRIPTION_LENGTH = 1000;
 const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 /** A prefix is the start of some key, so it may end anywhere but must not start with punctuation. */
 const PREFIX_PATTERN = /^(?:[A-Za-z0-9][A-Za-z0-9._:-]*)?$/;
-/**
- * C0/C1 control characters (tab and line breaks allowed) and lone UTF-16 surrogates: they break logs,
- * terminals and JSON consumers downstream.
- */
-function hasForbiddenText(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return true;
-    if (c >= 0x7f && c <= 0x9f) return true;
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) return true;
-  }
-  return false;
-}
-
 export function assertValidKey(key: unknown, field = 'key'): asserts key is string {
   if (typeof key !== 'string') throw new ValidationError(`'${field}' must be a string`, { field });
   if (key.length === 0 || key.length > MAX_KEY_LENGTH) {

@@ -325,6 +325,20 @@ describe('the image (Dockerfile)', () => {
     );
   });
 
+  it('installs every workspace in both stages, and ships the built workspace packages the service imports', () => {
+    // npm ci silently skips a workspace whose package.json is absent: the image would then lack it.
+    const { workspaces } = JSON.parse(read('package.json')) as { workspaces: string[] };
+    for (const stage of [stages[0], finalStage]) {
+      const copies = inStage(stage, 'COPY').map((i) => i.args);
+      for (const workspace of workspaces) expect(copies).toContain(`${workspace}/package.json ${workspace}/`);
+    }
+    // The build compiles src/ against packages/core's declarations (tsconfig.build.json) and node
+    // resolves @flagwire/core to packages/core/dist at run time.
+    expect(inStage(finalStage, 'COPY').map((i) => i.args)).toContain(
+      `--from=${stages[0]} /app/packages/core/dist ./packages/core/dist`,
+    );
+  });
+
   it('runs as the unprivileged node user and stops on SIGTERM', () => {
     expect(inStage(finalStage, 'USER').map((i) => i.args)).toEqual(['node']);
     expect(inStage(finalStage, 'STOPSIGNAL').map((i) => i.args)).toEqual(['SIGTERM']);
