@@ -104,7 +104,7 @@ describe('SnapshotSync', () => {
   });
 
   it('applies delivered changes in order without any repair', async () => {
-    const { sync, snapshot, commit, deliver, listed } = await setup();
+    const { sync, snapshot, commit, deliver, listed, repairs } = await setup();
     await sync.start();
     listed.count = 0;
     await deliver(await commit('a'));
@@ -113,6 +113,7 @@ describe('SnapshotSync', () => {
     expect(snapshot.list('').map((f) => f.key)).toEqual(['a', 'b']);
     expect(sync.revision).toBe(2);
     expect(listed.count).toBe(0);
+    expect(repairs).toEqual([]);
   });
 
   it('recovers a lost message from the change log when the next change skips its revision', async () => {
@@ -153,7 +154,7 @@ describe('SnapshotSync', () => {
   });
 
   it('does not reload for a write the store has that is still on its way (seen at one check, arrived by the next)', async () => {
-    const { sync, snapshot, store, cache, log, deliver } = await setup({ checkIntervalMs: 5 });
+    const { sync, snapshot, store, cache, log, deliver, repairs } = await setup({ checkIntervalMs: 5 });
     // Every revision check, as an event.
     const checks: Array<() => void> = [];
     const revision = store.currentRevision.bind(store);
@@ -183,6 +184,7 @@ describe('SnapshotSync', () => {
     await sync.settled();
     expect(snapshot.get('in-flight')?.isEnabled).toBe(true);
     expect(reloads).toBe(0);
+    expect(repairs).toEqual([]);
     await sync.stop();
   });
 
@@ -264,6 +266,10 @@ describe('SnapshotSync', () => {
       await loading.wait;
       return set;
     };
+    const events: string[] = [];
+    snapshot.subscribe((event) =>
+      events.push(event.type === 'change' ? `${event.change.key}@${event.change.revision}` : 'reset'),
+    );
     const started = sync.start();
     const first = await commit('first');
     const second = await commit('second');
@@ -275,6 +281,8 @@ describe('SnapshotSync', () => {
     expect(snapshot.list('').map((f) => f.key)).toEqual(['first', 'second']);
     expect(sync.revision).toBe(2);
     expect(repairs).toEqual([]);
+    // Applied as they arrived, then the reloaded view, then the two laid back on it in revision order.
+    expect(events).toEqual(['second@2', 'first@1', 'reset', 'first@1', 'second@2']);
   });
 
   it('does not count past a change that has not arrived when the reload ends, and repairs it at the next gap', async () => {
@@ -381,9 +389,12 @@ describe('SnapshotSync', () => {
     await sync.start();
     const reading = gate();
     const since = log.since.bind(log);
+    const reads = { now: 0, most: 0 };
     log.since = async (after) => {
+      reads.most = Math.max(reads.most, ++reads.now);
       const changes = await since(after); // what the log holds now...
       await reading.wait; // ...answered later
+      reads.now--;
       return changes;
     };
     await commit('lost.1');
@@ -396,5 +407,53 @@ describe('SnapshotSync', () => {
     expect(snapshot.list('lost').map((f) => f.key)).toEqual(['lost.1', 'lost.2']);
     expect(sync.revision).toBe(4);
     expect(repairs).toEqual(['log', 'log']);
+    expect(reads.most).toBe(1); // one repair at a time
+  });
+
+  it('repairs from the log without asking the store, so a gap is closed while the store is down', async () => {
+    const { sync, snapshot, store, feed, commit, deliver, repairs } = await setup();
+    await sync.start();
+    feed.reconnect(); // a repair that asks the store, while it answers
+    await sync.settled();
+    store.currentRevision = async () => {
+      throw new Error('store down');
+    };
+    await commit('lost');
+    await deliver(await commit('next'));
+    await sync.settled();
+    expect(snapshot.get('lost')).not.toBeNull();
+    expect(sync.revision).toBe(2);
+    expect(repairs).toEqual(['log', 'log']);
+  });
+
+  it('counts everything the log returns as seen, even past the message that revealed the gap', async () => {
+    const { sync, snapshot, commit, deliver, repairs } = await setup();
+    await sync.start();
+    await commit('lost');
+    const next = await commit('next');
+    await commit('not-delivered-yet');
+    await deliver(next);
+    await sync.settled();
+    expect(snapshot.get('not-delivered-yet')).not.toBeNull();
+    expect(sync.revision).toBe(3);
+    expect(repairs).toEqual(['log']);
+  });
+
+  it('counts the change that revealed the gap as seen even when the log does not hold it yet', async () => {
+    const { sync, snapshot, store, log, commit, deliver, repairs } = await setup();
+    await sync.start();
+    await commit('lost');
+    // Committed and published, but its log append has not landed yet.
+    const result = await store.insert('unlogged', { isEnabled: true, description: '' });
+    if (result.status !== 'ok') throw new Error(result.status);
+    await deliver(result.change);
+    await sync.settled();
+    expect(snapshot.list('').map((f) => f.key)).toEqual(['lost', 'unlogged']);
+    expect(sync.revision).toBe(2);
+    // The next change follows on without another repair.
+    await log.append(result.change);
+    await deliver(await commit('next'));
+    await sync.settled();
+    expect(repairs).toEqual(['log']);
   });
 });

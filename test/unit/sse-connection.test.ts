@@ -164,6 +164,18 @@ describe('an SSE connection', () => {
     expect(framesIn((await read).text)).toEqual(expected(SNAPSHOT, frame(5), END));
   });
 
+  it('after a reset during the catch-up, no longer counts the live changes it will not send against the bound', async () => {
+    const size = frame(1).length;
+    const { connection, read } = await openStream(2 * size);
+    connection.hold();
+    connection.deliverReset(SNAPSHOT);
+    for (let revision = 1; revision <= 5; revision++) connection.deliverChange(revision, frame(revision));
+    expect(connection.isOpen).toBe(true);
+    connection.release(null, () => SNAPSHOT);
+    connection.end(END);
+    expect(await read).toEqual({ text: expected(SNAPSHOT, END).join(''), complete: true });
+  });
+
   it('once live, writes a replaced snapshot at once, and every live change after it', async () => {
     const { connection, read } = await openStream();
     connection.hold();

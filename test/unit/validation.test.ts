@@ -100,6 +100,7 @@ describe('descriptions', () => {
       'line one\nline two\r\n\tindented',
       '~ tilde (0x7e) and no-break\u00a0space (0xa0)',
       'emoji 🚩 as a surrogate pair',
+      '\u{10000} and \u{103ff}: a high surrogate with the first and with the last low one',
       '\ud7ff and \ue000 sit just outside the surrogates',
       '\u{10ffff}',
     ];
@@ -129,6 +130,7 @@ describe('descriptions', () => {
       'lone high \ud800 in the middle',
       'lone high at the end \udbff',
       'high then high \ud83d\ud83d',
+      'high then private use \ud800\ue000',
       'lone low \udc00',
       'lone low \udfff',
       'reversed pair \udc00\ud800',
