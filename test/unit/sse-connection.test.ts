@@ -33,7 +33,11 @@ beforeAll(async () => {
   await new Promise((resolve) => server.once('listening', resolve));
   port = (server.address() as AddressInfo).port;
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
+afterAll(async () => {
+  // A stream a failing test left open must not keep the server (and jest) waiting.
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
 
 function nextResponse(): Promise<ServerResponse> {
   const res = arrived.shift();

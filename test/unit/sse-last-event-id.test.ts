@@ -81,7 +81,11 @@ describe('where a resuming SSE client left off', () => {
         bad,
         status: 400,
         body: {
-          error: expect.objectContaining({ code: 'VALIDATION_FAILED', details: { field: 'Last-Event-ID' } }),
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: expect.stringContaining("'Last-Event-ID' must be"),
+            details: { field: 'Last-Event-ID' },
+          },
         },
       });
     }

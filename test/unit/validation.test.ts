@@ -108,9 +108,9 @@ describe('descriptions', () => {
   });
 
   it('refuse more than 1000 characters, and non-strings', () => {
-    expect(refusal(() => assertValidDescription('x'.repeat(1001))).message).toMatch(
-      /at most 1000 characters/,
-    );
+    const tooLong = refusal(() => assertValidDescription('x'.repeat(1001)));
+    expect(tooLong.message).toMatch(/at most 1000 characters/);
+    expect(tooLong.details).toEqual({ field: 'description' });
     expect(refusal(() => assertValidDescription(5)).message).toMatch(/must be a string/);
     expect(refusal(() => assertValidDescription(undefined)).details).toEqual({ field: 'description' });
   });
