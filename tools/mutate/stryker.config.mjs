@@ -25,6 +25,7 @@ const tests = [
   'flag-snapshot.test.ts',
   'snapshot-sync.test.ts',
   'sse-last-event-id.test.ts',
+  'last-event-id.test.ts',
   'sse-replay.test.ts',
   'sse-connection.test.ts',
 ];
