@@ -16,18 +16,22 @@ const mutate = [
   'src/http/sse/connection.ts',
 ];
 
-/** Unit tests only (no servers, no Redis): e2e suites would make each of the thousand runs take seconds. */
+/**
+ * Unit tests, plus the one contract suite that pins the sync's late-append handling (it starts its own
+ * redis-server, as `npm test` does, in about a second). No e2e suites: each of the ~800 runs would take seconds.
+ */
 const tests = [
-  'flag.test.ts',
-  'errors.test.ts',
-  'validation.test.ts',
-  'flag-service.test.ts',
-  'flag-snapshot.test.ts',
-  'snapshot-sync.test.ts',
-  'sse-last-event-id.test.ts',
-  'last-event-id.test.ts',
-  'sse-replay.test.ts',
-  'sse-connection.test.ts',
+  'unit/flag.test.ts',
+  'unit/errors.test.ts',
+  'unit/validation.test.ts',
+  'unit/flag-service.test.ts',
+  'unit/flag-snapshot.test.ts',
+  'unit/snapshot-sync.test.ts',
+  'contract/snapshot-sync-late-append.test.ts',
+  'unit/sse-last-event-id.test.ts',
+  'unit/last-event-id.test.ts',
+  'unit/sse-replay.test.ts',
+  'unit/sse-connection.test.ts',
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -38,7 +42,7 @@ export default {
   jest: {
     projectType: 'custom',
     configFile: 'jest.config.js',
-    config: { testMatch: tests.map((name) => `<rootDir>/test/unit/${name}`) },
+    config: { testMatch: tests.map((name) => `<rootDir>/test/${name}`) },
     // Each mutant runs only the test files that import its file (jest --findRelatedTests): loading every
     // suite's ESM graph for every mutant is most of the cost.
     enableFindRelatedTests: true,
