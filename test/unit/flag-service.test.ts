@@ -28,6 +28,26 @@ class RacedStore extends MemoryFlagStore {
   }
 }
 
+/** A real store in which another writer creates the key between this writer's read and its insert, once. */
+class CreateRacedStore extends MemoryFlagStore {
+  private raced = false;
+  override async insert(key: string, fields: FlagFields) {
+    if (!this.raced) {
+      this.raced = true;
+      await super.insert(key, { isEnabled: false, description: 'created by the racer' });
+    }
+    return super.insert(key, fields);
+  }
+}
+
+/** A real store in which another writer deletes the flag between this writer's read and its update. */
+class DeleteRacedStore extends MemoryFlagStore {
+  override async update(key: string, expectedVersion: number, fields: FlagFields): Promise<WriteResult> {
+    await super.remove(key);
+    return super.update(key, expectedVersion, fields);
+  }
+}
+
 describe('FlagService', () => {
   it('publishes exactly one change per committed write, with increasing revisions', async () => {
     const { service, published } = setup();
@@ -130,5 +150,113 @@ describe('FlagService', () => {
     });
     await expect(service.toggle('nope')).rejects.toMatchObject({ code: 'FLAG_NOT_FOUND' });
     await expect(service.remove('nope')).rejects.toMatchObject({ code: 'FLAG_NOT_FOUND' });
+  });
+
+  it('upsert creates with the defaults for the fields left out', async () => {
+    const { service } = setup();
+    expect(await service.upsert({ key: 'bare' })).toMatchObject({
+      created: true,
+      flag: { key: 'bare', isEnabled: false, description: '', version: 1 },
+    });
+  });
+
+  it("upsert that loses the race to create the key updates the racer's flag instead, keeping its other fields", async () => {
+    const { service, published } = setup(new CreateRacedStore());
+    expect(await service.upsert({ key: 'k', isEnabled: true })).toMatchObject({
+      created: false,
+      flag: { isEnabled: true, description: 'created by the racer', version: 2 },
+    });
+    // The racer's create went to the store directly: our one write is the one we published.
+    expect(published.map((c) => c.revision)).toEqual([2]);
+  });
+
+  it('upsert gives up with WRITE_CONFLICT when other writers win every attempt', async () => {
+    const store = new RacedStore(100);
+    const { service } = setup(store);
+    await service.create({ key: 'k' });
+    await expect(service.upsert({ key: 'k', isEnabled: true })).rejects.toMatchObject({
+      code: 'WRITE_CONFLICT',
+      message: "Flag 'k' kept changing under 5 attempts; retry",
+    });
+    expect((await store.get('k'))?.isEnabled).toBe(false);
+  });
+
+  it('an unconditional write gets as many attempts as configured, the last one included', async () => {
+    const writes = {
+      toggle: (service: FlagService) => service.toggle('k'),
+      upsert: async (service: FlagService) => (await service.upsert({ key: 'k', isEnabled: true })).flag,
+    };
+    for (const [name, write] of Object.entries(writes)) {
+      // Four racers win the first four attempts; the fifth and last is ours.
+      const lastWins = setup(new RacedStore(4)).service;
+      await lastWins.create({ key: 'k' });
+      expect({ name, flag: await write(lastWins) }).toMatchObject({
+        name,
+        flag: { isEnabled: true, version: 6 },
+      });
+      // Five racers: no attempt left.
+      const allLost = setup(new RacedStore(5)).service;
+      await allLost.create({ key: 'k' });
+      await expect(write(allLost)).rejects.toMatchObject({ code: 'WRITE_CONFLICT' });
+    }
+  });
+
+  it('update changes only the fields given', async () => {
+    const { service } = setup();
+    await service.create({ key: 'k', isEnabled: true, description: 'kept' });
+    expect(await service.update('k', { isEnabled: false })).toMatchObject({
+      isEnabled: false,
+      description: 'kept',
+      version: 2,
+    });
+    expect(await service.update('k', { description: 'new' })).toMatchObject({
+      isEnabled: false,
+      description: 'new',
+      version: 3,
+    });
+  });
+
+  it("a conditional write that loses the race between its read and its write is a VERSION_MISMATCH at once, naming the winner's version", async () => {
+    const { service, store } = setup(new RacedStore(1));
+    await service.create({ key: 'k' });
+    await expect(service.toggle('k', 1)).rejects.toMatchObject({
+      code: 'VERSION_MISMATCH',
+      details: { expectedVersion: 1, currentVersion: 2 },
+    });
+    expect(await store.get('k')).toMatchObject({ version: 2, isEnabled: false, description: 'racer 0' });
+  });
+
+  it('a write to a flag deleted between its read and its write answers FLAG_NOT_FOUND, with or without an expected version', async () => {
+    const { service } = setup(new DeleteRacedStore());
+    await service.create({ key: 'a' });
+    await expect(service.update('a', { isEnabled: true })).rejects.toMatchObject({ code: 'FLAG_NOT_FOUND' });
+    await service.create({ key: 'b' });
+    await expect(service.toggle('b', 1)).rejects.toMatchObject({ code: 'FLAG_NOT_FOUND' });
+  });
+
+  it('remove answers what was deleted: the key, its last version and the revision of the delete', async () => {
+    const { service, published } = setup();
+    await service.create({ key: 'k' });
+    await service.toggle('k');
+    expect(await service.remove('k', 2)).toEqual({ key: 'k', version: 2, revision: 3 });
+    expect(published.at(-1)).toEqual({ kind: 'delete', key: 'k', version: 2, revision: 3 });
+  });
+
+  it('a remove with a stale expected version names the expected and the current version', async () => {
+    const { service } = setup();
+    await service.create({ key: 'k' });
+    await service.toggle('k');
+    await expect(service.remove('k', 1)).rejects.toMatchObject({
+      code: 'VERSION_MISMATCH',
+      details: { key: 'k', expectedVersion: 1, currentVersion: 2 },
+    });
+  });
+
+  it('current() reads the store itself, after checking the key', async () => {
+    const { service, store } = setup();
+    expect(await service.current('k')).toBeNull();
+    await store.insert('k', { isEnabled: true, description: 'written behind any cache' });
+    expect(await service.current('k')).toMatchObject({ key: 'k', isEnabled: true });
+    await expect(service.current('bad key')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });

@@ -7,10 +7,11 @@ import type { FlagChange } from '../../flags/flag.js';
 import type { FlagSnapshot } from '../../flags/flag-snapshot.js';
 import { normalizePrefix } from '../../flags/validation.js';
 import { parseQuery } from '../query-params.js';
-import { Connection, type Replay } from './connection.js';
-import { changeFrame, retryFrame } from './frames.js';
+import { Connection } from './connection.js';
+import { retryFrame } from './frames.js';
 import { StreamHub } from './hub.js';
 import { lastEventIdOf } from './last-event-id.js';
+import { replayOf } from './replay.js';
 
 export interface SseStreamDeps {
   snapshot: FlagSnapshot;
@@ -109,32 +110,6 @@ export function sseStream(deps: SseStreamDeps): SseStream {
       hub.close(retry);
     },
   };
-}
-
-/**
- * What a client resuming after `after` is sent: the logged changes in scope up to `seen`, the revision
- * through which this instance had released changes to streams when the client subscribed; the later
- * ones come live, in order. Null when the log cannot vouch for it: it does not reach back, or it does
- * not hold every change up to `seen` (e.g. a failed append), in which case a snapshot is the safe answer.
- */
-function replayOf(
-  changes: readonly FlagChange[] | null,
-  after: number,
-  seen: number,
-  prefix: string,
-): Replay | null {
-  if (!changes) return null;
-  const frames: Buffer[] = [];
-  const sent = new Set<number>();
-  let newest = after;
-  for (const change of changes) {
-    if (change.revision <= after) continue;
-    newest = Math.max(newest, change.revision);
-    if (change.revision > seen || !change.key.startsWith(prefix) || sent.has(change.revision)) continue;
-    sent.add(change.revision);
-    frames.push(changeFrame(change));
-  }
-  return newest >= seen ? { frames, sent } : null;
 }
 
 function openEventStream(res: Response): void {

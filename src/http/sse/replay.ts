@@ -1,0 +1,29 @@
+import type { FlagChange } from '../../flags/flag.js';
+import type { Replay } from './connection.js';
+import { changeFrame } from './frames.js';
+
+/**
+ * What a client resuming after `after` is sent: the logged changes in scope up to `seen`, the revision
+ * through which this instance had released changes to streams when the client subscribed; the later
+ * ones come live, in order. Null when the log cannot vouch for it: it does not reach back, or it does
+ * not hold every change up to `seen` (e.g. a failed append), in which case a snapshot is the safe answer.
+ */
+export function replayOf(
+  changes: readonly FlagChange[] | null,
+  after: number,
+  seen: number,
+  prefix: string,
+): Replay | null {
+  if (!changes) return null;
+  const frames: Buffer[] = [];
+  const sent = new Set<number>();
+  let newest = after;
+  for (const change of changes) {
+    if (change.revision <= after) continue;
+    newest = Math.max(newest, change.revision);
+    if (change.revision > seen || !change.key.startsWith(prefix) || sent.has(change.revision)) continue;
+    sent.add(change.revision);
+    frames.push(changeFrame(change));
+  }
+  return newest >= seen ? { frames, sent } : null;
+}
