@@ -1,7 +1,9 @@
+import type { EvaluationContext, JsonValue } from '@flagwire/core';
 import { createAdmin, type FlagAdmin } from './admin.js';
 import { Emitter } from './emitter.js';
 import { FlagwireError } from './errors.js';
 import type { HttpContext } from './http.js';
+import { LocalEvaluator } from './local.js';
 import { type FlagClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { FlagState, type StateDiff } from './state.js';
 import { PollTransport } from './transports/poll.js';
@@ -10,6 +12,7 @@ import { SubscriptionTransport } from './transports/subscription.js';
 import type { Transport, TransportContext, TransportSink } from './transports/transport.js';
 import type {
   Evaluation,
+  EvaluationDetails,
   Flag,
   FlagChangeEvent,
   FlagClientStats,
@@ -43,8 +46,46 @@ export interface FlagClient {
   ready(timeoutMs?: number): Promise<void>;
   /** The flag's value, or `defaultValue` when it cannot be known; never throws. */
   isEnabled(key: string, defaultValue: boolean): boolean;
-  /** The flag's value and why (see {@link EvaluationReason}); never throws. */
+  /**
+   * The flag's value and why (see {@link EvaluationReason}): today's boolean flag as the server lists it
+   * (`isEnabled`), with no context and no environment; never throws. Local evaluation with a context is
+   * {@link FlagClient.getBooleanValue} and its siblings.
+   */
   evaluate(key: string, defaultValue: boolean): Evaluation;
+  /**
+   * The flag evaluated locally for `context`, in the client's `environment`, by @flagwire/core's
+   * evaluator (the service's own): no request. The caller's default when the flag is unknown, not of
+   * type boolean, or cannot be evaluated (see {@link FlagClient.getBooleanDetails} for why); never throws.
+   */
+  getBooleanValue(key: string, defaultValue: boolean, context?: EvaluationContext): boolean;
+  /** As {@link FlagClient.getBooleanValue}, for a flag of type string. */
+  getStringValue(key: string, defaultValue: string, context?: EvaluationContext): string;
+  /** As {@link FlagClient.getBooleanValue}, for a flag of type number. */
+  getNumberValue(key: string, defaultValue: number, context?: EvaluationContext): number;
+  /** As {@link FlagClient.getBooleanValue}, for a flag of type object (a JSON object or array). */
+  getObjectValue<T extends JsonValue = JsonValue>(
+    key: string,
+    defaultValue: T,
+    context?: EvaluationContext,
+  ): T;
+  /**
+   * The local evaluation with why, as OpenFeature's `EvaluationDetails`: value, variant, reason
+   * (`STATIC`, `DEFAULT`, `TARGETING_MATCH`, `SPLIT`, `DISABLED`, `ERROR`), errorCode (`FLAG_NOT_FOUND`,
+   * `TYPE_MISMATCH`, `TARGETING_KEY_MISSING`, `PARSE_ERROR`, `PROVIDER_NOT_READY`, `GENERAL`),
+   * errorMessage, and the evaluator's `decision`. Never throws.
+   */
+  getBooleanDetails(
+    key: string,
+    defaultValue: boolean,
+    context?: EvaluationContext,
+  ): EvaluationDetails<boolean>;
+  getStringDetails(key: string, defaultValue: string, context?: EvaluationContext): EvaluationDetails<string>;
+  getNumberDetails(key: string, defaultValue: number, context?: EvaluationContext): EvaluationDetails<number>;
+  getObjectDetails<T extends JsonValue = JsonValue>(
+    key: string,
+    defaultValue: T,
+    context?: EvaluationContext,
+  ): EvaluationDetails<T>;
   /** The flag as last received, or undefined (unknown, not ready, or not a key). */
   getFlag(key: string): Flag | undefined;
   /** Every flag in scope as last received, sorted by key (empty before the first state). */
@@ -78,6 +119,7 @@ interface ReadyWaiter {
 class DefaultFlagClient implements FlagClient {
   readonly admin: FlagAdmin;
   private readonly state = new FlagState();
+  private readonly local: LocalEvaluator;
   private readonly events: Emitter<FlagClientEvents>;
   private readonly context: TransportContext;
   private readonly waiters = new Set<ReadyWaiter>();
@@ -105,6 +147,7 @@ class DefaultFlagClient implements FlagClient {
       requestTimeoutMs: options.requestTimeoutMs,
     };
     this.admin = createAdmin(http);
+    this.local = new LocalEvaluator(this.state, options.environment, options.bootstrap);
     this.context = {
       http,
       prefix: options.prefix,
@@ -160,6 +203,58 @@ class DefaultFlagClient implements FlagClient {
     } catch {
       return { value: defaultValue, reason: 'ERROR' };
     }
+  }
+
+  getBooleanValue(key: string, defaultValue: boolean, context?: EvaluationContext): boolean {
+    return this.local.resolve(key, defaultValue, 'boolean', context).value;
+  }
+
+  getStringValue(key: string, defaultValue: string, context?: EvaluationContext): string {
+    return this.local.resolve(key, defaultValue, 'string', context).value;
+  }
+
+  getNumberValue(key: string, defaultValue: number, context?: EvaluationContext): number {
+    return this.local.resolve(key, defaultValue, 'number', context).value;
+  }
+
+  getObjectValue<T extends JsonValue = JsonValue>(
+    key: string,
+    defaultValue: T,
+    context?: EvaluationContext,
+  ): T {
+    return this.local.resolve(key, defaultValue, 'object', context).value;
+  }
+
+  getBooleanDetails(
+    key: string,
+    defaultValue: boolean,
+    context?: EvaluationContext,
+  ): EvaluationDetails<boolean> {
+    return this.local.details(key, defaultValue, 'boolean', context);
+  }
+
+  getStringDetails(
+    key: string,
+    defaultValue: string,
+    context?: EvaluationContext,
+  ): EvaluationDetails<string> {
+    return this.local.details(key, defaultValue, 'string', context);
+  }
+
+  getNumberDetails(
+    key: string,
+    defaultValue: number,
+    context?: EvaluationContext,
+  ): EvaluationDetails<number> {
+    return this.local.details(key, defaultValue, 'number', context);
+  }
+
+  getObjectDetails<T extends JsonValue = JsonValue>(
+    key: string,
+    defaultValue: T,
+    context?: EvaluationContext,
+  ): EvaluationDetails<T> {
+    return this.local.details(key, defaultValue, 'object', context);
   }
 
   getFlag(key: string): Flag | undefined {

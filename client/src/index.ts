@@ -3,6 +3,10 @@
  * Events or a GraphQL subscription, with backoff, a silence watchdog, fallback to polling and
  * last-known-good values. Asking for a flag never throws: it answers a value and says why.
  */
+
+// The evaluator's own types, for contexts and decisions: the definitions local evaluation reads are
+// @flagwire/core's.
+export type { Decision, EvaluationContext, FlagDefinition, JsonValue } from '@flagwire/core';
 export type { CreateFlagInput, DeletedFlag, FlagAdmin, FlagPatch, SetFlagInput } from './admin.js';
 export { createFlagClient, type FlagClient, type FlagClientEvents } from './client.js';
 export {
@@ -14,6 +18,8 @@ export {
 export type { FetchLike, FlagClientLogger, FlagClientOptions } from './options.js';
 export type {
   Evaluation,
+  EvaluationDetails,
+  EvaluationErrorCode,
   EvaluationReason,
   Flag,
   FlagChange,
@@ -23,4 +29,6 @@ export type {
   ModeEvent,
   PollEvent,
   ReadyEvent,
+  ResolutionDetails,
+  ResolutionReason,
 } from './types.js';

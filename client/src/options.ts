@@ -1,3 +1,4 @@
+import { DEFAULT_ENVIRONMENT } from '@flagwire/core';
 import { FlagwireError } from './errors.js';
 import type { FlagMode } from './types.js';
 import { MAX_TIMER_MS } from './watchdog.js';
@@ -37,6 +38,13 @@ export interface FlagClientOptions {
    * `connectionParams.authorization` over graphql-ws. Default: none.
    */
   token?: string;
+  /**
+   * The environment local evaluation (`getBooleanValue` and its siblings) reads each flag's decision from.
+   * Default `'production'`. Today's server sends flags without environments, which local evaluation reads
+   * as configured in `production` only: in another environment they answer the caller's default
+   * (`DISABLED`). Not a non-empty string: the constructor throws `INVALID_OPTIONS`.
+   */
+  environment?: string;
   /** Interval between polls, in poll mode and during a fallback. Default 5000 ms. */
   pollIntervalMs?: number;
   /**
@@ -85,6 +93,7 @@ export interface ResolvedOptions {
   readonly mode: FlagMode;
   readonly prefix: string;
   readonly token: string | undefined;
+  readonly environment: string;
   readonly pollIntervalMs: number;
   readonly bootstrap: ReadonlyMap<string, boolean>;
   readonly fetch: FetchLike;
@@ -132,6 +141,9 @@ export function resolveOptions(options: FlagClientOptions): ResolvedOptions {
     invalid(`url must be http(s), not ${url.protocol}`);
   const mode = options.mode ?? 'sse';
   if (!MODES.includes(mode)) invalid(`mode must be one of ${MODES.join(', ')}, not ${String(mode)}`);
+  const environment = options.environment ?? DEFAULT_ENVIRONMENT;
+  if (typeof environment !== 'string' || environment === '')
+    invalid(`environment must be a non-empty string, not ${JSON.stringify(environment)}`);
   const fetchImpl = options.fetch ?? (globalThis.fetch ? globalThis.fetch.bind(globalThis) : undefined);
   if (!fetchImpl) invalid('no fetch: pass one as the `fetch` option');
   const initialDelayMs = duration('backoff.initialDelayMs', options.backoff?.initialDelayMs, 500, 1);
@@ -145,6 +157,7 @@ export function resolveOptions(options: FlagClientOptions): ResolvedOptions {
     mode,
     prefix: options.prefix ?? '',
     token: options.token,
+    environment,
     pollIntervalMs: duration('pollIntervalMs', options.pollIntervalMs, 5000, 1),
     bootstrap,
     fetch: fetchImpl,

@@ -1,3 +1,5 @@
+import type { Decision, ErrorCode, JsonValue, Reason } from '@flagwire/core';
+
 /** A feature flag as the server serves it (PROTOCOL.md, "Flags"). */
 export interface Flag {
   readonly key: string;
@@ -101,4 +103,39 @@ export interface FlagClientStats {
   readonly connected: boolean;
   /** Whether a full state from the server has arrived. */
   readonly ready: boolean;
+}
+
+/**
+ * Why a local evaluation ({@link FlagClient.getBooleanDetails} and its siblings) answered what it did:
+ * OpenFeature's reasons, as @flagwire/core's evaluator gives them (`STATIC`, `DEFAULT`, `TARGETING_MATCH`,
+ * `SPLIT`, `DISABLED`, `ERROR`).
+ */
+export type ResolutionReason = Reason;
+
+/**
+ * OpenFeature's error codes: the evaluator's (`FLAG_NOT_FOUND`, `TYPE_MISMATCH`, `TARGETING_KEY_MISSING`,
+ * `PARSE_ERROR`, `GENERAL`), and `PROVIDER_NOT_READY` while the client has no state from the server and
+ * nothing bootstrapped for the key.
+ */
+export type EvaluationErrorCode = ErrorCode | 'PROVIDER_NOT_READY';
+
+/**
+ * A local evaluation without its key, in the shape of OpenFeature's `ResolutionDetails` (what a provider's
+ * `resolve*Evaluation` answers): a value, always (the caller's default when the flag cannot serve one, with
+ * `reason` `ERROR` and an `errorCode`), and why.
+ */
+export interface ResolutionDetails<T extends JsonValue> {
+  readonly value: T;
+  /** The variant served; absent when the value is the caller's default or a bootstrap value. */
+  readonly variant?: string;
+  readonly reason: ResolutionReason;
+  readonly errorCode?: EvaluationErrorCode;
+  readonly errorMessage?: string;
+  /** What decided (a target, a rule and its rollout draw, a failed prerequisite, ...), from the evaluator. */
+  readonly decision?: Decision;
+}
+
+/** A local evaluation with its key: OpenFeature's `EvaluationDetails` shape, plus `decision`. */
+export interface EvaluationDetails<T extends JsonValue> extends ResolutionDetails<T> {
+  readonly flagKey: string;
 }

@@ -1,3 +1,4 @@
+import { type FlagDefinition, fromLegacyFlag } from '@flagwire/core';
 import { isRecord } from './errors.js';
 import type { Flag, FlagChange } from './types.js';
 
@@ -23,6 +24,18 @@ export function parseFlag(value: unknown): Flag | undefined {
     return undefined;
   }
   return Object.freeze({ key, isEnabled, description, version, revision, createdAt, updatedAt });
+}
+
+/**
+ * The definition local evaluation reads for a flag the server sent. Today's server sends today's flags
+ * (`{key, isEnabled, description, ...}`): each is the boolean flag it stands for (`fromLegacyFlag`,
+ * @flagwire/core: variants `on`/`off`, enabled in `production` as `isEnabled` says). When the server sends
+ * definitions (list items and `upsert` events carrying the definition for the reader's environment), only
+ * the parsing here changes: `parseFlag` checks the definition and this returns it; the state, the
+ * transports and the evaluation stay as they are. Called once per change of a flag (see state.ts).
+ */
+export function definitionOf(flag: Flag): FlagDefinition {
+  return fromLegacyFlag(flag);
 }
 
 /** A list of flags (REST list body, GraphQL `flags`), or undefined when any element is not a flag. */

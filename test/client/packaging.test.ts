@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,12 +20,36 @@ interface Manifest {
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 }
 
-/** `npm pack` of `specs` into `dir`; answers the tarballs' paths in order. */
-async function pack(cwd: string, dir: string, specs: string[], extra: string[] = []): Promise<string[]> {
+/** `tsc -p project`; a failure names the type errors (tsc writes them to stdout). */
+async function typeCheck(project: string, cwd: string): Promise<void> {
+  try {
+    await run(tsc, ['-p', project], { cwd });
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`tsc -p ${project} failed:\n${stdout}${stderr}`);
+  }
+}
+
+interface Packed {
+  /** The package's name, its tarball's path, and the paths it holds, sorted. */
+  name: string;
+  tarball: string;
+  files: string[];
+}
+
+/** `npm pack` of `specs` into `dir`, in order. */
+async function pack(cwd: string, dir: string, specs: string[], extra: string[] = []): Promise<Packed[]> {
+  if (specs.length === 0) return [];
   const { stdout } = await run('npm', ['pack', ...specs, '--pack-destination', dir, '--json', ...extra], {
     cwd,
   });
-  return (JSON.parse(stdout) as Array<{ filename: string }>).map((entry) => join(dir, entry.filename));
+  return (
+    JSON.parse(stdout) as Array<{ name: string; filename: string; files: Array<{ path: string }> }>
+  ).map((entry) => ({
+    name: entry.name,
+    tarball: join(dir, entry.filename),
+    files: entry.files.map((file) => file.path).sort(),
+  }));
 }
 
 /** Where the repository's install holds `name` (a workspace's own node_modules first). */
@@ -35,6 +59,11 @@ function installed(name: string): string {
     if (existsSync(join(dir, 'package.json'))) return dir;
   }
   throw new Error(`${name} is not installed in the repository`);
+}
+
+/** Whether `dir` is one of this repository's workspaces (a link into it), not a package from a registry. */
+function isWorkspace(dir: string): boolean {
+  return !realpathSync(dir).split('/').includes('node_modules');
 }
 
 /**
@@ -59,7 +88,14 @@ async function runtimeClosure(manifest: Manifest): Promise<string[]> {
 
 // A user's program, type-checked against the package's .d.ts and then run. It has no @types/node: the
 // client's types must stand on the language's and the platform's own (fetch, console).
-const CONSUMER = `import { createFlagClient, type Evaluation, type FlagChangeEvent, FlagwireError } from '@flagwire/client';
+const CONSUMER = `import {
+  createFlagClient,
+  type Evaluation,
+  type EvaluationContext,
+  type EvaluationDetails,
+  type FlagChangeEvent,
+  FlagwireError,
+} from '@flagwire/client';
 
 declare const process: { argv: string[] };
 const [url, key] = process.argv.slice(2) as [string, string];
@@ -71,9 +107,11 @@ export function typesAreChecked() {
   return createFlagClient({ url, mode: 'carrier-pigeon' });
 }
 
-const flags = createFlagClient({ url, mode: 'sse', prefix: 'pkg.' });
+const user: EvaluationContext = { targetingKey: 'user-7', plan: 'pro' };
+const flags = createFlagClient({ url, mode: 'sse', prefix: 'pkg.', environment: 'production' });
 await flags.ready(10_000);
 const before: Evaluation = flags.evaluate(key, true);
+const localBefore: boolean = flags.getBooleanValue(key, true, user);
 const changed = new Promise<FlagChangeEvent>((resolve) => {
   flags.on('change', (event) => {
     if (event.key === key) resolve(event);
@@ -82,6 +120,8 @@ const changed = new Promise<FlagChangeEvent>((resolve) => {
 await flags.admin.toggle(key);
 const change = await changed;
 const after: Evaluation = flags.evaluate(key, false);
+const localAfter: EvaluationDetails<boolean> = flags.getBooleanDetails(key, false, user);
+const mismatch: string = flags.getStringValue(key, 'default', user);
 let refused = '';
 try {
   await flags.admin.toggle('pkg.missing');
@@ -89,7 +129,21 @@ try {
   refused = error instanceof FlagwireError ? error.code : 'not a FlagwireError';
 }
 await flags.close();
-console.log(JSON.stringify({ before, after, change: { kind: change.kind, key: change.key }, refused }));
+console.log(
+  JSON.stringify({ before, after, localBefore, localAfter, mismatch, change: { kind: change.kind, key: change.key }, refused }),
+);
+`;
+
+// A user of the evaluator alone, importing @flagwire/core directly (its own `exports`, its own declarations).
+// Like the client's, its declarations need the platform's `URL` (zod's types use it): lib DOM or @types/node.
+const CORE_CONSUMER = `import { evaluate, type Evaluation, fromLegacyFlag } from '@flagwire/core';
+
+
+const result: Evaluation<boolean> = evaluate(fromLegacyFlag({ key: 'k', isEnabled: true }), 'production', { targetingKey: 'u' }, {
+  defaultValue: false,
+  expectedType: 'boolean',
+});
+console.log(JSON.stringify(result));
 `;
 
 const CONSUMER_TSCONFIG = {
@@ -106,11 +160,14 @@ const CONSUMER_TSCONFIG = {
   files: ['consumer.ts'],
 };
 
+const CORE_CONSUMER_TSCONFIG = { ...CONSUMER_TSCONFIG, files: ['core-consumer.ts'] };
+
 describe('the packed @flagwire/client, installed from its tarball into a clean folder', () => {
   let app: Awaited<ReturnType<typeof startTestApp>>;
   let work: string;
   let consumer: string;
   let packedFiles: string[];
+  let corePackedFiles: string[];
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -120,19 +177,26 @@ describe('the packed @flagwire/client, installed from its tarball into a clean f
     await Promise.all([mkdir(tarballs), mkdir(consumer)]);
 
     // `npm pack` runs `prepack` (the build) first, as `npm publish` does.
-    const { stdout } = await run('npm', ['pack', '--pack-destination', tarballs, '--json'], {
-      cwd: clientDir,
-    });
-    const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
-    if (!packed) throw new Error(`npm pack said nothing: ${stdout}`);
-    packedFiles = packed.files.map((file) => file.path).sort();
-    const tarball = join(tarballs, packed.filename);
+    const [packed] = await pack(clientDir, tarballs, ['.']);
+    if (!packed) throw new Error('npm pack of the client said nothing');
+    packedFiles = packed.files;
+    const tarball = packed.tarball;
 
     // The registry's part, offline: the dependencies the packed manifest declares, packed from the
     // repository's install (the versions its lockfile pins). `--offline` makes any other fetch an error.
+    // This repository's own packages among them (@flagwire/core) are packed as they would be published,
+    // `prepack` (their build) included; the others as installed, without scripts.
     const { stdout: manifestText } = await run('tar', ['-xOzf', tarball, 'package/package.json']);
-    const closure = await runtimeClosure(JSON.parse(manifestText) as Manifest);
-    const dependencies = await pack(work, tarballs, closure.map(installed), ['--ignore-scripts']);
+    const closure = (await runtimeClosure(JSON.parse(manifestText) as Manifest)).map(installed);
+    const workspaces = await pack(work, tarballs, closure.filter(isWorkspace));
+    const others = await pack(
+      work,
+      tarballs,
+      closure.filter((dir) => !isWorkspace(dir)),
+      ['--ignore-scripts'],
+    );
+    corePackedFiles = workspaces.find((entry) => entry.name === '@flagwire/core')?.files ?? [];
+    const dependencies = [...workspaces, ...others].map((entry) => entry.tarball);
 
     await writeFile(
       join(consumer, 'package.json'),
@@ -145,6 +209,8 @@ describe('the packed @flagwire/client, installed from its tarball into a clean f
     );
     await writeFile(join(consumer, 'consumer.ts'), CONSUMER);
     await writeFile(join(consumer, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG, null, 2));
+    await writeFile(join(consumer, 'core-consumer.ts'), CORE_CONSUMER);
+    await writeFile(join(consumer, 'tsconfig.core.json'), JSON.stringify(CORE_CONSUMER_TSCONFIG, null, 2));
   }, 120_000);
 
   afterAll(async () => {
@@ -160,11 +226,24 @@ describe('the packed @flagwire/client, installed from its tarball into a clean f
     expect(packedFiles.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
   });
 
-  it("type-checks a user's TypeScript against its declarations, and the compiled program reads and follows a flag from a running service", async () => {
+  it('brings @flagwire/core, the evaluator it runs, packed with its built JavaScript and declarations', () => {
+    expect(corePackedFiles).toEqual(
+      expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/evaluate.js']),
+    );
+    expect(corePackedFiles.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  it("type-checks a user's program that imports @flagwire/core directly against its declarations, and runs it", async () => {
+    await typeCheck(join(consumer, 'tsconfig.core.json'), consumer);
+    const { stdout } = await run(process.execPath, ['core-consumer.js'], { cwd: consumer, timeout: 20_000 });
+    expect(JSON.parse(stdout)).toMatchObject({ value: true, variant: 'on', reason: 'STATIC' });
+  });
+
+  it("type-checks a user's TypeScript against its declarations, and the compiled program reads, follows and evaluates a flag from a running service", async () => {
     await sendJson(app, 'POST', '/feature-flags', { key: 'pkg.flag', isEnabled: false });
 
     // Type errors make tsc exit non-zero (the rejection shows them); it emits consumer.js beside the source.
-    await run(tsc, ['-p', consumer], { cwd: consumer });
+    await typeCheck(consumer, consumer);
     const { stdout } = await run(process.execPath, ['consumer.js', app.url, 'pkg.flag'], {
       cwd: consumer,
       timeout: 20_000,
@@ -173,6 +252,15 @@ describe('the packed @flagwire/client, installed from its tarball into a clean f
     expect(JSON.parse(stdout)).toEqual({
       before: expect.objectContaining({ value: false, reason: 'FLAG' }),
       after: expect.objectContaining({ value: true, reason: 'FLAG' }),
+      // Evaluated locally, with a context, by the packed @flagwire/core.
+      localBefore: false,
+      localAfter: expect.objectContaining({
+        flagKey: 'pkg.flag',
+        value: true,
+        variant: 'on',
+        reason: 'STATIC',
+      }),
+      mismatch: 'default',
       change: { kind: 'upsert', key: 'pkg.flag' },
       refused: 'FLAG_NOT_FOUND',
     });

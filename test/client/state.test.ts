@@ -73,6 +73,24 @@ describe('FlagState', () => {
     expect(state.lastRevision).toBe(9);
   });
 
+  it("keeps a flag's definition, the same object, while the flag is unchanged, and makes a new one when it changes", () => {
+    const state = new FlagState();
+    state.replace([flag('a', 1), flag('b', 2)], 2);
+    const a = state.definition('a');
+    const b = state.definition('b');
+    expect(a).toMatchObject({ key: 'a', type: 'boolean', environments: { production: { enabled: true } } });
+    // A poll's 200 (or a snapshot) re-sends the unchanged a beside the changed b.
+    state.replace([flag('a', 1), flag('b', 3, false, 2)], 3);
+    expect(state.definition('a')).toBe(a);
+    expect(state.definition('b')).not.toBe(b);
+    expect(state.definition('b')?.environments.production?.enabled).toBe(false);
+    state.apply(upsert(flag('a', 4, false, 2)));
+    expect(state.definition('a')).not.toBe(a);
+    expect(state.definition('a')?.environments.production?.enabled).toBe(false);
+    state.apply(remove('a', 5));
+    expect(state.definition('a')).toBeUndefined();
+  });
+
   it('lists flags sorted by key', () => {
     const state = new FlagState();
     state.replace([flag('b', 1), flag('a', 2), flag('B', 3)], 3);
