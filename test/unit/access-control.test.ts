@@ -1,0 +1,32 @@
+import { describe, expect, it } from '@jest/globals';
+import { AccessControl } from '../../src/auth/access-control.js';
+
+describe('AccessControl', () => {
+  const access = new AccessControl({ admin: ['admin-secret'], client: ['client-secret'] });
+
+  it('names the principal of a configured token, the same on every repeat of its header', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(access.authenticate('Bearer client-secret').scope).toBe('client');
+      expect(access.authenticate('Bearer admin-secret').scope).toBe('admin');
+    }
+  });
+
+  it('refuses an unknown token every time, also after valid tokens were accepted', () => {
+    access.authenticate('Bearer client-secret');
+    for (let i = 0; i < 3; i++) {
+      expect(() => access.authenticate('Bearer client-secre')).toThrow(/not valid/);
+      expect(() => access.authenticate('Bearer client-secret-and-more')).toThrow(/not valid/);
+      expect(() => access.authenticate(undefined)).toThrow(/valid token/);
+    }
+  });
+
+  it('keeps answering correctly once more distinct headers were accepted than it remembers', () => {
+    const many = new AccessControl({ admin: ['a'], client: ['c'] });
+    // Distinct headers naming the same token (extra spaces are allowed by the Bearer syntax).
+    for (let spaces = 1; spaces <= 1100; spaces++) {
+      expect(many.authenticate(`Bearer${' '.repeat(spaces)}c`).scope).toBe('client');
+    }
+    expect(many.authenticate('Bearer a').scope).toBe('admin');
+    expect(() => many.authenticate('Bearer b')).toThrow(/not valid/);
+  });
+});
