@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { sendJson, startTestApp } from '../support/app.js';
-import { startMongo } from '../support/mongo.js';
-import { startRedis } from '../support/redis.js';
+import { sendJson, type startTestApp } from '../support/app.js';
+import { type InstancePair, startInstancePair } from '../support/instance-pair.js';
 import { SseClient, until } from '../support/sse.js';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
@@ -24,30 +23,16 @@ const STREAM = '/feature-flags/stream?prefix=race.';
  * that also holds it has returned.
  */
 describe('SSE resume with writes racing the reconnect', () => {
-  let mongo: Awaited<ReturnType<typeof startMongo>>;
-  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let pair: InstancePair | undefined;
   let a: App;
   let b: App;
 
   beforeAll(async () => {
-    [mongo, redis] = await Promise.all([startMongo(), startRedis()]);
-    const env = {
-      MONGODB_URI: mongo.uri,
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: redis.keyPrefix(),
-      // No periodic store check during the test: B learns of A's changes by pub/sub and the log alone.
-      RESYNC_CHECK_MS: '3600000',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      // This test writes a few hundred times in seconds, from one (open) caller.
-      WRITE_RATE_BURST: '1000',
-      WRITE_RATE_PER_MINUTE: '100000',
-    };
-    a = await startTestApp(env);
-    b = await startTestApp(env);
+    pair = await startInstancePair();
+    ({ a, b } = pair);
   }, 60_000);
   afterAll(async () => {
-    await Promise.allSettled([a?.stop(), b?.stop()]);
-    await Promise.allSettled([a?.removeDataDir(), b?.removeDataDir(), redis?.stop(), mongo?.stop()]);
+    await pair?.stop();
   });
 
   /** Writes a flag on A and answers the revision it took. */

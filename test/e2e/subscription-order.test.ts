@@ -3,9 +3,8 @@ import { type Client, createClient } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { subscriptionHubOf } from '../../src/graphql/mount.js';
 import type { SubscriptionHub } from '../../src/graphql/subscription-hub.js';
-import { sendJson, startTestApp } from '../support/app.js';
-import { startMongo } from '../support/mongo.js';
-import { startRedis } from '../support/redis.js';
+import { sendJson, type startTestApp } from '../support/app.js';
+import { type InstancePair, startInstancePair } from '../support/instance-pair.js';
 import { until } from '../support/sse.js';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
@@ -23,31 +22,18 @@ const FLAG_CHANGED =
  * every change in scope exactly once, in strictly increasing revision order.
  */
 describe('GraphQL flagChanged under concurrent writers on two instances', () => {
-  let mongo: Awaited<ReturnType<typeof startMongo>>;
-  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let pair: InstancePair | undefined;
   let a: App;
   let b: App;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    [mongo, redis] = await Promise.all([startMongo(), startRedis()]);
-    const env = {
-      MONGODB_URI: mongo.uri,
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: redis.keyPrefix(),
-      // No periodic store check: the instances learn of each other's changes by pub/sub and the log.
-      RESYNC_CHECK_MS: '3600000',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      WRITE_RATE_BURST: '1000',
-      WRITE_RATE_PER_MINUTE: '100000',
-    };
-    a = await startTestApp(env);
-    b = await startTestApp(env);
+    pair = await startInstancePair();
+    ({ a, b } = pair);
   }, 60_000);
   afterAll(async () => {
     await Promise.allSettled(clients.map((client) => client.dispose()));
-    await Promise.allSettled([a?.stop(), b?.stop()]);
-    await Promise.allSettled([a?.removeDataDir(), b?.removeDataDir(), redis?.stop(), mongo?.stop()]);
+    await pair?.stop();
   });
 
   function hubOf(app: App): SubscriptionHub {
