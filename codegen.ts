@@ -17,7 +17,7 @@ const config: CodegenConfig = {
         // Resolvers return domain objects; paths are relative to the generated file.
         contextType: './context.js#GraphQLContext',
         mappers: {
-          Flag: '../flags/flag.js#Flag',
+          Flag: '../flags/flag-view.js#FlagView',
           DeletedFlag: '../flags/flag-service.js#DeletedFlag',
           FlagChange: '../flags/flag.js#FlagChange',
         },

@@ -97,6 +97,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         const flags = new FlagService(
           gateWrites(store, () => binding.refusal()),
           new ChangeFanout(bus.cache, bus.log, bus.feed, logger, (part) => metrics.busErrors.inc({ part })),
+          snapshot,
         );
         const memo = new FlagListMemo(snapshot, config.etagMemoEntries);
         closers.push(() => memo.close());

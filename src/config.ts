@@ -65,7 +65,7 @@ const EnvSchema = z.object({
   WRITE_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(60),
   CHANGE_LOG_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   RESYNC_CHECK_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(256).max(10_485_760).default(16_384),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(256).max(10_485_760).default(1_048_576),
   ETAG_MEMO_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
 });
 

@@ -1,8 +1,8 @@
-import type { Flag, FlagChange } from '../flags/flag.js';
+import type { FlagChange, StoredRecord } from '../flags/flag.js';
 
 /** The whole flag set at a revision. */
 export interface FlagSet {
-  readonly flags: Flag[];
+  readonly flags: StoredRecord[];
   readonly revision: number;
 }
 

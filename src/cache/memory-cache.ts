@@ -1,4 +1,4 @@
-import { compareByKey, type Flag, type FlagChange } from '../flags/flag.js';
+import { compareByKey, type FlagChange, type StoredRecord } from '../flags/flag.js';
 import type { FlagCache, FlagSet } from './flag-cache.js';
 
 /**
@@ -6,7 +6,7 @@ import type { FlagCache, FlagSet } from './flag-cache.js';
  * Useful where one instance runs alone and in unit tests.
  */
 export class MemoryFlagCache implements FlagCache {
-  private readonly flags = new Map<string, Flag>();
+  private readonly flags = new Map<string, StoredRecord>();
   /** Revision of the latest change applied per key, kept after a delete so a late upsert cannot resurrect it. */
   private readonly revisions = new Map<string, number>();
   /** Revision of the last fill (undefined: never filled): everything at or below it is reflected already. */

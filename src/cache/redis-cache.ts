@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { compareByKey, type Flag, type FlagChange } from '../flags/flag.js';
+import { compareByKey, type FlagChange, type StoredRecord } from '../flags/flag.js';
+import { readStoredRecord } from '../flags/record-format.js';
 import { closeRedisClient, connectAdapterClient } from '../redis/connect.js';
 import type { FlagCache, FlagSet } from './flag-cache.js';
 
@@ -83,8 +84,15 @@ export class RedisFlagCache implements FlagCache {
     // One transaction: the flags and the revision describe the same moment.
     const [revision, values] = execResults(await this.client.multi().get(revisionKey).hvals(flagsKey).exec());
     if (typeof revision !== 'string') return null;
-    const flags = (values as string[]).map((value) => JSON.parse(value) as Flag).sort(compareByKey);
-    return { flags, revision: Number(revision) };
+    const flags: StoredRecord[] = [];
+    for (const value of values as string[]) {
+      // A record cached by the version before definitions reads as the boolean flag it stands for;
+      // anything unreadable makes the whole set a miss (the store refills it).
+      const record = readStoredRecord(JSON.parse(value));
+      if (!record) return null;
+      flags.push(record);
+    }
+    return { flags: flags.sort(compareByKey), revision: Number(revision) };
   }
 
   /** Replaces everything in one transaction: readers never see half the old set and half the new. */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { FlagChange } from '../flags/flag.js';
+import { readStoredRecord } from '../flags/record-format.js';
 import { closeRedisClient, connectAdapterClient } from '../redis/connect.js';
 import type { ChangeLog } from './change-log.js';
 import { type ChangeLogOptions, changeLogCapacity } from './memory-change-log.js';
@@ -97,11 +98,19 @@ export class RedisChangeLog implements ChangeLog {
 
   async since(after: number): Promise<FlagChange[] | null> {
     const entries = await this.client.flagwireLogSince(this.logKey, this.floorKey, after);
-    // Our own script wrote every member: no validation beyond JSON.
-    return entries === null ? null : entries.map((entry) => JSON.parse(entry) as FlagChange);
+    // Our own script wrote every member, but possibly the version before definitions: its upserts
+    // carry the legacy record, read as the boolean flag it stands for.
+    return entries === null ? null : entries.map((entry) => fromLog(JSON.parse(entry) as FlagChange));
   }
 
   async close(): Promise<void> {
     await closeRedisClient(this.client);
   }
+}
+
+function fromLog(change: FlagChange): FlagChange {
+  if (change.kind !== 'upsert' || 'definition' in change.flag) return change;
+  const flag = readStoredRecord(change.flag);
+  if (!flag) throw new Error(`unreadable change log entry at revision ${change.revision}`);
+  return { ...change, flag };
 }

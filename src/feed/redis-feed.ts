@@ -3,6 +3,7 @@ import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { FlagChange } from '../flags/flag.js';
+import { readStoredRecord } from '../flags/record-format.js';
 import { closeRedisClient, createRedisClient, waitUntilReady } from '../redis/connect.js';
 import type { ChangeFeed, ChangeListener } from './change-feed.js';
 
@@ -194,14 +195,10 @@ function isFlagChange(value: unknown): value is FlagChange {
   if (typeof change.key !== 'string' || !Number.isSafeInteger(change.revision)) return false;
   if (change.kind === 'delete') return Number.isSafeInteger(change.version);
   if (change.kind !== 'upsert' || typeof change.flag !== 'object' || change.flag === null) return false;
-  const flag = change.flag as Record<string, unknown>;
-  return (
-    flag.key === change.key &&
-    typeof flag.isEnabled === 'boolean' &&
-    typeof flag.description === 'string' &&
-    Number.isSafeInteger(flag.version) &&
-    Number.isSafeInteger(flag.revision) &&
-    typeof flag.createdAt === 'string' &&
-    typeof flag.updatedAt === 'string'
-  );
+  // The record as the sender's store holds it (a sender of the previous version sends the legacy
+  // form: read as the boolean flag it stands for, like a record loaded from disk).
+  const record = readStoredRecord(change.flag);
+  if (!record || record.key !== change.key) return false;
+  (change as { flag: unknown }).flag = record;
+  return true;
 }

@@ -1,10 +1,14 @@
+import { DEFAULT_ENVIRONMENT, type FlagDefinition, fromLegacyFlag } from '@flagwire/core';
+import { assertEnvironmentExists, validDefinition } from './definition-validation.js';
 import {
   FlagAlreadyExistsError,
   FlagNotFoundError,
   VersionMismatchError,
   WriteConflictError,
 } from './errors.js';
-import type { Flag, FlagChange, FlagFields } from './flag.js';
+import type { FlagChange, FlagRecord, StoredRecord } from './flag.js';
+import { applyLegacyPatch, type LegacyPatch, toggledIn } from './legacy-writes.js';
+import type { RecordCatalog } from './record-catalog.js';
 import type { FlagStore, WriteResult } from './store/flag-store.js';
 import {
   assertValidDescription,
@@ -19,10 +23,7 @@ export interface CreateFlagInput {
   description?: string | undefined;
 }
 
-export interface FlagPatch {
-  isEnabled?: boolean | undefined;
-  description?: string | undefined;
-}
+export type FlagPatch = LegacyPatch;
 
 export interface DeletedFlag {
   key: string;
@@ -44,9 +45,22 @@ export interface FlagServiceOptions {
   maxAttempts?: number;
 }
 
+/** What a `replace` may require of the flag it replaces. */
+export interface ReplaceGuard {
+  /** Replace only the flag at this version (`If-Match: "3"`). */
+  expectedVersion?: number | undefined;
+  /** The flag must exist, at any version (`If-Match: *`): never create. */
+  mustExist?: boolean | undefined;
+}
+
 /**
  * Every write to flags goes through here: input validation, the version guard, and one published
  * change per committed write. Reads are served by the snapshot, not by this service.
+ *
+ * Two ways to write. `replace` takes a whole definition (every environment's targeting) and validates
+ * it against what the catalog holds (segments, environments, the flags it depends on). The seed's
+ * writes (`create`, `upsert`, `update`, `toggle`) change only `isEnabled` in one environment and the
+ * description, on top of whatever the definition holds.
  */
 export class FlagService {
   private readonly maxAttempts: number;
@@ -54,22 +68,28 @@ export class FlagService {
   constructor(
     private readonly store: FlagStore,
     private readonly changes: ChangePublisher,
+    private readonly catalog: RecordCatalog,
     options: FlagServiceOptions = {},
   ) {
     this.maxAttempts = options.maxAttempts ?? 5;
   }
 
   /** The flag as the store has it now: for write preconditions, which must not trust a cached view. */
-  async current(key: string): Promise<Flag | null> {
+  async current(key: string): Promise<FlagRecord | null> {
     assertValidKey(key);
-    return this.store.get(key);
+    return asFlag(await this.store.get(key));
   }
 
-  /** Creates a flag; FLAG_ALREADY_EXISTS when the key is taken. */
-  async create(input: CreateFlagInput): Promise<Flag> {
-    const fields = this.fieldsFor(input, { isEnabled: false, description: '' });
+  /** Creates a boolean flag in `environment`; FLAG_ALREADY_EXISTS when the key is taken. */
+  async create(input: CreateFlagInput, environment = DEFAULT_ENVIRONMENT): Promise<FlagRecord> {
     assertValidKey(input.key);
-    const result = await this.store.insert(input.key, fields);
+    const patch = validLegacyPatch(input);
+    assertEnvironmentExists(this.catalog, environment);
+    const definition = fromLegacyFlag(
+      { key: input.key, isEnabled: patch.isEnabled ?? false, description: patch.description ?? '' },
+      environment,
+    );
+    const result = await this.store.insert(input.key, { kind: 'flag', definition });
     if (result.status === 'exists') throw new FlagAlreadyExistsError(input.key);
     return this.committed(result.change);
   }
@@ -78,36 +98,89 @@ export class FlagService {
    * Creates the flag, or updates the fields given if it exists (the seed's `POST /feature-flags`).
    * Fields left out keep their value on update and take the default on create.
    */
-  async upsert(input: CreateFlagInput): Promise<{ flag: Flag; created: boolean }> {
+  async upsert(
+    input: CreateFlagInput,
+    environment = DEFAULT_ENVIRONMENT,
+  ): Promise<{ flag: FlagRecord; created: boolean }> {
     assertValidKey(input.key);
-    const patch = this.validPatch(input);
+    const patch = validLegacyPatch(input);
+    assertEnvironmentExists(this.catalog, environment);
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const current = await this.store.get(input.key);
+      const current = asFlag(await this.store.get(input.key));
       if (!current) {
-        const inserted = await this.store.insert(input.key, { isEnabled: false, description: '', ...patch });
+        const definition = fromLegacyFlag(
+          { key: input.key, isEnabled: patch.isEnabled ?? false, description: patch.description ?? '' },
+          environment,
+        );
+        const inserted = await this.store.insert(input.key, { kind: 'flag', definition });
         if (inserted.status === 'ok') return { flag: await this.committed(inserted.change), created: true };
         continue; // someone created it first: update theirs
       }
-      const result = await this.store.update(input.key, current.version, { ...fieldsOf(current), ...patch });
+      const definition = applyLegacyPatch(current.definition, patch, environment);
+      const result = await this.store.update(input.key, current.version, { kind: 'flag', definition });
       if (result.status === 'ok') return { flag: await this.committed(result.change), created: false };
     }
     throw new WriteConflictError(input.key, this.maxAttempts);
   }
 
   /** Changes the fields given. With `expectedVersion`, only if the flag is still at that version. */
-  async update(key: string, patch: FlagPatch, expectedVersion?: number): Promise<Flag> {
+  async update(
+    key: string,
+    patch: FlagPatch,
+    expectedVersion?: number,
+    environment = DEFAULT_ENVIRONMENT,
+  ): Promise<FlagRecord> {
     assertValidKey(key);
-    const valid = this.validPatch(patch);
-    return this.readModifyWrite(key, expectedVersion, (current) => ({ ...fieldsOf(current), ...valid }));
+    const valid = validLegacyPatch(patch);
+    assertEnvironmentExists(this.catalog, environment);
+    return this.readModifyWrite(key, expectedVersion, (current) =>
+      applyLegacyPatch(current, valid, environment),
+    );
   }
 
-  /** Flips `isEnabled`. Without `expectedVersion` it flips whatever is current, atomically. */
-  async toggle(key: string, expectedVersion?: number): Promise<Flag> {
+  /** Flips `enabled` in `environment`. Without `expectedVersion` it flips whatever is current, atomically. */
+  async toggle(
+    key: string,
+    expectedVersion?: number,
+    environment = DEFAULT_ENVIRONMENT,
+  ): Promise<FlagRecord> {
     assertValidKey(key);
-    return this.readModifyWrite(key, expectedVersion, (current) => ({
-      ...fieldsOf(current),
-      isEnabled: !current.isEnabled,
-    }));
+    assertEnvironmentExists(this.catalog, environment);
+    return this.readModifyWrite(key, expectedVersion, (current) => toggledIn(current, environment));
+  }
+
+  /**
+   * Writes a whole definition (`PUT /feature-flags/{key}`): creates the flag when it is absent (unless
+   * the guard says it must exist), else replaces it. The definition is validated against the catalog
+   * (segments, environments, the flags it depends on); a refused one changes nothing.
+   */
+  async replace(
+    key: string,
+    input: unknown,
+    guard: ReplaceGuard = {},
+  ): Promise<{ flag: FlagRecord; created: boolean }> {
+    assertValidKey(key);
+    assertValidExpectedVersion(guard.expectedVersion);
+    const definition = validDefinition(this.catalog, key, input);
+    const conditional = guard.expectedVersion !== undefined;
+    const attempts = conditional ? 1 : this.maxAttempts;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const current = asFlag(await this.store.get(key));
+      if (!current) {
+        if (conditional || guard.mustExist) throw new FlagNotFoundError(key);
+        const inserted = await this.store.insert(key, { kind: 'flag', definition });
+        if (inserted.status === 'ok') return { flag: await this.committed(inserted.change), created: true };
+        continue;
+      }
+      if (conditional && current.version !== guard.expectedVersion) {
+        throw new VersionMismatchError(key, guard.expectedVersion as number, current.version);
+      }
+      const result = await this.store.update(key, current.version, { kind: 'flag', definition });
+      if (result.status === 'ok') return { flag: await this.committed(result.change), created: false };
+      if (conditional && result.status === 'stale')
+        throw new VersionMismatchError(key, guard.expectedVersion as number, result.currentVersion);
+    }
+    throw new WriteConflictError(key, this.maxAttempts);
   }
 
   async remove(key: string, expectedVersion?: number): Promise<DeletedFlag> {
@@ -123,19 +196,20 @@ export class FlagService {
   private async readModifyWrite(
     key: string,
     expectedVersion: number | undefined,
-    next: (current: Flag) => FlagFields,
-  ): Promise<Flag> {
+    next: (current: FlagDefinition) => FlagDefinition,
+  ): Promise<FlagRecord> {
     assertValidExpectedVersion(expectedVersion);
     // With an expected version the caller owns the race: one conditional attempt, and a stale version
     // is their answer. Without one, re-read and retry so a concurrent writer is never overwritten blind.
     const attempts = expectedVersion === undefined ? this.maxAttempts : 1;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const current = await this.store.get(key);
+      const current = asFlag(await this.store.get(key));
       if (!current) throw new FlagNotFoundError(key);
       if (expectedVersion !== undefined && current.version !== expectedVersion) {
         throw new VersionMismatchError(key, expectedVersion, current.version);
       }
-      const result = await this.store.update(key, current.version, next(current));
+      const definition = next(current.definition);
+      const result = await this.store.update(key, current.version, { kind: 'flag', definition });
       if (result.status === 'ok') return this.committed(result.change);
       if (result.status === 'missing') throw new FlagNotFoundError(key);
       if (expectedVersion !== undefined)
@@ -150,30 +224,29 @@ export class FlagService {
     throw new VersionMismatchError(key, expectedVersion ?? 0, result.currentVersion);
   }
 
-  private async committed(change: FlagChange): Promise<Flag> {
-    if (change.kind !== 'upsert') throw new Error('store answered an upsert with a delete');
+  private async committed(change: FlagChange): Promise<FlagRecord> {
+    if (change.kind !== 'upsert' || change.flag.kind !== 'flag')
+      throw new Error('store answered a flag write with something else');
     await this.changes.publish(change);
     return change.flag;
   }
-
-  private fieldsFor(input: FlagPatch, defaults: FlagFields): FlagFields {
-    return { ...defaults, ...this.validPatch(input) };
-  }
-
-  private validPatch(patch: FlagPatch): Partial<FlagFields> {
-    const valid: { isEnabled?: boolean; description?: string } = {};
-    if (patch.isEnabled !== undefined) {
-      assertValidIsEnabled(patch.isEnabled);
-      valid.isEnabled = patch.isEnabled;
-    }
-    if (patch.description !== undefined) {
-      assertValidDescription(patch.description);
-      valid.description = patch.description;
-    }
-    return valid;
-  }
 }
 
-function fieldsOf(flag: Flag): FlagFields {
-  return { isEnabled: flag.isEnabled, description: flag.description };
+/** A flag key always holds a flag record; anything else here is a broken store. */
+function asFlag(record: StoredRecord | null): FlagRecord | null {
+  if (record && record.kind !== 'flag') throw new Error(`store holds a ${record.kind} at a flag key`);
+  return record;
+}
+
+function validLegacyPatch(patch: LegacyPatch): LegacyPatch {
+  const valid: { isEnabled?: boolean; description?: string } = {};
+  if (patch.isEnabled !== undefined) {
+    assertValidIsEnabled(patch.isEnabled);
+    valid.isEnabled = patch.isEnabled;
+  }
+  if (patch.description !== undefined) {
+    assertValidDescription(patch.description);
+    valid.description = patch.description;
+  }
+  return valid;
 }

@@ -1,5 +1,5 @@
-import type { Flag, FlagChange } from './flag.js';
-import { listByPrefix } from './flag.js';
+import type { FlagChange, FlagRecord, RecordKind, StoredRecord } from './flag.js';
+import { listFlags } from './flag.js';
 
 /**
  * What a snapshot tells its listeners: one applied change, or that the whole view was replaced (after
@@ -32,7 +32,7 @@ export type ListenerOrder = 'applied' | 'revision';
  * nothing feeds in order) both kinds hear changes at once.
  */
 export class FlagSnapshot {
-  private flags = new Map<string, Flag>();
+  private flags = new Map<string, StoredRecord>();
   private tombstones = new Map<string, number>();
   private revision = 0;
   private readonly listeners = new Set<SnapshotListener>();
@@ -101,7 +101,7 @@ export class FlagSnapshot {
   }
 
   /** Replaces the whole view, e.g. at start-up or after a missed change. */
-  reset(flags: readonly Flag[], revision: number): void {
+  reset(flags: readonly StoredRecord[], revision: number): void {
     const next = new Map(flags.map((flag) => [flag.key, flag]));
     const changes: FlagChange[] = [];
     for (const flag of next.values()) {
@@ -139,13 +139,24 @@ export class FlagSnapshot {
     this.emitInOrder({ type: 'reset', changes: unheard, revision: this.releasedThrough });
   }
 
-  get(key: string): Flag | null {
+  get(key: string): StoredRecord | null {
     return this.flags.get(key) ?? null;
   }
 
-  /** Flags whose key starts with `prefix`, sorted by key. */
-  list(prefix: string): Flag[] {
-    return listByPrefix(this.flags.values(), prefix);
+  /** Flags (no segments or environments) whose key starts with `prefix`, sorted by key. */
+  list(prefix: string): FlagRecord[] {
+    return listFlags(this.flags.values(), prefix);
+  }
+
+  /** Every record of one kind, in no particular order. */
+  *records<K extends RecordKind>(kind: K): Iterable<Extract<StoredRecord, { kind: K }>> {
+    for (const record of this.flags.values())
+      if (record.kind === kind) yield record as Extract<StoredRecord, { kind: K }>;
+  }
+
+  /** Every flag's key: the prerequisite check of write-time validation walks them. */
+  *flagKeys(): Iterable<string> {
+    for (const record of this.flags.values()) if (record.kind === 'flag') yield record.key;
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Flag as FlagModel, FlagChange as FlagChangeModel } from '../flags/flag.js';
+import type { FlagView as FlagViewModel } from '../flags/flag-view.js';
 import type { DeletedFlag as DeletedFlagModel } from '../flags/flag-service.js';
+import type { FlagChange as FlagChangeModel } from '../flags/flag.js';
 import type { GraphQLContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -300,7 +301,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: ResolverTypeWrapper<DeletedFlagModel>;
-  Flag: ResolverTypeWrapper<FlagModel>;
+  Flag: ResolverTypeWrapper<FlagViewModel>;
   FlagChange: ResolverTypeWrapper<FlagChangeModel>;
   FlagChangeKind: FlagChangeKind;
   FlagPatch: FlagPatch;
@@ -318,7 +319,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: DeletedFlagModel;
-  Flag: FlagModel;
+  Flag: FlagViewModel;
   FlagChange: FlagChangeModel;
   FlagPatch: FlagPatch;
   Int: Scalars['Int']['output'];

@@ -1,8 +1,13 @@
-import type { FlagChange } from '../flags/flag.js';
+import type { FlagChange, FlagRecord } from '../flags/flag.js';
+import { ALL_ENVIRONMENTS, type FlagView, flagView } from '../flags/flag-view.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
 import type { GraphQLContext } from './context.js';
 import type { Resolvers } from './generated.js';
 import { toExpectedVersion, toFlagInput, toFlagPatch } from './inputs.js';
+
+function view(flag: FlagRecord): FlagView {
+  return flagView(flag, ALL_ENVIRONMENTS);
+}
 
 /** The flag service, for a principal allowed to write (FORBIDDEN) and within its write rate (RATE_LIMITED). */
 function writer(ctx: GraphQLContext) {
@@ -17,19 +22,24 @@ function writer(ctx: GraphQLContext) {
  */
 export const resolvers: Resolvers = {
   Query: {
-    flags: (_parent, { prefix }, { snapshot }) => snapshot.list(normalizePrefix(prefix)),
+    flags: (_parent, { prefix }, { snapshot }) =>
+      snapshot.list(normalizePrefix(prefix)).map((flag) => flagView(flag, ALL_ENVIRONMENTS)),
     flag: (_parent, { key }, { snapshot }) => {
       assertValidKey(key);
-      return snapshot.get(key);
+      const flag = snapshot.get(key);
+      return flag?.kind === 'flag' ? flagView(flag, ALL_ENVIRONMENTS) : null;
     },
   },
   Mutation: {
-    createFlag: (_parent, { input }, ctx) => writer(ctx).create(toFlagInput(input)),
-    setFlag: (_parent, { input }, ctx) => writer(ctx).upsert(toFlagInput(input)),
-    updateFlag: (_parent, { key, patch, expectedVersion }, ctx) =>
-      writer(ctx).update(key, toFlagPatch(patch), toExpectedVersion(expectedVersion)),
-    toggleFlag: (_parent, { key, expectedVersion }, ctx) =>
-      writer(ctx).toggle(key, toExpectedVersion(expectedVersion)),
+    createFlag: async (_parent, { input }, ctx) => view(await writer(ctx).create(toFlagInput(input))),
+    setFlag: async (_parent, { input }, ctx) => {
+      const { flag, created } = await writer(ctx).upsert(toFlagInput(input));
+      return { flag: view(flag), created };
+    },
+    updateFlag: async (_parent, { key, patch, expectedVersion }, ctx) =>
+      view(await writer(ctx).update(key, toFlagPatch(patch), toExpectedVersion(expectedVersion))),
+    toggleFlag: async (_parent, { key, expectedVersion }, ctx) =>
+      view(await writer(ctx).toggle(key, toExpectedVersion(expectedVersion))),
     deleteFlag: (_parent, { key, expectedVersion }, ctx) =>
       writer(ctx).remove(key, toExpectedVersion(expectedVersion)),
   },
@@ -43,6 +53,6 @@ export const resolvers: Resolvers = {
   FlagChange: {
     kind: (change) => (change.kind === 'upsert' ? 'UPSERT' : 'DELETE'),
     version: (change) => (change.kind === 'upsert' ? change.flag.version : change.version),
-    flag: (change) => (change.kind === 'upsert' ? change.flag : null),
+    flag: (change) => (change.kind === 'upsert' && change.flag.kind === 'flag' ? view(change.flag) : null),
   },
 };

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import type { FlagChange } from '../flags/flag.js';
+import { type FlagChange, isFlagKey } from '../flags/flag.js';
 import type { FlagSnapshot, SnapshotEvent } from '../flags/flag-snapshot.js';
 
 /** A subscriber fell more than `limit` changes behind and was cut off; its queue was dropped. */
@@ -102,6 +102,8 @@ export class SubscriptionHub {
     if (change.revision < this.lastRevision) return;
     this.lastRevision = change.revision;
     const { key } = change;
+    if (!isFlagKey(key)) return; // segments and environments are not `flagChanged` events
+
     let delivered = 0;
     // Whichever is fewer: the distinct prefixes, or the prefixes of this key (at most 129).
     if (this.groups.size <= key.length + 1) {

@@ -1,4 +1,6 @@
+import { isFlagKey } from '../flags/flag.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
+import { ALL_ENVIRONMENTS, flagView, type ReadScope } from '../flags/flag-view.js';
 import { etagOf } from './etag.js';
 
 export interface MemoisedBody {
@@ -22,10 +24,12 @@ export function memoise(body: Buffer, etag = etagOf(body)): MemoisedBody {
 }
 
 /**
- * The serialised `GET /feature-flags?prefix=` response and its ETag, per prefix, so a warm poll does
+ * The serialised `GET /feature-flags?prefix=` response and its ETag, per read scope (environment)
+ * and prefix, so a warm poll does
  * no store, cache or JSON work at all. Bounded: past `maxEntries` prefixes the least recently used is
  * forgotten, so a stream of random prefixes cannot grow memory without limit. A change drops only the
- * entries whose prefix the changed key starts with.
+ * entries whose prefix the changed key starts with, in every scope (one definition holds every
+ * environment).
  */
 export class FlagListMemo {
   // A Map iterates in insertion order; re-inserting on use makes the first key the least recent.
@@ -42,17 +46,20 @@ export class FlagListMemo {
     });
   }
 
-  get(prefix: string): MemoisedBody {
-    const hit = this.entries.get(prefix);
+  get(prefix: string, scope: ReadScope = ALL_ENVIRONMENTS): MemoisedBody {
+    // The prefix last: invalidation reads it back from the memo key.
+    const memoKey = `${scope}\u0000${prefix}`;
+    const hit = this.entries.get(memoKey);
     if (hit) {
       if (this.entries.size > 1) {
-        this.entries.delete(prefix);
-        this.entries.set(prefix, hit);
+        this.entries.delete(memoKey);
+        this.entries.set(memoKey, hit);
       }
       return hit;
     }
-    const fresh = memoise(Buffer.from(JSON.stringify(this.snapshot.list(prefix))));
-    this.entries.set(prefix, fresh);
+    const views = this.snapshot.list(prefix).map((record) => flagView(record, scope));
+    const fresh = memoise(Buffer.from(JSON.stringify(views)));
+    this.entries.set(memoKey, fresh);
     if (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
@@ -70,6 +77,9 @@ export class FlagListMemo {
   }
 
   private invalidate(key: string): void {
-    for (const prefix of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(prefix);
+    if (!isFlagKey(key)) return; // segments and environments are not in flag lists
+    for (const memoKey of this.entries.keys()) {
+      if (key.startsWith(memoKey.slice(memoKey.indexOf('\u0000') + 1))) this.entries.delete(memoKey);
+    }
   }
 }

@@ -1,9 +1,10 @@
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
 import { FlagNotFoundError, ValidationError, VersionMismatchError } from '../flags/errors.js';
-import type { Flag } from '../flags/flag.js';
-import type { FlagService } from '../flags/flag-service.js';
+import type { FlagRecord } from '../flags/flag.js';
+import type { FlagService, ReplaceGuard } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
+import { ALL_ENVIRONMENTS, flagView, type ReadScope } from '../flags/flag-view.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
 import { parseIfMatch } from './etag.js';
 import { type FlagListMemo, type MemoisedBody, memoise } from './flag-list-memo.js';
@@ -67,19 +68,29 @@ export function flagRoutes(deps: FlagRoutesDeps): Router {
   router.get('/:key', noQuery, (req, res) => {
     const key = keyParam(req);
     const flag = snapshot.get(key);
-    if (!flag) throw new FlagNotFoundError(key);
+    if (flag?.kind !== 'flag') throw new FlagNotFoundError(key);
     sendConditional(req, res, representationOf(flag));
+  });
+
+  // A whole definition: creates the flag when absent (unless `If-Match` says it must exist), replaces
+  // it otherwise. The service validates the document and names the refused path.
+  router.put('/:key', noQuery, ...jsonBody, async (req, res) => {
+    const key = rawKeyParam(req);
+    const { flag, created } = await flags.replace(key, req.body, await writeGuardOf(req, flags, key));
+    if (created) res.location(`/feature-flags/${encodeURIComponent(flag.key)}`);
+    sendFlag(res.status(created ? 201 : 200), flag);
   });
 
   router.patch('/:key', noQuery, ...jsonBody, async (req, res) => {
     const key = rawKeyParam(req);
     const patch = parseBody(PatchBody, req.body);
-    sendFlag(res, await flags.update(key, patch, await expectedVersionOf(req, flags, key)));
+    const { expectedVersion } = await writeGuardOf(req, flags, key);
+    sendFlag(res, await flags.update(key, patch, expectedVersion));
   });
 
   router.delete('/:key', noQuery, async (req, res) => {
     const key = rawKeyParam(req);
-    await flags.remove(key, await expectedVersionOf(req, flags, key));
+    await flags.remove(key, (await writeGuardOf(req, flags, key)).expectedVersion);
     res.status(204).end();
   });
 
@@ -105,11 +116,11 @@ function sendConditional(req: Request, res: Response, memoised: MemoisedBody): '
 }
 
 /** One flag as served: its JSON body, strong ETag and headers (the same for GET, writes and If-Match). */
-function representationOf(flag: Flag): MemoisedBody {
-  return memoise(Buffer.from(JSON.stringify(flag)));
+function representationOf(flag: FlagRecord, scope: ReadScope = ALL_ENVIRONMENTS): MemoisedBody {
+  return memoise(Buffer.from(JSON.stringify(flagView(flag, scope))));
 }
 
-function sendFlag(res: Response, flag: Flag): void {
+function sendFlag(res: Response, flag: FlagRecord): void {
   const { body, headers200 } = representationOf(flag);
   res.writeHead(res.statusCode, headers200);
   res.end(body);
@@ -119,9 +130,9 @@ function sendFlag(res: Response, flag: Flag): void {
  * `If-Match` on a write: `"<version>"` (e.g. `"3"`), or the flag's current ETag as served by
  * `GET /feature-flags/:key`, or `*` (the flag must exist). Absent: no precondition.
  */
-async function expectedVersionOf(req: Request, flags: FlagService, key: string): Promise<number | undefined> {
+async function writeGuardOf(req: Request, flags: FlagService, key: string): Promise<ReplaceGuard> {
   const header = req.headers['if-match'];
-  if (header === undefined) return undefined;
+  if (header === undefined) return {};
   const tags = parseIfMatch(header);
   if (tags.length !== 1) {
     throw new ValidationError(
@@ -131,11 +142,11 @@ async function expectedVersionOf(req: Request, flags: FlagService, key: string):
   const tag = tags[0] as string;
   // `*` asks only that the flag exist, which PATCH and DELETE require anyway (404 otherwise). Pinning
   // the version read here would turn a concurrent write into a spurious 412.
-  if (tag === '*') return undefined;
+  if (tag === '*') return { mustExist: true };
   const version = /^"([1-9][0-9]{0,15})"$/.exec(tag)?.[1];
-  if (version !== undefined) return Number(version);
+  if (version !== undefined) return { expectedVersion: Number(version) };
   const current = await flags.current(key);
   if (!current) throw new FlagNotFoundError(key);
-  if (tag === representationOf(current).etag) return current.version;
+  if (tag === representationOf(current).etag) return { expectedVersion: current.version };
   throw new VersionMismatchError(key, tag, current.version);
 }

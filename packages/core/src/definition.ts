@@ -145,3 +145,11 @@ export type Segment = z.output<typeof Segment>;
 
 /** The evaluation context: `targetingKey` plus any attributes. */
 export type EvaluationContext = { targetingKey?: string } & Record<string, JsonValue | undefined>;
+
+/** An environment (`production`, `staging`, ...): each flag is configured per environment. */
+export const Environment = z.strictObject({
+  key: Key,
+  description: z.string().max(1000).default(''),
+});
+export type EnvironmentInput = z.input<typeof Environment>;
+export type Environment = z.output<typeof Environment>;

@@ -1,4 +1,4 @@
-import type { FlagDefinition } from './definition.js';
+import type { EnvironmentConfig, FlagDefinition } from './definition.js';
 
 /** The environment every install has, and the one legacy flags and readers without one use. */
 export const DEFAULT_ENVIRONMENT = 'production';
@@ -12,30 +12,32 @@ export interface LegacyFlag {
 
 /**
  * Today's boolean flag as a definition: variants `on` (true) and `off` (false), in
- * {@link DEFAULT_ENVIRONMENT} enabled as `isEnabled` says, serving `off` when disabled and `on`
+ * `environment` (default {@link DEFAULT_ENVIRONMENT}) enabled as `isEnabled` says, serving `off` when disabled and `on`
  * otherwise. The input is not validated here: `validateFlag` the result.
  */
-export function fromLegacyFlag(legacy: {
-  key: string;
-  isEnabled: boolean;
-  description?: string;
-}): FlagDefinition {
+export function fromLegacyFlag(
+  legacy: { key: string; isEnabled: boolean; description?: string },
+  environment: string = DEFAULT_ENVIRONMENT,
+): FlagDefinition {
   return {
     key: legacy.key,
     description: legacy.description ?? '',
     type: 'boolean',
     variants: { on: true, off: false },
     tags: [],
-    environments: {
-      [DEFAULT_ENVIRONMENT]: {
-        enabled: legacy.isEnabled,
-        offVariant: 'off',
-        prerequisites: [],
-        targets: [],
-        rules: [],
-        fallthrough: { variant: 'on' },
-      },
-    },
+    environments: { [environment]: legacyEnvironmentConfig(legacy.isEnabled) },
+  };
+}
+
+/** A boolean flag's configuration in one environment as today's API writes it: on or off, no targeting. */
+export function legacyEnvironmentConfig(enabled: boolean): EnvironmentConfig {
+  return {
+    enabled,
+    offVariant: 'off',
+    prerequisites: [],
+    targets: [],
+    rules: [],
+    fallthrough: { variant: 'on' },
   };
 }
 

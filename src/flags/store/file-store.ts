@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreUnavailableError } from '../errors.js';
-import type { Flag, FlagChange, FlagFields } from '../flag.js';
+import type { FlagChange, FlagFields, StoredRecord } from '../flag.js';
+import { readStoredRecord } from '../record-format.js';
 import { acquireDirLock, type DirLock } from './dir-lock.js';
 import type { FlagStore, WriteResult } from './flag-store.js';
 import { type Applied, type Clock, FlagTable, systemClock } from './flag-table.js';
@@ -14,7 +15,7 @@ interface FileContents {
   /** This data's identity ({@link FlagStore.identity}); files written before it existed lack it. */
   storeId?: string;
   revision: number;
-  flags: Flag[];
+  flags: unknown[];
 }
 
 /**
@@ -166,7 +167,9 @@ export class FileFlagStore implements FlagStore {
   }
 }
 
-async function readContents(path: string): Promise<{ flags: Flag[]; revision: number; storeId?: string }> {
+async function readContents(
+  path: string,
+): Promise<{ flags: StoredRecord[]; revision: number; storeId?: string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -195,6 +198,13 @@ async function readContents(path: string): Promise<{ flags: Flag[]; revision: nu
   ) {
     throw new Error(`${path} is not a Flagwire data file (format ${FORMAT}); move it away or fix DATA_DIR`);
   }
-  const { flags, revision, storeId } = parsed;
+  const flags: StoredRecord[] = [];
+  for (const [index, item] of parsed.flags.entries()) {
+    // Records in the format before definitions load as the boolean flags they stand for.
+    const record = readStoredRecord(item);
+    if (!record) throw new Error(`${path} holds an unreadable record at flags[${index}]; fix or restore it`);
+    flags.push(record);
+  }
+  const { revision, storeId } = parsed;
   return storeId === undefined ? { flags, revision } : { flags, revision, storeId };
 }

@@ -1,4 +1,4 @@
-import type { Flag, FlagChange, FlagFields } from '../flag.js';
+import type { FlagChange, FlagFields, StoredRecord } from '../flag.js';
 
 /**
  * The outcome of a conditional write. `missing` and `stale` are ordinary answers, not exceptions: the
@@ -16,8 +16,8 @@ export type WriteResult =
  */
 export interface FlagStore {
   /** Every flag whose key starts with `prefix` ('' for all), sorted by key. */
-  list(prefix: string): Promise<Flag[]>;
-  get(key: string): Promise<Flag | null>;
+  list(prefix: string): Promise<StoredRecord[]>;
+  get(key: string): Promise<StoredRecord | null>;
   /** Creates a flag at version 1; `exists` when the key is taken (never overwrites). */
   insert(
     key: string,

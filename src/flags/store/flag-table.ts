@@ -1,4 +1,4 @@
-import { type Flag, type FlagChange, type FlagFields, listByPrefix } from '../flag.js';
+import { bodyOf, type FlagChange, type FlagFields, listByPrefix, type StoredRecord } from '../flag.js';
 import type { WriteResult } from './flag-store.js';
 
 export type Clock = () => string;
@@ -18,12 +18,12 @@ const NOTHING_TO_UNDO = () => {};
  * store and the embedded file store, which only adds durability.
  */
 export class FlagTable {
-  private readonly flags = new Map<string, Flag>();
+  private readonly flags = new Map<string, StoredRecord>();
   private revision: number;
 
   constructor(
     private readonly clock: Clock,
-    initial: { flags: readonly Flag[]; revision: number } = { flags: [], revision: 0 },
+    initial: { flags: readonly StoredRecord[]; revision: number } = { flags: [], revision: 0 },
   ) {
     for (const flag of initial.flags) this.flags.set(flag.key, flag);
     this.revision = initial.revision;
@@ -33,11 +33,11 @@ export class FlagTable {
     return this.revision;
   }
 
-  get(key: string): Flag | null {
+  get(key: string): StoredRecord | null {
     return this.flags.get(key) ?? null;
   }
 
-  list(prefix: string): Flag[] {
+  list(prefix: string): StoredRecord[] {
     return listByPrefix(this.flags.values(), prefix);
   }
 
@@ -48,7 +48,14 @@ export class FlagTable {
     if (this.flags.has(key)) return { result: { status: 'exists' }, undo: NOTHING_TO_UNDO };
     const now = this.clock();
     const revision = this.revision + 1;
-    const flag: Flag = { key, ...pick(fields), version: 1, revision, createdAt: now, updatedAt: now };
+    const flag: StoredRecord = {
+      key,
+      ...bodyOf(fields),
+      version: 1,
+      revision,
+      createdAt: now,
+      updatedAt: now,
+    };
     return this.commit(key, flag, { kind: 'upsert', key, revision, flag });
   }
 
@@ -59,9 +66,9 @@ export class FlagTable {
       return { result: { status: 'stale', currentVersion: current.version }, undo: NOTHING_TO_UNDO };
     }
     const revision = this.revision + 1;
-    const flag: Flag = {
+    const flag: StoredRecord = {
       ...current,
-      ...pick(fields),
+      ...bodyOf(fields),
       version: current.version + 1,
       revision,
       updatedAt: this.clock(),
@@ -87,13 +94,13 @@ export class FlagTable {
   }
 
   /** Everything, for persistence. */
-  dump(): { flags: Flag[]; revision: number } {
+  dump(): { flags: StoredRecord[]; revision: number } {
     return { flags: this.list(''), revision: this.revision };
   }
 
   private commit(
     key: string,
-    next: Flag | undefined,
+    next: StoredRecord | undefined,
     change: FlagChange,
   ): Applied<{ status: 'ok'; change: FlagChange }> {
     const previous = this.flags.get(key);
@@ -110,9 +117,4 @@ export class FlagTable {
       },
     };
   }
-}
-
-// Copy only the writable fields: callers may pass objects with extra properties.
-function pick(fields: FlagFields): FlagFields {
-  return { isEnabled: fields.isEnabled, description: fields.description };
 }

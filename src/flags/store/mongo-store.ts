@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { StoreUnavailableError, WriteConflictError } from '../errors.js';
-import type { Flag, FlagChange, FlagFields } from '../flag.js';
+import type { FlagChange, FlagFields, StoredRecord } from '../flag.js';
+import { readStoredRecord } from '../record-format.js';
 import { Deadline, DeadlineExceededError } from './deadline.js';
 import type { FlagStore, WriteResult } from './flag-store.js';
 
@@ -27,8 +28,17 @@ export interface MongoStoreOptions {
   serverSelectionTimeoutMS?: number;
 }
 
-interface FlagDoc extends FlagFields {
+/**
+ * A record in MongoDB. The definition is kept as its JSON text: its object keys are user-chosen
+ * (variant names, environment keys) and may hold `.` or start with `$`, which MongoDB field names
+ * must not. Documents written before definitions carry `isEnabled` and `description` instead (read as
+ * the boolean flag they stand for; a write replaces them with a definition).
+ */
+interface FlagDoc {
   _id: string;
+  definition?: string;
+  isEnabled?: boolean;
+  description?: string;
   version: number;
   revision: number;
   createdAt: Date;
@@ -48,6 +58,7 @@ type Guard = { _id: string; version: number; revision: { $lt: number }; deleted:
 const flagSchema = new mongoose.Schema<StoredDoc>(
   {
     _id: String,
+    definition: String,
     isEnabled: Boolean,
     description: String,
     version: Number,
@@ -92,7 +103,7 @@ export class MongoFlagStore implements FlagStore {
     private readonly connection: Connection,
     private readonly timeoutMs: number,
   ) {
-    this.flags = connection.model<StoredDoc>('Flag', flagSchema, 'flags');
+    this.flags = connection.model<StoredDoc>('StoredRecord', flagSchema, 'flags');
     this.counters = connection.model<CounterDoc>('Counter', counterSchema, 'counters');
   }
 
@@ -136,7 +147,7 @@ export class MongoFlagStore implements FlagStore {
     }
   }
 
-  list(prefix: string): Promise<Flag[]> {
+  list(prefix: string): Promise<StoredRecord[]> {
     return this.run(async (deadline) => {
       const filter = prefix === '' ? LIVE : { _id: { $regex: `^${escapeRegExp(prefix)}` }, ...LIVE };
       const docs = await deadline.step((signal) =>
@@ -146,7 +157,7 @@ export class MongoFlagStore implements FlagStore {
     });
   }
 
-  get(key: string): Promise<Flag | null> {
+  get(key: string): Promise<StoredRecord | null> {
     return this.run(async (deadline) => {
       const doc = await this.read(key, deadline);
       return doc ? toFlag(doc) : null;
@@ -187,7 +198,11 @@ export class MongoFlagStore implements FlagStore {
         this.flags
           .findOneAndUpdate(
             guard,
-            { $set: { ...pick(fields), revision, updatedAt: new Date() }, $inc: { version: 1 } },
+            {
+              $set: { ...pick(fields), revision, updatedAt: new Date() },
+              $unset: LEGACY_FIELDS,
+              $inc: { version: 1 },
+            },
             { returnDocument: 'after', signal },
           )
           .lean<FlagDoc>()
@@ -380,21 +395,27 @@ function isUnavailable(err: unknown): boolean {
   return err.hasErrorLabel('RetryableWriteError') || UNAVAILABLE_CODES.has(Number(err.code));
 }
 
-// Copy only the writable fields: callers may pass objects with extra properties.
-function pick(fields: FlagFields): FlagFields {
-  return { isEnabled: fields.isEnabled, description: fields.description };
+/** What a record's body is stored as (only the definition: the kind follows from the key). */
+function pick(fields: FlagFields): { definition: string } {
+  return { definition: JSON.stringify(fields.definition) };
 }
 
-function toFlag(doc: FlagDoc): Flag {
-  return {
+/** The fields of documents written before definitions, dropped by the first write after them. */
+const LEGACY_FIELDS = { isEnabled: 1, description: 1 } as const;
+
+function toFlag(doc: FlagDoc): StoredRecord {
+  const record = readStoredRecord({
     key: doc._id,
-    isEnabled: doc.isEnabled,
-    description: doc.description,
+    ...(doc.definition === undefined
+      ? { isEnabled: doc.isEnabled, description: doc.description }
+      : { definition: JSON.parse(doc.definition) as unknown }),
     version: doc.version,
     revision: doc.revision,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
-  };
+  });
+  if (!record) throw new Error(`MongoDB holds a document under '${doc._id}' that is not a Flagwire record`);
+  return record;
 }
 
 function escapeRegExp(text: string): string {

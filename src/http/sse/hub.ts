@@ -1,5 +1,6 @@
-import type { FlagChange } from '../../flags/flag.js';
+import { type FlagChange, isFlagKey } from '../../flags/flag.js';
 import type { FlagSnapshot } from '../../flags/flag-snapshot.js';
+import { ALL_ENVIRONMENTS, flagView } from '../../flags/flag-view.js';
 import type { Connection } from './connection.js';
 import { changeFrame, HEARTBEAT_FRAME, snapshotFrame } from './frames.js';
 
@@ -68,7 +69,8 @@ export class StreamHub {
     const revision = this.snapshot.releasedRevision;
     const group = this.groups.get(prefix);
     if (group?.snapshot?.revision === revision) return group.snapshot.frame;
-    const frame = snapshotFrame(revision, this.snapshot.list(prefix));
+    const views = this.snapshot.list(prefix).map((flag) => flagView(flag, ALL_ENVIRONMENTS));
+    const frame = snapshotFrame(revision, views);
     if (group) group.snapshot = { revision, frame };
     return frame;
   }
@@ -84,13 +86,14 @@ export class StreamHub {
   }
 
   private fanOutChange(change: FlagChange): void {
+    if (!isFlagKey(change.key)) return;
     let frame: Buffer | undefined;
     for (const [prefix, group] of this.groups) {
       if (!change.key.startsWith(prefix)) continue;
       // Not keyed by revision alone: a late change from another instance can alter the state in scope
       // without raising the snapshot's revision.
       group.snapshot = undefined;
-      frame ??= changeFrame(change);
+      frame ??= changeFrame(change, ALL_ENVIRONMENTS);
       for (const connection of group.connections) connection.deliverChange(change.revision, frame);
       this.onDelivered(group.connections.size);
     }
@@ -103,7 +106,7 @@ export class StreamHub {
   private fanOutReset(changes: readonly FlagChange[]): void {
     for (const [prefix, group] of this.groups) {
       group.snapshot = undefined;
-      if (!changes.some((change) => change.key.startsWith(prefix))) continue;
+      if (!changes.some((change) => isFlagKey(change.key) && change.key.startsWith(prefix))) continue;
       const frame = this.snapshotFrame(prefix);
       for (const connection of group.connections) connection.deliverReset(frame);
       this.onDelivered(group.connections.size);

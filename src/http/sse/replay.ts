@@ -1,4 +1,5 @@
-import type { FlagChange } from '../../flags/flag.js';
+import { type FlagChange, isFlagKey } from '../../flags/flag.js';
+import { ALL_ENVIRONMENTS } from '../../flags/flag-view.js';
 import type { Replay } from './connection.js';
 import { changeFrame } from './frames.js';
 
@@ -21,9 +22,13 @@ export function replayOf(
   for (const change of changes) {
     if (change.revision <= after) continue;
     newest = Math.max(newest, change.revision);
-    if (change.revision > seen || !change.key.startsWith(prefix) || sent.has(change.revision)) continue;
+    if (change.revision > seen || !inScope(change.key, prefix) || sent.has(change.revision)) continue;
     sent.add(change.revision);
-    frames.push(changeFrame(change));
+    frames.push(changeFrame(change, ALL_ENVIRONMENTS));
   }
   return newest >= seen ? { frames, sent } : null;
+}
+
+function inScope(key: string, prefix: string): boolean {
+  return isFlagKey(key) && key.startsWith(prefix);
 }

@@ -1,0 +1,54 @@
+import { DEFAULT_ENVIRONMENT, type FlagDefinition } from '@flagwire/core';
+import type { FlagRecord } from './flag.js';
+
+/**
+ * Whose view of the flags a read serves. `ALL_ENVIRONMENTS` (admins, and an open service, reading
+ * without `?environment=`): whole definitions, `isEnabled` as in production. An environment's key
+ * (a client token's environment, or `?environment=`): each definition cut down to that environment,
+ * `isEnabled` as there. A scope is a plain string so caches can key on it.
+ */
+export type ReadScope = string;
+export const ALL_ENVIRONMENTS: ReadScope = '*';
+
+/** The environment whose `enabled` a scope's `isEnabled` reports. */
+export function environmentOf(scope: ReadScope): string {
+  return scope === ALL_ENVIRONMENTS ? DEFAULT_ENVIRONMENT : scope;
+}
+
+/**
+ * A flag as the REST API, SSE and GraphQL serve it: the seed's fields first (`key`, `isEnabled`,
+ * `description`, so a client written for them keeps working), the bookkeeping, then the definition
+ * for the scope (what a client evaluates locally from). Field order is fixed: bodies, and so ETags,
+ * are identical on every instance.
+ */
+export interface FlagView {
+  readonly key: string;
+  readonly isEnabled: boolean;
+  readonly description: string;
+  readonly version: number;
+  readonly revision: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly definition: FlagDefinition;
+}
+
+export function flagView(record: FlagRecord, scope: ReadScope): FlagView {
+  const { definition } = record;
+  const environment = environmentOf(scope);
+  const config = Object.hasOwn(definition.environments, environment)
+    ? definition.environments[environment]
+    : undefined;
+  return {
+    key: record.key,
+    isEnabled: config?.enabled ?? false,
+    description: definition.description,
+    version: record.version,
+    revision: record.revision,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    definition:
+      scope === ALL_ENVIRONMENTS
+        ? definition
+        : { ...definition, environments: config ? { [environment]: config } : {} },
+  };
+}
