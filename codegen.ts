@@ -16,6 +16,7 @@ const config: CodegenConfig = {
         strictScalars: true,
         // Resolvers return domain objects; paths are relative to the generated file.
         contextType: './context.js#GraphQLContext',
+        scalars: { JSON: 'unknown' },
         mappers: {
           Flag: '../flags/flag-view.js#FlagView',
           DeletedFlag: '../flags/flag-service.js#DeletedFlag',
@@ -39,6 +40,8 @@ const config: CodegenConfig = {
         strictScalars: true,
         skipTypename: true,
         onlyOperationTypes: true,
+        // The flag document; the client checks its shape before holding it (wire.ts).
+        scalars: { JSON: 'unknown' },
       },
     },
   },

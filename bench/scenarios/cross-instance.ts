@@ -1,6 +1,8 @@
 // cross-instance: 2 service processes sharing one store (MongoDB, or the jongodb stand-in) and a
 // private redis-server. Changes are written on A one at a time; SSE and graphql-ws clients on B (and,
 // for comparison, on A) time their arrival. Light load: each change is awaited everywhere first.
+
+import { fromLegacyFlag } from '@flagwire/core';
 import { Redis } from 'ioredis';
 import { MongoFlagStore } from '../../src/flags/store/mongo-store.js';
 import { openSse, subscribeFlagChanged } from '../../test/support/listeners.js';
@@ -272,10 +274,8 @@ async function measureRoundTrips(mongoUri: string, redisUrl: string, key: string
     // What FlagService.upsert asks of the store after its read: take a revision, write the flag.
     let version = (await store.get(key))?.version ?? 1;
     const storeUpdate = await time(async () => {
-      const result = await store.update(key, version, {
-        isEnabled: version % 2 === 0,
-        description: `rt ${version}`,
-      });
+      const definition = fromLegacyFlag({ key, isEnabled: version % 2 === 0, description: `rt ${version}` });
+      const result = await store.update(key, version, { kind: 'flag', definition });
       if (result.status === 'ok') version++;
     });
     return { storeGet, storeUpdate, redisPing: await time(() => redis.ping()) };

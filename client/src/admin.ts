@@ -1,3 +1,4 @@
+import { FlagwireError } from './errors.js';
 import {
   CreateFlagDocument,
   DeleteFlagDocument,
@@ -7,6 +8,15 @@ import {
 } from './generated/graphql.js';
 import { graphqlRequest, type HttpContext } from './http.js';
 import type { Flag } from './types.js';
+import { parseFlag } from './wire.js';
+
+/** A flag the server answered a write with, checked like every flag the client holds. */
+function checked(value: unknown): Flag {
+  const flag = parseFlag(value);
+  if (!flag)
+    throw new FlagwireError('BAD_RESPONSE', 'the server answered a write with something other than a flag');
+  return flag;
+}
 
 /** A new flag: `isEnabled` defaults to false and `description` to `""`. */
 export interface CreateFlagInput {
@@ -55,16 +65,18 @@ export interface FlagAdmin {
 export function createAdmin(http: HttpContext): FlagAdmin {
   return {
     async create(input) {
-      return (await graphqlRequest(http, CreateFlagDocument, { input })).createFlag;
+      return checked((await graphqlRequest(http, CreateFlagDocument, { input })).createFlag);
     },
     async set(input) {
-      return (await graphqlRequest(http, SetFlagDocument, { input })).setFlag;
+      const { flag, created } = (await graphqlRequest(http, SetFlagDocument, { input })).setFlag;
+      return { flag: checked(flag), created };
     },
     async update(key, patch, expectedVersion) {
-      return (await graphqlRequest(http, UpdateFlagDocument, { key, patch, expectedVersion })).updateFlag;
+      const answer = await graphqlRequest(http, UpdateFlagDocument, { key, patch, expectedVersion });
+      return checked(answer.updateFlag);
     },
     async toggle(key, expectedVersion) {
-      return (await graphqlRequest(http, ToggleFlagDocument, { key, expectedVersion })).toggleFlag;
+      return checked((await graphqlRequest(http, ToggleFlagDocument, { key, expectedVersion })).toggleFlag);
     },
     async delete(key, expectedVersion) {
       return (await graphqlRequest(http, DeleteFlagDocument, { key, expectedVersion })).deleteFlag;

@@ -1,4 +1,4 @@
-import type { Decision, ErrorCode, JsonValue, Reason } from '@flagwire/core';
+import type { Decision, ErrorCode, FlagDefinition, JsonValue, Reason } from '@flagwire/core';
 
 /** A feature flag as the server serves it (PROTOCOL.md, "Flags"). */
 export interface Flag {
@@ -11,6 +11,12 @@ export interface Flag {
   readonly revision: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * The flag document for the client's environment (every environment for an admin reading without
+   * one), with every default filled in: what local evaluation reads. Absent from servers that predate
+   * definitions; the flag is then the boolean its `isEnabled` says.
+   */
+  readonly definition?: FlagDefinition;
 }
 
 /** One committed change to one flag, as the event stream and the subscription deliver it. */

@@ -1,4 +1,4 @@
-import { type FlagDefinition, fromLegacyFlag } from '@flagwire/core';
+import { FlagDefinition, fromLegacyFlag } from '@flagwire/core';
 import { isRecord } from './errors.js';
 import type { Flag, FlagChange } from './types.js';
 
@@ -23,19 +23,23 @@ export function parseFlag(value: unknown): Flag | undefined {
   ) {
     return undefined;
   }
-  return Object.freeze({ key, isEnabled, description, version, revision, createdAt, updatedAt });
+  const base = { key, isEnabled, description, version, revision, createdAt, updatedAt };
+  if (value.definition === undefined) return Object.freeze(base);
+  // The server validated the document when it was written; this checks its shape (a proxy or another
+  // server could send anything), fills defaults, and ties it to the flag it came with.
+  const parsed = FlagDefinition.safeParse(value.definition);
+  if (!parsed.success || parsed.data.key !== key) return undefined;
+  return Object.freeze({ ...base, definition: parsed.data });
 }
 
 /**
- * The definition local evaluation reads for a flag the server sent. Today's server sends today's flags
- * (`{key, isEnabled, description, ...}`): each is the boolean flag it stands for (`fromLegacyFlag`,
- * @flagwire/core: variants `on`/`off`, enabled in `production` as `isEnabled` says). When the server sends
- * definitions (list items and `upsert` events carrying the definition for the reader's environment), only
- * the parsing here changes: `parseFlag` checks the definition and this returns it; the state, the
- * transports and the evaluation stay as they are. Called once per change of a flag (see state.ts).
+ * The definition local evaluation reads for a flag the server sent: the one it carries, or, from a
+ * server that predates definitions (`{key, isEnabled, description, ...}` only), the boolean flag it
+ * stands for (`fromLegacyFlag`, @flagwire/core: variants `on`/`off`, enabled in `production` as
+ * `isEnabled` says). Called once per change of a flag (see state.ts).
  */
 export function definitionOf(flag: Flag): FlagDefinition {
-  return fromLegacyFlag(flag);
+  return flag.definition ?? fromLegacyFlag(flag);
 }
 
 /** A list of flags (REST list body, GraphQL `flags`), or undefined when any element is not a flag. */

@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { FlagView as FlagViewModel } from '../flags/flag-view.js';
 import type { DeletedFlag as DeletedFlagModel } from '../flags/flag-service.js';
 import type { FlagChange as FlagChangeModel } from '../flags/flag.js';
@@ -14,6 +14,11 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /**
+   * Any JSON value. Used for the flag document (`Flag.definition`), exactly as `PUT /feature-flags/{key}`
+   * takes it and the REST API serves it.
+   */
+  JSON: { input: unknown; output: unknown; }
 };
 
 /** A new flag. */
@@ -42,6 +47,12 @@ export type Flag = {
   __typename?: 'Flag';
   /** When the flag was created: an ISO-8601 timestamp in UTC, e.g. `2025-01-31T12:00:00.000Z`. */
   createdAt: Scalars['String']['output'];
+  /**
+   * The flag document (type, variants, and per environment: enabled, offVariant, prerequisites, targets,
+   * rules, fallthrough) with every default filled in: what a client evaluates locally. Admins reading
+   * without an environment see every environment; a reader bound to one environment sees only it.
+   */
+  definition: Scalars['JSON']['output'];
   /** Free text for humans (at most 1000 characters; empty when not set). */
   description: Scalars['String']['output'];
   /** Whether the feature is on. */
@@ -306,6 +317,7 @@ export type ResolversTypes = {
   FlagChangeKind: FlagChangeKind;
   FlagPatch: FlagPatch;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SetFlagInput: SetFlagInput;
@@ -323,6 +335,7 @@ export type ResolversParentTypes = {
   FlagChange: FlagChangeModel;
   FlagPatch: FlagPatch;
   Int: Scalars['Int']['output'];
+  JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   SetFlagInput: SetFlagInput;
@@ -339,6 +352,7 @@ export type DeletedFlagResolvers<ContextType = GraphQLContext, ParentType extend
 
 export type FlagResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Flag'] = ResolversParentTypes['Flag']> = {
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  definition?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   isEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -354,6 +368,10 @@ export type FlagChangeResolvers<ContextType = GraphQLContext, ParentType extends
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createFlag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationCreateFlagArgs, 'input'>>;
@@ -381,6 +399,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   DeletedFlag?: DeletedFlagResolvers<ContextType>;
   Flag?: FlagResolvers<ContextType>;
   FlagChange?: FlagChangeResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SetFlagResult?: SetFlagResultResolvers<ContextType>;

@@ -4,6 +4,7 @@ import { assertValidKey, normalizePrefix } from '../flags/validation.js';
 import type { GraphQLContext } from './context.js';
 import type { Resolvers } from './generated.js';
 import { toExpectedVersion, toFlagInput, toFlagPatch } from './inputs.js';
+import { JsonScalar } from './json-scalar.js';
 
 function view(flag: FlagRecord): FlagView {
   return flagView(flag, ALL_ENVIRONMENTS);
@@ -21,6 +22,7 @@ function writer(ctx: GraphQLContext) {
  * changes from the subscription hub.
  */
 export const resolvers: Resolvers = {
+  JSON: JsonScalar,
   Query: {
     flags: (_parent, { prefix }, { snapshot }) =>
       snapshot.list(normalizePrefix(prefix)).map((flag) => flagView(flag, ALL_ENVIRONMENTS)),

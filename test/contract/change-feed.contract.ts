@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { ChangeFeed } from '../../src/feed/change-feed.js';
 import type { FlagChange } from '../../src/flags/flag.js';
+import { aFlag, upsertOf } from '../support/flags.js';
 
 /** What a contract run needs from one implementation, made fresh for every test. */
 export interface FeedUnderTest {
@@ -24,16 +25,9 @@ const WAIT_MS = 15_000;
 const T = '2024-01-01T00:00:00.000Z';
 
 function upsert(key: string, revision: number): FlagChange {
-  const flag = {
-    key,
-    isEnabled: true,
-    description: `r${revision}`,
-    version: 1,
-    revision,
-    createdAt: T,
-    updatedAt: T,
-  };
-  return { kind: 'upsert', key, revision, flag };
+  return upsertOf(
+    aFlag(key, revision, { isEnabled: true, description: `r${revision}`, createdAt: T, updatedAt: T }),
+  );
 }
 
 /** Fails with `what` instead of a bare jest timeout if `promise` takes longer than `ms`. */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { ChangeLog } from '../../src/feed/change-log.js';
 import type { FlagChange } from '../../src/flags/flag.js';
+import { aFlag, upsertOf } from '../support/flags.js';
 
 /** What a contract run needs from one implementation: a fresh, empty log per call. */
 export interface LogUnderTest {
@@ -12,16 +13,8 @@ export interface LogUnderTest {
 const T = '2024-01-01T00:00:00.000Z';
 
 function upsert(revision: number, key = `k${revision}`): FlagChange {
-  const flag = {
-    key,
-    isEnabled: revision % 2 === 0,
-    description: `r${revision}`,
-    version: 1,
-    revision,
-    createdAt: T,
-    updatedAt: T,
-  };
-  return { kind: 'upsert', key, revision, flag };
+  const fields = { isEnabled: revision % 2 === 0, description: `r${revision}`, createdAt: T, updatedAt: T };
+  return upsertOf(aFlag(key, revision, fields));
 }
 
 const revisionsOf = (changes: FlagChange[] | null) => changes?.map((change) => change.revision) ?? null;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { FlagCache } from '../../src/cache/flag-cache.js';
-import type { Flag, FlagChange } from '../../src/flags/flag.js';
+import type { FlagChange, StoredRecord } from '../../src/flags/flag.js';
+import { aFlag } from '../support/flags.js';
 
 /** What a contract run needs from one implementation, made fresh (and empty) for every test. */
 export interface CacheUnderTest {
@@ -11,8 +12,8 @@ export interface CacheUnderTest {
 
 const T = '2024-01-01T00:00:00.000Z';
 
-export function flagAt(key: string, revision: number, isEnabled = true): Flag {
-  return { key, isEnabled, description: `r${revision}`, version: 1, revision, createdAt: T, updatedAt: T };
+export function flagAt(key: string, revision: number, isEnabled = true): StoredRecord {
+  return aFlag(key, revision, { isEnabled, description: `r${revision}`, createdAt: T, updatedAt: T });
 }
 
 export const upsert = (key: string, revision: number, isEnabled = true): FlagChange => ({

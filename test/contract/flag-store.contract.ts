@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Flag, FlagChange, FlagFields } from '../../src/flags/flag.js';
+import type { FlagChange, FlagFields, StoredRecord } from '../../src/flags/flag.js';
 import type { FlagStore, WriteResult } from '../../src/flags/store/flag-store.js';
+import { body } from '../support/flags.js';
 import { itWhen } from '../support/skip.js';
 
 /** What a contract run needs from one implementation, made fresh for every test. */
@@ -15,8 +16,8 @@ export interface StoreUnderTest {
 type AnyWriteResult = WriteResult | Awaited<ReturnType<FlagStore['insert']>>;
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const ON: FlagFields = { isEnabled: true, description: 'on' };
-const OFF: FlagFields = { isEnabled: false, description: '' };
+const ON: FlagFields = body(true, 'on');
+const OFF: FlagFields = body(false, '');
 
 /**
  * The behaviour every {@link FlagStore} promises; each implementation's test file runs it once. A
@@ -41,7 +42,7 @@ export function describeFlagStoreContract(
       await subject.cleanup();
     });
 
-    async function inserted(key: string, fields: FlagFields = ON): Promise<Flag> {
+    async function inserted(key: string, fields: FlagFields = ON): Promise<StoredRecord> {
       const result = await store.insert(key, fields);
       if (result.status !== 'ok' || result.change.kind !== 'upsert') throw new Error(`insert ${key} failed`);
       return result.change.flag;
@@ -59,7 +60,7 @@ export function describeFlagStoreContract(
     });
 
     it('insert creates the flag at version 1 with a revision and equal ISO timestamps', async () => {
-      const result = await store.insert('checkout.v2', { isEnabled: true, description: 'new checkout' });
+      const result = await store.insert('checkout.v2', body(true, 'new checkout'));
       if (result.status !== 'ok' || result.change.kind !== 'upsert') {
         throw new Error(`insert answered ${JSON.stringify(result)}`);
       }
@@ -67,8 +68,7 @@ export function describeFlagStoreContract(
       expect(key).toBe('checkout.v2');
       expect(flag).toStrictEqual({
         key: 'checkout.v2',
-        isEnabled: true,
-        description: 'new checkout',
+        ...body(true, 'new checkout'),
         version: 1,
         revision,
         createdAt: flag.createdAt,
@@ -80,9 +80,9 @@ export function describeFlagStoreContract(
     });
 
     it('insert keeps an empty description and only the writable fields', async () => {
-      const extra = { ...OFF, version: 99, revision: 99, key: 'other' } as FlagFields;
+      const extra = { ...OFF, version: 99, revision: 99, key: 'other' } as unknown as FlagFields;
       const flag = await inserted('plain', extra);
-      expect(flag).toMatchObject({ key: 'plain', isEnabled: false, description: '', version: 1 });
+      expect(flag).toMatchObject({ key: 'plain', ...OFF, version: 1 });
       expect(await store.get('plain')).toStrictEqual(flag);
       expect(await store.get('other')).toBeNull();
     });
@@ -123,11 +123,11 @@ export function describeFlagStoreContract(
 
     it('update at the current version bumps version and revision, keeps createdAt', async () => {
       const before = await inserted('f', OFF);
-      const change = changeOf(await store.update('f', 1, { isEnabled: true, description: 'now on' }));
+      const change = changeOf(await store.update('f', 1, body(true, 'now on')));
       if (change.kind !== 'upsert') throw new Error('update answered a delete');
       expect(change.key).toBe('f');
       expect(change.revision).toBeGreaterThan(before.revision);
-      expect(change.flag).toMatchObject({ key: 'f', isEnabled: true, description: 'now on', version: 2 });
+      expect(change.flag).toMatchObject({ key: 'f', ...body(true, 'now on'), version: 2 });
       expect(change.flag.revision).toBe(change.revision);
       expect(change.flag.createdAt).toBe(before.createdAt);
       expect(change.flag.updatedAt).toMatch(ISO_UTC);
@@ -227,7 +227,7 @@ export function describeFlagStoreContract(
       // Independent workers drift out of step, so inserts and deletes overlap at every phase.
       const worker = async (w: number) => {
         for (let i = 0; i < 12; i++) {
-          const fields = { isEnabled: true, description: `w${w}.${i}` };
+          const fields = body(true, `w${w}.${i}`);
           keep(await ((w + i) % 2 === 0 ? store.insert('k', fields) : store.remove('k')));
         }
       };
@@ -243,9 +243,7 @@ export function describeFlagStoreContract(
     it('of 20 concurrent updates at the same version exactly one wins; the rest are stale', async () => {
       await inserted('hot', OFF);
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          store.update('hot', 1, { isEnabled: true, description: `w${i}` }),
-        ),
+        Array.from({ length: 20 }, (_, i) => store.update('hot', 1, body(true, `w${i}`))),
       );
       const winners = results.filter((result) => result.status === 'ok');
       expect(winners).toHaveLength(1);
@@ -263,9 +261,7 @@ export function describeFlagStoreContract(
 
     it('of concurrent inserts of the same key exactly one wins; the rest answer exists', async () => {
       const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) =>
-          store.insert('race', { isEnabled: false, description: `i${i}` }),
-        ),
+        Array.from({ length: 10 }, (_, i) => store.insert('race', body(false, `i${i}`))),
       );
       expect(results.filter((result) => result.status === 'ok')).toHaveLength(1);
       expect(results.filter((result) => result.status === 'exists')).toHaveLength(9);
@@ -276,7 +272,7 @@ export function describeFlagStoreContract(
       if (!subject.reopen) throw new Error(`${name} is durable: its factory must give reopen`);
       await inserted('keep', ON);
       await inserted('gone', OFF);
-      changeOf(await store.update('keep', 1, { isEnabled: false, description: 'edited' }));
+      changeOf(await store.update('keep', 1, body(false, 'edited')));
       changeOf(await store.remove('gone'));
       const flags = await store.list('');
       const revision = await store.currentRevision();

@@ -11,6 +11,7 @@ import { FileFlagStore } from '../../src/flags/store/file-store.js';
 import type { FlagStore } from '../../src/flags/store/flag-store.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { MongoFlagStore, TOMBSTONE_GRACE_MS } from '../../src/flags/store/mongo-store.js';
+import { body, isEnabledOf } from '../support/flags.js';
 import { startMongo, type TestMongo } from '../support/mongo.js';
 import { itWithOwnMongo } from '../support/skip.js';
 import { describeFlagStoreContract } from './flag-store.contract.js';
@@ -87,13 +88,13 @@ describe('on MongoDB', () => {
     it('shares flags and one revision counter between stores on the same database', async () => {
       try {
         const [a, b] = [await open(), await open()];
-        const first = await a.insert('shared', { isEnabled: true, description: '' });
-        expect((await b.get('shared'))?.isEnabled).toBe(true);
-        const second = await b.update('shared', 1, { isEnabled: false, description: 'via b' });
+        const first = await a.insert('shared', body(true, ''));
+        expect(isEnabledOf(await b.get('shared'))).toBe(true);
+        const second = await b.update('shared', 1, body(false, 'via b'));
         if (first.status !== 'ok' || second.status !== 'ok') throw new Error('writes failed');
         expect(second.change.revision).toBeGreaterThan(first.change.revision);
         expect(await a.currentRevision()).toBe(second.change.revision);
-        expect(await a.update('shared', 1, { isEnabled: true, description: '' })).toEqual({
+        expect(await a.update('shared', 1, body(true, ''))).toEqual({
           status: 'stale',
           currentVersion: 2,
         });
@@ -105,15 +106,15 @@ describe('on MongoDB', () => {
     it('never commits a change with a lower revision than the flag already carries', async () => {
       try {
         const store = await open();
-        await store.insert('f', { isEnabled: false, description: '' });
-        await store.insert('g', { isEnabled: false, description: '' });
+        await store.insert('f', body(false, ''));
+        await store.insert('g', body(false, ''));
         // As if another writer took the next revision after ours and committed first.
         const next = (await store.currentRevision()) + 1;
         const flags = admin.collection('flags');
         await flags.updateOne({ _id: 'f' } as object, { $set: { revision: next } });
         await flags.updateOne({ _id: 'g' } as object, { $set: { revision: next + 2 } });
 
-        const updated = await store.update('f', 1, { isEnabled: true, description: '' });
+        const updated = await store.update('f', 1, body(true, ''));
         if (updated.status !== 'ok') throw new Error(`update answered ${updated.status}`);
         expect(updated.change.revision).toBeGreaterThan(next);
         const removed = await store.remove('g');
@@ -130,7 +131,7 @@ describe('on MongoDB', () => {
         const inserter = await GatedStore.open(mongo.uri);
         opened.push(inserter);
         const deleter = await open();
-        await deleter.insert('k', { isEnabled: true, description: 'first' });
+        await deleter.insert('k', body(true, 'first'));
         let taken = 0;
         let deleted: FlagChange | undefined;
         afterNextRevision = async (revision) => {
@@ -138,7 +139,7 @@ describe('on MongoDB', () => {
           const removed = await deleter.remove('k');
           if (removed.status === 'ok') deleted = removed.change;
         };
-        const inserted = await inserter.insert('k', { isEnabled: false, description: 'second' });
+        const inserted = await inserter.insert('k', body(false, 'second'));
 
         if (!deleted) throw new Error('the delete did not commit in between');
         expect(deleted.revision).toBeGreaterThan(taken);
@@ -170,7 +171,7 @@ describe('on MongoDB', () => {
     it('keeps only a small tombstone for a deleted key, which no read returns and an insert replaces', async () => {
       try {
         const store = await open();
-        await store.insert('gone', { isEnabled: true, description: 'x'.repeat(500) });
+        await store.insert('gone', body(true, 'x'.repeat(500)));
         const removed = await store.remove('gone');
         if (removed.status !== 'ok') throw new Error(`remove answered ${removed.status}`);
         const raw = await admin.collection('flags').findOne({ _id: 'gone' } as object);
@@ -185,13 +186,12 @@ describe('on MongoDB', () => {
         expect(await store.get('gone')).toBeNull();
         expect(await store.list('')).toEqual([]);
         // Inserting the key again replaces the tombstone by a plain flag: nothing of it is left over.
-        expect((await store.insert('gone', { isEnabled: false, description: '' })).status).toBe('ok');
+        expect((await store.insert('gone', body(false, ''))).status).toBe('ok');
         const again = await admin.collection('flags').findOne({ _id: 'gone' } as object);
         expect(again && Object.keys(again).sort()).toEqual([
           '_id',
           'createdAt',
-          'description',
-          'isEnabled',
+          'definition',
           'revision',
           'updatedAt',
           'version',
@@ -205,7 +205,7 @@ describe('on MongoDB', () => {
       try {
         const store = await open();
         for (const key of ['old', 'young', 'fresh', 'live']) {
-          await store.insert(key, { isEnabled: true, description: '' });
+          await store.insert(key, body(true, ''));
         }
         for (const key of ['old', 'young', 'fresh']) await store.remove(key);
         // Age two tombstones as if deleted long ago: one just past the grace, one just inside it.
@@ -223,7 +223,7 @@ describe('on MongoDB', () => {
           ['young', true],
         ]);
         // A purged key is free again, like one never used.
-        const again = await store.insert('old', { isEnabled: false, description: '' });
+        const again = await store.insert('old', body(false, ''));
         expect(again.status).toBe('ok');
       } finally {
         await cleanup();
@@ -245,7 +245,7 @@ describe('on MongoDB', () => {
     it('purges tombstones past the grace when a store opens', async () => {
       try {
         const store = await open();
-        await store.insert('stale', { isEnabled: true, description: '' });
+        await store.insert('stale', body(true, ''));
         await store.remove('stale');
         await admin.collection('flags').updateOne({ _id: 'stale' } as object, {
           $set: { deletedAt: new Date(Date.now() - 2 * TOMBSTONE_GRACE_MS) },
@@ -262,7 +262,7 @@ describe('on MongoDB', () => {
         const inserter = await GatedStore.open(mongo.uri);
         opened.push(inserter);
         const deleter = await open();
-        await deleter.insert('k', { isEnabled: true, description: 'first' });
+        await deleter.insert('k', body(true, 'first'));
         let taken = 0;
         let deleted: FlagChange | undefined;
         afterNextRevision = async (revision) => {
@@ -272,7 +272,7 @@ describe('on MongoDB', () => {
           // Any instance may purge at any moment, here in the worst one: the insert is still to come.
           await deleter.purgeTombstones();
         };
-        const inserted = await inserter.insert('k', { isEnabled: false, description: 'second' });
+        const inserted = await inserter.insert('k', body(false, 'second'));
 
         if (!deleted) throw new Error('the delete did not commit in between');
         expect(deleted.revision).toBeGreaterThan(taken);
@@ -294,9 +294,9 @@ describe('on MongoDB', () => {
         try {
           const store = await MongoFlagStore.open(mongo.uri, { timeoutMs });
           opened.push(store);
-          await store.insert('f', { isEnabled: true, description: '' });
-          await store.insert('gone', { isEnabled: true, description: '' });
-          const fields = { isEnabled: false, description: 'changed' };
+          await store.insert('f', body(true, ''));
+          await store.insert('gone', body(true, ''));
+          const fields = body(false, 'changed');
           const operations: Array<[string, () => Promise<unknown>]> = [
             ['get', () => store.get('f')],
             ['update', () => store.update('f', 1, fields)],
@@ -321,7 +321,7 @@ describe('on MongoDB', () => {
           // Once the server runs what it had queued, the flags are as before: no write began below it.
           await eventually(() => store.ping(), 'the store answers after the thaw');
           expect(await store.list('')).toMatchObject([
-            { key: 'f', version: 1, isEnabled: true, description: '' },
+            { key: 'f', version: 1, ...body(true, '') },
             { key: 'gone', version: 1 },
           ]);
         } finally {
@@ -343,9 +343,7 @@ describe('on MongoDB', () => {
       await store.close();
       await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(store.get('x')).rejects.toBeInstanceOf(StoreUnavailableError);
-      await expect(store.insert('x', { isEnabled: true, description: '' })).rejects.toBeInstanceOf(
-        StoreUnavailableError,
-      );
+      await expect(store.insert('x', body(true, ''))).rejects.toBeInstanceOf(StoreUnavailableError);
     });
   });
 });

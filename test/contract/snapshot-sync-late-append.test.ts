@@ -9,6 +9,7 @@ import type { FlagChange } from '../../src/flags/flag.js';
 import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { SnapshotSync } from '../../src/sync/snapshot-sync.js';
+import { body } from '../support/flags.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import { until } from '../support/sse.js';
 
@@ -42,7 +43,7 @@ function describeLateAppend(name: string, openLog: () => Promise<ChangeLog>): vo
       syncs.push(sync);
       await sync.start();
       const commit = async (key: string): Promise<FlagChange> => {
-        const result = await store.insert(key, { isEnabled: true, description: '' });
+        const result = await store.insert(key, body(true, ''));
         if (result.status !== 'ok') throw new Error(result.status);
         return result.change;
       };

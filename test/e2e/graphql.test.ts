@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
-import type { FlagFields } from '../../src/flags/flag.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { client, sendJson, startTestApp } from '../support/app.js';
 
@@ -27,7 +26,7 @@ interface FlagView {
   updatedAt: string;
 }
 
-const FLAG_FIELDS = 'key isEnabled description version revision createdAt updatedAt';
+const FLAG_FIELDS = 'key isEnabled description version revision createdAt updatedAt definition';
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 async function graphql<T>(
@@ -71,7 +70,10 @@ describe('GraphQL API', () => {
     await app.removeDataDir();
   });
 
-  async function create(key: string, fields: Partial<FlagFields> = {}): Promise<FlagView> {
+  async function create(
+    key: string,
+    fields: { isEnabled?: boolean; description?: string } = {},
+  ): Promise<FlagView> {
     const res = await graphql<{ createFlag: FlagView }>(app, CREATE, { input: { key, ...fields } });
     expect(res.errors).toBeUndefined();
     return res.data?.createFlag as FlagView;

@@ -232,7 +232,7 @@ describe('REST /feature-flags', () => {
         'a body over the size limit',
         413,
         'PAYLOAD_TOO_LARGE',
-        json(JSON.stringify({ key: 'ok', description: 'x'.repeat(20_000) })),
+        json(JSON.stringify({ key: 'ok', description: 'x'.repeat(1_100_000) })),
       ],
       [
         'a text/plain body',
@@ -354,8 +354,10 @@ describe('the read path', () => {
 class AlwaysRacedStore extends MemoryFlagStore {
   override async update(key: string, expectedVersion: number, fields: FlagFields): Promise<WriteResult> {
     const current = await this.get(key);
-    if (current)
-      await super.update(key, current.version, { ...fields, description: `${current.description}!` });
+    if (current?.kind === 'flag') {
+      const definition = { ...current.definition, description: `${current.definition.description}!` };
+      await super.update(key, current.version, { kind: 'flag', definition });
+    }
     return super.update(key, expectedVersion, fields);
   }
 }

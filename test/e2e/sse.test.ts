@@ -15,6 +15,7 @@ import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { errorHandler } from '../../src/http/error-handler.js';
 import { sseStream } from '../../src/http/sse/index.js';
+import { legacyBody } from '../support/flags.js';
 import { SseClient, until } from '../support/sse.js';
 
 /**
@@ -77,12 +78,16 @@ async function startSseApp(options: Options = {}) {
   snapshot.reset([], 0);
   await log.init(0);
   feed.subscribe((change) => snapshot.apply(change));
-  const flags = new FlagService(store, {
-    publish: async (change) => {
-      await log.append(change);
-      await feed.publish(change);
+  const flags = new FlagService(
+    store,
+    {
+      publish: async (change) => {
+        await log.append(change);
+        await feed.publish(change);
+      },
     },
-  });
+    snapshot,
+  );
   const logLines: string[] = [];
   const logger = pino(
     { level: 'debug' },
@@ -354,7 +359,7 @@ describe('SSE GET /feature-flags/stream', () => {
   it('does not repeat a late change from another instance that arrives live while the log read also returns it', async () => {
     const resumeFrom = app.snapshot.currentRevision;
     // Another instance committed and logged it; its message is late, overtaken by a newer local change.
-    const late = await app.store.insert('late.a', { isEnabled: true, description: '' });
+    const late = await app.store.insert('late.a', legacyBody('late.a', true));
     if (late.status !== 'ok') throw new Error('insert failed');
     await app.log.append(late.change);
     const local = await app.flags.upsert({ key: 'late.b', isEnabled: true });
@@ -373,7 +378,7 @@ describe('SSE GET /feature-flags/stream', () => {
   it('sends a change the shared log holds but this instance has not seen yet once, when it arrives live', async () => {
     const after = app.snapshot.currentRevision;
     // Another instance committed and logged it; its pub/sub message has not reached this one yet.
-    const inserted = await app.store.insert('ahead.a', { isEnabled: true, description: '' });
+    const inserted = await app.store.insert('ahead.a', legacyBody('ahead.a', true));
     if (inserted.status !== 'ok') throw new Error('insert failed');
     await app.log.append(inserted.change);
 
@@ -398,7 +403,7 @@ describe('SSE GET /feature-flags/stream', () => {
   it('sends a fresh snapshot when the log lacks a change this instance already applied', async () => {
     const after = app.snapshot.currentRevision;
     // Committed and applied here, but its log append is still in flight (or failed).
-    const inserted = await app.store.insert('lag.a', { isEnabled: true, description: '' });
+    const inserted = await app.store.insert('lag.a', legacyBody('lag.a', true));
     if (inserted.status !== 'ok') throw new Error('insert failed');
     app.snapshot.apply(inserted.change);
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Client, createClient, type FormattedExecutionResult } from 'graphql-ws';
 import { WebSocket } from 'ws';
-import type { Flag } from '../../src/flags/flag.js';
+import type { StoredRecord } from '../../src/flags/flag.js';
 import { subscriptionHubOf } from '../../src/graphql/mount.js';
 import type { SubscriptionHub } from '../../src/graphql/subscription-hub.js';
 import { sendJson, startTestApp } from '../support/app.js';
@@ -13,13 +13,13 @@ interface ChangeView {
   key: string;
   revision: number;
   version: number;
-  flag: Flag | null;
+  flag: StoredRecord | null;
 }
 
 type Result = FormattedExecutionResult<{ flagChanged: ChangeView }, unknown>;
 type Subscription = AsyncIterableIterator<Result>;
 
-const FLAG_FIELDS = 'key isEnabled description version revision createdAt updatedAt';
+const FLAG_FIELDS = 'key isEnabled description version revision createdAt updatedAt definition';
 const FLAG_CHANGED = `subscription Changes($prefix: String) {
   flagChanged(prefix: $prefix) { kind key revision version flag { ${FLAG_FIELDS} } }
 }`;
@@ -62,10 +62,15 @@ async function graphql<T>(app: TestApp, query: string, variables: Record<string,
   return body.data as T;
 }
 
-async function restWrite(app: TestApp, method: string, path: string, body?: unknown): Promise<Flag | null> {
+async function restWrite(
+  app: TestApp,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<StoredRecord | null> {
   const res = await sendJson(app, method, path, body);
   expect(res.status).toBeLessThan(300);
-  return res.status === 204 ? null : ((await res.json()) as Flag);
+  return res.status === 204 ? null : ((await res.json()) as StoredRecord);
 }
 
 describe('GraphQL subscription flagChanged', () => {
@@ -136,12 +141,12 @@ describe('GraphQL subscription flagChanged', () => {
   it('pushes changes made by GraphQL mutations, in revision order', async () => {
     const subscription = await subscribe('gql.');
     try {
-      const { createFlag } = await graphql<{ createFlag: Flag }>(
+      const { createFlag } = await graphql<{ createFlag: StoredRecord }>(
         app,
         `mutation ($key: String!) { createFlag(input: { key: $key, description: "new" }) { ${FLAG_FIELDS} } }`,
         { key: 'gql.a' },
       );
-      const { toggleFlag } = await graphql<{ toggleFlag: Flag }>(
+      const { toggleFlag } = await graphql<{ toggleFlag: StoredRecord }>(
         app,
         `mutation ($key: String!) { toggleFlag(key: $key, expectedVersion: 1) { ${FLAG_FIELDS} } }`,
         { key: 'gql.a' },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
 import { FlagListMemo } from '../../src/http/flag-list-memo.js';
-import { aFlag } from '../support/flags.js';
+import { aFlag, seen } from '../support/flags.js';
 
 function setup(maxEntries = 10) {
   const snapshot = new FlagSnapshot();
@@ -21,7 +21,7 @@ describe('FlagListMemo', () => {
     };
     expect(memo.get('beta')).toBe(first);
     expect(listed).toBe(0);
-    expect(JSON.parse(first.body.toString())).toEqual([aFlag('beta.a', 1)]);
+    expect(JSON.parse(first.body.toString())).toEqual([seen(aFlag('beta.a', 1))]);
   });
 
   it('gives equal bodies equal ETags and different bodies different ones', () => {

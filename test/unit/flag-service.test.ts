@@ -2,14 +2,16 @@ import { describe, expect, it } from '@jest/globals';
 import { InProcessFeed } from '../../src/feed/in-process-feed.js';
 import type { FlagChange, FlagFields } from '../../src/flags/flag.js';
 import { FlagService } from '../../src/flags/flag-service.js';
+import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
 import type { WriteResult } from '../../src/flags/store/flag-store.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
+import { body, isEnabledOf, seen } from '../support/flags.js';
 
 function setup(store = new MemoryFlagStore()) {
   const feed = new InProcessFeed();
   const published: FlagChange[] = [];
   feed.subscribe((change) => published.push(change));
-  return { store, feed, published, service: new FlagService(store, feed) };
+  return { store, feed, published, service: new FlagService(store, feed, new FlagSnapshot()) };
 }
 
 /** A real store in which another writer gets in between this writer's read and its write, `times` times. */
@@ -21,8 +23,10 @@ class RacedStore extends MemoryFlagStore {
     if (this.races > 0) {
       this.races--;
       const current = await this.get(key);
-      if (current)
-        await super.update(key, current.version, { ...current, description: `racer ${this.races}` });
+      if (current?.kind === 'flag') {
+        const definition = { ...current.definition, description: `racer ${this.races}` };
+        await super.update(key, current.version, { kind: 'flag', definition });
+      }
     }
     return super.update(key, expectedVersion, fields);
   }
@@ -34,7 +38,7 @@ class CreateRacedStore extends MemoryFlagStore {
   override async insert(key: string, fields: FlagFields) {
     if (!this.raced) {
       this.raced = true;
-      await super.insert(key, { isEnabled: false, description: 'created by the racer' });
+      await super.insert(key, body(false, 'created by the racer'));
     }
     return super.insert(key, fields);
   }
@@ -63,7 +67,7 @@ describe('FlagService', () => {
   it('creates with defaults and refuses to create a key twice', async () => {
     const { service, published } = setup();
     const flag = await service.create({ key: 'beta.checkout' });
-    expect(flag).toMatchObject({
+    expect(seen(flag)).toMatchObject({
       key: 'beta.checkout',
       isEnabled: false,
       description: '',
@@ -78,11 +82,11 @@ describe('FlagService', () => {
 
   it('upsert creates, then updates only the fields given', async () => {
     const { service } = setup();
-    expect(await service.upsert({ key: 'k', isEnabled: true, description: 'first' })).toMatchObject({
+    expect(seen(await service.upsert({ key: 'k', isEnabled: true, description: 'first' }))).toMatchObject({
       created: true,
       flag: { isEnabled: true, description: 'first', version: 1 },
     });
-    expect(await service.upsert({ key: 'k', isEnabled: false })).toMatchObject({
+    expect(seen(await service.upsert({ key: 'k', isEnabled: false }))).toMatchObject({
       created: false,
       flag: { isEnabled: false, description: 'first', version: 2 },
     });
@@ -93,7 +97,7 @@ describe('FlagService', () => {
     await service.create({ key: 'k' });
     const flag = await service.toggle('k');
     // Two racers each bumped the version; our toggle landed on top of the latest.
-    expect(flag).toMatchObject({ isEnabled: true, version: 4, description: 'racer 0' });
+    expect(seen(flag)).toMatchObject({ isEnabled: true, version: 4, description: 'racer 0' });
   });
 
   it('gives up with WRITE_CONFLICT when other writers win every attempt', async () => {
@@ -101,7 +105,7 @@ describe('FlagService', () => {
     const { service } = setup(store);
     await service.create({ key: 'k' });
     await expect(service.toggle('k')).rejects.toMatchObject({ code: 'WRITE_CONFLICT' });
-    expect((await store.get('k'))?.isEnabled).toBe(false);
+    expect(isEnabledOf(await store.get('k'))).toBe(false);
   });
 
   it('a conditional write with a stale expected version fails with VERSION_MISMATCH and changes nothing', async () => {
@@ -113,7 +117,7 @@ describe('FlagService', () => {
       details: { expectedVersion: 1, currentVersion: 2 },
     });
     await expect(service.remove('k', 1)).rejects.toMatchObject({ code: 'VERSION_MISMATCH' });
-    expect(await store.get('k')).toMatchObject({ version: 2, isEnabled: true });
+    expect(seen(await store.get('k'))).toMatchObject({ version: 2, isEnabled: true });
     expect(published).toHaveLength(2);
   });
 
@@ -154,7 +158,7 @@ describe('FlagService', () => {
 
   it('upsert creates with the defaults for the fields left out', async () => {
     const { service } = setup();
-    expect(await service.upsert({ key: 'bare' })).toMatchObject({
+    expect(seen(await service.upsert({ key: 'bare' }))).toMatchObject({
       created: true,
       flag: { key: 'bare', isEnabled: false, description: '', version: 1 },
     });
@@ -162,7 +166,7 @@ describe('FlagService', () => {
 
   it("upsert that loses the race to create the key updates the racer's flag instead, keeping its other fields", async () => {
     const { service, published } = setup(new CreateRacedStore());
-    expect(await service.upsert({ key: 'k', isEnabled: true })).toMatchObject({
+    expect(seen(await service.upsert({ key: 'k', isEnabled: true }))).toMatchObject({
       created: false,
       flag: { isEnabled: true, description: 'created by the racer', version: 2 },
     });
@@ -178,7 +182,7 @@ describe('FlagService', () => {
       code: 'WRITE_CONFLICT',
       message: "Flag 'k' kept changing under 5 attempts; retry",
     });
-    expect((await store.get('k'))?.isEnabled).toBe(false);
+    expect(isEnabledOf(await store.get('k'))).toBe(false);
   });
 
   it('an unconditional write gets as many attempts as configured, the last one included', async () => {
@@ -190,7 +194,7 @@ describe('FlagService', () => {
       // Four racers win the first four attempts; the fifth and last is ours.
       const lastWins = setup(new RacedStore(4)).service;
       await lastWins.create({ key: 'k' });
-      expect({ name, flag: await write(lastWins) }).toMatchObject({
+      expect({ name, flag: seen(await write(lastWins)) }).toMatchObject({
         name,
         flag: { isEnabled: true, version: 6 },
       });
@@ -204,12 +208,12 @@ describe('FlagService', () => {
   it('update changes only the fields given', async () => {
     const { service } = setup();
     await service.create({ key: 'k', isEnabled: true, description: 'kept' });
-    expect(await service.update('k', { isEnabled: false })).toMatchObject({
+    expect(seen(await service.update('k', { isEnabled: false }))).toMatchObject({
       isEnabled: false,
       description: 'kept',
       version: 2,
     });
-    expect(await service.update('k', { description: 'new' })).toMatchObject({
+    expect(seen(await service.update('k', { description: 'new' }))).toMatchObject({
       isEnabled: false,
       description: 'new',
       version: 3,
@@ -223,7 +227,11 @@ describe('FlagService', () => {
       code: 'VERSION_MISMATCH',
       details: { expectedVersion: 1, currentVersion: 2 },
     });
-    expect(await store.get('k')).toMatchObject({ version: 2, isEnabled: false, description: 'racer 0' });
+    expect(seen(await store.get('k'))).toMatchObject({
+      version: 2,
+      isEnabled: false,
+      description: 'racer 0',
+    });
   });
 
   it('a write to a flag deleted between its read and its write answers FLAG_NOT_FOUND, with or without an expected version', async () => {
@@ -255,8 +263,8 @@ describe('FlagService', () => {
   it('current() reads the store itself, after checking the key', async () => {
     const { service, store } = setup();
     expect(await service.current('k')).toBeNull();
-    await store.insert('k', { isEnabled: true, description: 'written behind any cache' });
-    expect(await service.current('k')).toMatchObject({ key: 'k', isEnabled: true });
+    await store.insert('k', body(true, 'written behind any cache'));
+    expect(seen(await service.current('k'))).toMatchObject({ key: 'k', isEnabled: true });
     await expect(service.current('bad key')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });

@@ -8,6 +8,7 @@ import type { FlagChange } from '../../src/flags/flag.js';
 import { FlagSnapshot, type SnapshotEvent } from '../../src/flags/flag-snapshot.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { SnapshotSync } from '../../src/sync/snapshot-sync.js';
+import { body, isEnabledOf } from '../support/flags.js';
 import { until } from '../support/sse.js';
 
 const silent = pino({ level: 'silent' });
@@ -42,8 +43,8 @@ describe('SnapshotSync ordering of stream events', () => {
     const commit: Commit = async (key, { logged = true } = {}) => {
       const current = await store.get(key);
       const result = current
-        ? await store.update(key, current.version, { isEnabled: !current.isEnabled, description: '' })
-        : await store.insert(key, { isEnabled: true, description: '' });
+        ? await store.update(key, current.version, body(!isEnabledOf(current), ''))
+        : await store.insert(key, body(true, ''));
       if (result.status !== 'ok') throw new Error(result.status);
       if (logged) await elsewhere.publish(result.change);
       return result.change;

@@ -8,6 +8,7 @@ import type { FlagChange } from '../../src/flags/flag.js';
 import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { SnapshotSync } from '../../src/sync/snapshot-sync.js';
+import { body, isEnabledOf } from '../support/flags.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -49,8 +50,8 @@ async function setup(
   const commit = async (key: string, isEnabled = true): Promise<FlagChange> => {
     const current = await store.get(key);
     const result = current
-      ? await store.update(key, current.version, { isEnabled, description: '' })
-      : await store.insert(key, { isEnabled, description: '' });
+      ? await store.update(key, current.version, body(isEnabled))
+      : await store.insert(key, body(isEnabled));
     if (result.status !== 'ok') throw new Error(result.status);
     await elsewhere.publish(result.change);
     return result.change;
@@ -126,7 +127,7 @@ describe('SnapshotSync', () => {
     await commit('lost'); // its message never arrives
     await deliver(await commit('next'));
     await sync.settled();
-    expect(snapshot.get('lost')?.isEnabled).toBe(true);
+    expect(isEnabledOf(snapshot.get('lost'))).toBe(true);
     expect(sync.revision).toBe(2);
     expect(listed.count).toBe(0);
   });
@@ -150,7 +151,7 @@ describe('SnapshotSync', () => {
       }),
     );
     // A writer that died right after its store commit: no cache, no log, no message.
-    await store.insert('orphan', { isEnabled: true, description: 'never logged' });
+    await store.insert('orphan', body(true, 'never logged'));
     await appeared;
     expect(sync.revision).toBe(1);
     await sync.stop();
@@ -174,7 +175,7 @@ describe('SnapshotSync', () => {
     });
 
     // A write committed to the store whose message is still in flight at the next check...
-    const result = await store.insert('in-flight', { isEnabled: true, description: '' });
+    const result = await store.insert('in-flight', body(true, ''));
     if (result.status !== 'ok') throw new Error(result.status);
     await nextCheck();
     await sync.settled(); // (a sync that repaired at first sight would have reloaded by now)
@@ -185,7 +186,7 @@ describe('SnapshotSync', () => {
     await nextCheck();
     await nextCheck();
     await sync.settled();
-    expect(snapshot.get('in-flight')?.isEnabled).toBe(true);
+    expect(isEnabledOf(snapshot.get('in-flight'))).toBe(true);
     expect(reloads).toBe(0);
     expect(repairs).toEqual([]);
     await sync.stop();
@@ -229,10 +230,10 @@ describe('SnapshotSync', () => {
     const { sync, snapshot, store, feed, repairs } = await setup();
     await sync.start();
     // Committed while the bus was down: no log entry, no message.
-    await store.insert('during-outage', { isEnabled: true, description: '' });
+    await store.insert('during-outage', body(true, ''));
     feed.reconnect();
     await sync.settled();
-    expect(snapshot.get('during-outage')?.isEnabled).toBe(true);
+    expect(isEnabledOf(snapshot.get('during-outage'))).toBe(true);
     expect(sync.revision).toBe(1);
     expect(repairs).toEqual(['reload']);
   });
@@ -379,7 +380,7 @@ describe('SnapshotSync', () => {
     // A message for 2 arrives (1 was lost), and 3 was committed but never logged nor published.
     await commit('lost');
     const next = await commit('next');
-    await store.insert('unlogged', { isEnabled: true, description: '' });
+    await store.insert('unlogged', body(true, ''));
     await deliver(next);
     await sync.settled();
     expect(snapshot.get('unlogged')).not.toBeNull();
@@ -460,7 +461,7 @@ describe('SnapshotSync', () => {
     await sync.start();
     await commit('lost');
     // Committed and published, but its log append has not landed yet.
-    const result = await store.insert('unlogged', { isEnabled: true, description: '' });
+    const result = await store.insert('unlogged', body(true, ''));
     if (result.status !== 'ok') throw new Error(result.status);
     await deliver(result.change);
     await sync.settled();

@@ -3,6 +3,7 @@ import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import type { FlagChange } from '../../src/flags/flag.js';
+import { ALL_ENVIRONMENTS } from '../../src/flags/flag-view.js';
 import { Connection } from '../../src/http/sse/connection.js';
 import { changeFrame } from '../../src/http/sse/frames.js';
 import { replayOf } from '../../src/http/sse/replay.js';
@@ -13,7 +14,7 @@ const END = Buffer.from('retry: 1000\n\n');
 const SNAPSHOT = Buffer.from('event: snapshot\nid: 9\ndata: {}\n\n');
 
 const change = (revision: number): FlagChange => upsertOf(aFlag(`k${revision}`, revision));
-const frame = (revision: number) => changeFrame(change(revision));
+const frame = (revision: number) => changeFrame(change(revision), ALL_ENVIRONMENTS);
 /** What the client read, as the list of frames it can tell apart. */
 const framesIn = (text: string) => text.split(/(?<=\n\n)/).filter(Boolean);
 const expected = (...frames: Buffer[]) => frames.map((f) => f.toString());

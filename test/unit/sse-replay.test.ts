@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { FlagChange } from '../../src/flags/flag.js';
+import { ALL_ENVIRONMENTS } from '../../src/flags/flag-view.js';
 import { changeFrame } from '../../src/http/sse/frames.js';
 import { replayOf } from '../../src/http/sse/replay.js';
 import { aFlag, deleteOf, upsertOf } from '../support/flags.js';
@@ -12,7 +13,10 @@ describe('what a client resuming from the change log is replayed', () => {
   it('exactly the changes after its id, in scope, in log order, as the frames live clients got', () => {
     const log = [up('a.x', 3), up('b.y', 4), deleteOf('a.z', 5), up('a.x', 6)];
     const replay = replayOf(log, 3, 6, 'a.');
-    expect(replay?.frames).toEqual([changeFrame(deleteOf('a.z', 5)), changeFrame(up('a.x', 6))]);
+    expect(replay?.frames).toEqual([
+      changeFrame(deleteOf('a.z', 5), ALL_ENVIRONMENTS),
+      changeFrame(up('a.x', 6), ALL_ENVIRONMENTS),
+    ]);
     expect([...(replay?.sent ?? [])]).toEqual([5, 6]);
   });
 

@@ -18,7 +18,7 @@ type Documents = {
     "mutation CreateFlag($input: CreateFlagInput!) {\n  createFlag(input: $input) {\n    ...FlagFields\n  }\n}": typeof types.CreateFlagDocument,
     "mutation DeleteFlag($key: String!, $expectedVersion: Int) {\n  deleteFlag(key: $key, expectedVersion: $expectedVersion) {\n    key\n    version\n    revision\n  }\n}": typeof types.DeleteFlagDocument,
     "subscription FlagChanged($prefix: String) {\n  flagChanged(prefix: $prefix) {\n    kind\n    key\n    revision\n    version\n    flag {\n      ...FlagFields\n    }\n  }\n}": typeof types.FlagChangedDocument,
-    "fragment FlagFields on Flag {\n  key\n  isEnabled\n  description\n  version\n  revision\n  createdAt\n  updatedAt\n}": typeof types.FlagFieldsFragmentDoc,
+    "fragment FlagFields on Flag {\n  key\n  isEnabled\n  description\n  version\n  revision\n  createdAt\n  updatedAt\n  definition\n}": typeof types.FlagFieldsFragmentDoc,
     "query Flags($prefix: String) {\n  flags(prefix: $prefix) {\n    ...FlagFields\n  }\n}": typeof types.FlagsDocument,
     "mutation SetFlag($input: SetFlagInput!) {\n  setFlag(input: $input) {\n    created\n    flag {\n      ...FlagFields\n    }\n  }\n}": typeof types.SetFlagDocument,
     "mutation ToggleFlag($key: String!, $expectedVersion: Int) {\n  toggleFlag(key: $key, expectedVersion: $expectedVersion) {\n    ...FlagFields\n  }\n}": typeof types.ToggleFlagDocument,
@@ -28,7 +28,7 @@ const documents: Documents = {
     "mutation CreateFlag($input: CreateFlagInput!) {\n  createFlag(input: $input) {\n    ...FlagFields\n  }\n}": types.CreateFlagDocument,
     "mutation DeleteFlag($key: String!, $expectedVersion: Int) {\n  deleteFlag(key: $key, expectedVersion: $expectedVersion) {\n    key\n    version\n    revision\n  }\n}": types.DeleteFlagDocument,
     "subscription FlagChanged($prefix: String) {\n  flagChanged(prefix: $prefix) {\n    kind\n    key\n    revision\n    version\n    flag {\n      ...FlagFields\n    }\n  }\n}": types.FlagChangedDocument,
-    "fragment FlagFields on Flag {\n  key\n  isEnabled\n  description\n  version\n  revision\n  createdAt\n  updatedAt\n}": types.FlagFieldsFragmentDoc,
+    "fragment FlagFields on Flag {\n  key\n  isEnabled\n  description\n  version\n  revision\n  createdAt\n  updatedAt\n  definition\n}": types.FlagFieldsFragmentDoc,
     "query Flags($prefix: String) {\n  flags(prefix: $prefix) {\n    ...FlagFields\n  }\n}": types.FlagsDocument,
     "mutation SetFlag($input: SetFlagInput!) {\n  setFlag(input: $input) {\n    created\n    flag {\n      ...FlagFields\n    }\n  }\n}": types.SetFlagDocument,
     "mutation ToggleFlag($key: String!, $expectedVersion: Int) {\n  toggleFlag(key: $key, expectedVersion: $expectedVersion) {\n    ...FlagFields\n  }\n}": types.ToggleFlagDocument,
@@ -50,7 +50,7 @@ export function graphql(source: "subscription FlagChanged($prefix: String) {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "fragment FlagFields on Flag {\n  key\n  isEnabled\n  description\n  version\n  revision\n  createdAt\n  updatedAt\n}"): typeof import('./graphql.js').FlagFieldsFragmentDoc;
+export function graphql(source: "fragment FlagFields on Flag {\n  key\n  isEnabled\n  description\n  version\n  revision\n  createdAt\n  updatedAt\n  definition\n}"): typeof import('./graphql.js').FlagFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

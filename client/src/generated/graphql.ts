@@ -44,7 +44,7 @@ export type CreateFlagMutationVariables = Exact<{
 }>;
 
 
-export type CreateFlagMutation = { createFlag: { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string } };
+export type CreateFlagMutation = { createFlag: { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown } };
 
 export type DeleteFlagMutationVariables = Exact<{
   key: string;
@@ -59,23 +59,23 @@ export type FlagChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type FlagChangedSubscription = { flagChanged: { kind: FlagChangeKind, key: string, revision: number, version: number, flag: { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string } | null } };
+export type FlagChangedSubscription = { flagChanged: { kind: FlagChangeKind, key: string, revision: number, version: number, flag: { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown } | null } };
 
-export type FlagFieldsFragment = { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string };
+export type FlagFieldsFragment = { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown };
 
 export type FlagsQueryVariables = Exact<{
   prefix?: string | null | undefined;
 }>;
 
 
-export type FlagsQuery = { flags: Array<{ key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string }> };
+export type FlagsQuery = { flags: Array<{ key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown }> };
 
 export type SetFlagMutationVariables = Exact<{
   input: SetFlagInput;
 }>;
 
 
-export type SetFlagMutation = { setFlag: { created: boolean, flag: { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string } } };
+export type SetFlagMutation = { setFlag: { created: boolean, flag: { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown } } };
 
 export type ToggleFlagMutationVariables = Exact<{
   key: string;
@@ -83,7 +83,7 @@ export type ToggleFlagMutationVariables = Exact<{
 }>;
 
 
-export type ToggleFlagMutation = { toggleFlag: { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string } };
+export type ToggleFlagMutation = { toggleFlag: { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown } };
 
 export type UpdateFlagMutationVariables = Exact<{
   key: string;
@@ -92,7 +92,7 @@ export type UpdateFlagMutationVariables = Exact<{
 }>;
 
 
-export type UpdateFlagMutation = { updateFlag: { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string } };
+export type UpdateFlagMutation = { updateFlag: { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -121,6 +121,7 @@ export const FlagFieldsFragmentDoc = new TypedDocumentString(`
   revision
   createdAt
   updatedAt
+  definition
 }
     `, {"fragmentName":"FlagFields"}) as unknown as TypedDocumentString<FlagFieldsFragment, unknown>;
 export const CreateFlagDocument = new TypedDocumentString(`
@@ -137,6 +138,7 @@ export const CreateFlagDocument = new TypedDocumentString(`
   revision
   createdAt
   updatedAt
+  definition
 }`) as unknown as TypedDocumentString<CreateFlagMutation, CreateFlagMutationVariables>;
 export const DeleteFlagDocument = new TypedDocumentString(`
     mutation DeleteFlag($key: String!, $expectedVersion: Int) {
@@ -167,6 +169,7 @@ export const FlagChangedDocument = new TypedDocumentString(`
   revision
   createdAt
   updatedAt
+  definition
 }`) as unknown as TypedDocumentString<FlagChangedSubscription, FlagChangedSubscriptionVariables>;
 export const FlagsDocument = new TypedDocumentString(`
     query Flags($prefix: String) {
@@ -182,6 +185,7 @@ export const FlagsDocument = new TypedDocumentString(`
   revision
   createdAt
   updatedAt
+  definition
 }`) as unknown as TypedDocumentString<FlagsQuery, FlagsQueryVariables>;
 export const SetFlagDocument = new TypedDocumentString(`
     mutation SetFlag($input: SetFlagInput!) {
@@ -200,6 +204,7 @@ export const SetFlagDocument = new TypedDocumentString(`
   revision
   createdAt
   updatedAt
+  definition
 }`) as unknown as TypedDocumentString<SetFlagMutation, SetFlagMutationVariables>;
 export const ToggleFlagDocument = new TypedDocumentString(`
     mutation ToggleFlag($key: String!, $expectedVersion: Int) {
@@ -215,6 +220,7 @@ export const ToggleFlagDocument = new TypedDocumentString(`
   revision
   createdAt
   updatedAt
+  definition
 }`) as unknown as TypedDocumentString<ToggleFlagMutation, ToggleFlagMutationVariables>;
 export const UpdateFlagDocument = new TypedDocumentString(`
     mutation UpdateFlag($key: String!, $patch: FlagPatch!, $expectedVersion: Int) {
@@ -230,4 +236,5 @@ export const UpdateFlagDocument = new TypedDocumentString(`
   revision
   createdAt
   updatedAt
+  definition
 }`) as unknown as TypedDocumentString<UpdateFlagMutation, UpdateFlagMutationVariables>;
