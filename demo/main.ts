@@ -1,14 +1,19 @@
 // The demo: the seed's three access patterns side by side — a polling client (ETag, 200 vs 304), a
-// real-time SSE client, a client filtered to `beta` — plus the GraphQL subscription mode.
+// real-time SSE client, a client filtered to `beta` — plus the GraphQL subscription mode, and a panel
+// that evaluates a rollout locally for a thousand simulated users.
 //   npm run demo                 against FLAGWIRE_URL (default http://localhost:3000), or an embedded
 //                                service on that port when nothing answers there
-//   npm run demo -- --drive      the demo changes flags itself every few seconds
+//   npm run demo -- --drive      the demo changes flags itself every few seconds, and moves the rollout
+//                                0 -> 10 -> 50 -> 100%, then adds a targeting rule
 import { createFlagClient, type FlagClient } from '@flagwire/client';
 import WebSocket from 'ws';
 import { startDriver } from './driver.js';
 import { ensureService } from './embedded.js';
 import { parseDemoOptions } from './options.js';
 import { createOutput } from './output.js';
+import { ROLLOUT_FLAG } from './rollout/definition.js';
+import { startRolloutDriver } from './rollout/driver.js';
+import { startRolloutPanel } from './rollout/panel.js';
 import { watch } from './watch.js';
 
 const options = parseDemoOptions(process.argv.slice(2), process.env);
@@ -30,6 +35,9 @@ const clients: Array<{ label: string; client: FlagClient }> = [
   { label: 'GRAPHQL', client: createFlagClient({ ...common, mode: 'subscription' }) },
 ];
 const watchers = clients.map(({ label, client }) => watch(label, client, out));
+// The panel has a stream of its own, filtered to the one flag it evaluates.
+const rolloutClient = createFlagClient({ ...common, mode: 'sse', prefix: ROLLOUT_FLAG });
+const panel = startRolloutPanel(rolloutClient, out);
 
 out.line('DEMO', `clients connecting to ${options.url}; change a flag and watch them react, e.g.:`);
 out.line(
@@ -39,6 +47,20 @@ out.line(
 const driver = options.drive
   ? startDriver(clients[1]?.client as FlagClient, options.driveEveryMs, out)
   : undefined;
+// The rollout starts once the panel holds the flag's current state, so the panel sees every step.
+let rolloutDriver: { stop(): void } | undefined;
+if (options.drive) {
+  rolloutClient.ready().then(
+    () => {
+      if (!stopping)
+        rolloutDriver = startRolloutDriver(
+          { url: options.url, token: options.token, everyMs: options.driveEveryMs },
+          out,
+        );
+    },
+    () => {}, // closed before it was ready: stopping anyway
+  );
+}
 
 let stopping = false;
 async function stop(reason: string): Promise<void> {
@@ -46,8 +68,10 @@ async function stop(reason: string): Promise<void> {
   stopping = true;
   out.line('DEMO', `${reason}: stopping`);
   driver?.stop();
-  await Promise.all(clients.map(({ client }) => client.close()));
+  rolloutDriver?.stop();
+  await Promise.all([...clients.map(({ client }) => client.close()), rolloutClient.close()]);
   for (const watcher of watchers) watcher.summary();
+  panel.summary();
   await service.stop();
   process.exit(0);
 }

@@ -8,6 +8,7 @@ const COLORS: Record<string, number> = {
   SSE: 32,
   'BETA-SSE': 35,
   GRAPHQL: 36,
+  ROLLOUT: 94,
   DRIVER: 90,
   DEMO: 1,
 };
