@@ -7,12 +7,12 @@
 //                                0 -> 10 -> 50 -> 100%, then adds a targeting rule
 import { createFlagClient, type FlagClient } from '@flagwire/client';
 import WebSocket from 'ws';
-import { startDriver } from './driver.js';
+import { flagToggles, startDriver } from './driver.js';
 import { ensureService } from './embedded.js';
 import { parseDemoOptions } from './options.js';
 import { createOutput } from './output.js';
 import { ROLLOUT_FLAG } from './rollout/definition.js';
-import { startRolloutDriver } from './rollout/driver.js';
+import { rolloutSteps } from './rollout/driver.js';
 import { startRolloutPanel } from './rollout/panel.js';
 import { watch } from './watch.js';
 
@@ -44,21 +44,19 @@ out.line(
   'DEMO',
   `curl -X POST ${options.url}/feature-flags -H "Content-Type: application/json"${options.token ? ' -H "Authorization: Bearer $FLAGWIRE_TOKEN"' : ''} -d '{"key": "new-feature", "isEnabled": true, "description": "Test flag"}'`,
 );
-const driver = options.drive
-  ? startDriver(clients[1]?.client as FlagClient, options.driveEveryMs, out)
-  : undefined;
-// The rollout starts once the panel holds the flag's current state, so the panel sees every step.
-let rolloutDriver: { stop(): void } | undefined;
+// The drive starts once the panel holds the rollout flag's current state, so the panel sees every step.
+let driver: { stop(): void } | undefined;
 if (options.drive) {
   rolloutClient.ready().then(
     () => {
-      if (!stopping)
-        rolloutDriver = startRolloutDriver(
-          { url: options.url, token: options.token, everyMs: options.driveEveryMs },
-          out,
-        );
+      if (stopping) return;
+      const moves = [
+        flagToggles(clients[1]?.client as FlagClient, out),
+        rolloutSteps({ url: options.url, token: options.token }, out),
+      ];
+      driver = startDriver(moves, options.driveEveryMs);
     },
-    () => {}, // closed before it was ready: stopping anyway
+    () => {}, // closed before it was ready: the demo is stopping
   );
 }
 
@@ -68,7 +66,6 @@ async function stop(reason: string): Promise<void> {
   stopping = true;
   out.line('DEMO', `${reason}: stopping`);
   driver?.stop();
-  rolloutDriver?.stop();
   await Promise.all([...clients.map(({ client }) => client.close()), rolloutClient.close()]);
   for (const watcher of watchers) watcher.summary();
   panel.summary();

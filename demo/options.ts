@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 export interface DemoOptions {
   url: string;
   token: string | undefined;
-  /** Change flags every few seconds so something visibly happens. */
+  /** Change a flag every few seconds (the seed's four and the rollout's, in turn) so something visibly happens. */
   drive: boolean;
   driveEveryMs: number;
   pollIntervalMs: number;
@@ -17,7 +17,9 @@ const HELP = `npm run demo -- [options]
   --url <url>             the service (default: FLAGWIRE_URL or http://localhost:3000); when nothing
                           answers there, the demo starts an embedded service on that port
   --token <token>         bearer token (default: FLAGWIRE_TOKEN); an admin token lets --drive write
-  --drive                 change flags every few seconds
+  --drive                 change a flag every few seconds, in turn: one of the seed's four, then the
+                          next step of the rollout (checkout.new-flow 0 -> 10 -> 50 -> 100%, then a
+                          targeting rule, and again)
   --drive-every <ms>      interval of --drive changes (default 3000)
   --poll-interval <ms>    the polling client's interval (default 5000, as in the seed)
   --duration <s>          stop after this many seconds (default: run until Ctrl-C)

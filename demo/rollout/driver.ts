@@ -1,27 +1,18 @@
+import type { Move } from '../driver.js';
 import type { Output } from '../output.js';
 import { describeStep, ROLLOUT_FLAG, ROLLOUT_STEPS, rolloutDefinition } from './definition.js';
 
-export interface RolloutDriverOptions {
-  url: string;
-  token: string | undefined;
-  everyMs: number;
-}
-
 /**
- * `--drive`: writes the rollout's next step (ROLLOUT_STEPS: 0 -> 10 -> 50 -> 100%, then a targeting
- * rule, then from 0% again) every `everyMs`, each as a whole definition by `PUT /feature-flags/{key}`,
- * guarded by `If-Match` with the ETag just read, so a concurrent change is never overwritten: the write
- * is refused (412) and the same step is tried again at the next tick.
+ * The rollout's drive: each call writes its next step (ROLLOUT_STEPS: 0 -> 10 -> 50 -> 100%, then a
+ * targeting rule, then from 0% again) as a whole definition by `PUT /feature-flags/{key}`, guarded by
+ * `If-Match` with the ETag just read, so a concurrent change is never overwritten: the write is refused
+ * (412) and the same step is tried again at the next call.
  */
-export function startRolloutDriver(options: RolloutDriverOptions, out: Output): { stop(): void } {
-  const flagUrl = `${options.url}/feature-flags/${encodeURIComponent(ROLLOUT_FLAG)}`;
-  const auth: Record<string, string> = options.token ? { Authorization: `Bearer ${options.token}` } : {};
+export function rolloutSteps(service: { url: string; token: string | undefined }, out: Output): Move {
+  const flagUrl = `${service.url}/feature-flags/${encodeURIComponent(ROLLOUT_FLAG)}`;
+  const auth: Record<string, string> = service.token ? { Authorization: `Bearer ${service.token}` } : {};
   let next = 0;
-  let busy = false;
-  let stopped = false;
-  const step = async () => {
-    if (busy || stopped) return;
-    busy = true;
+  return async () => {
     const target = ROLLOUT_STEPS[next % ROLLOUT_STEPS.length] as (typeof ROLLOUT_STEPS)[number];
     try {
       const current = await fetch(flagUrl, { headers: auth });
@@ -44,16 +35,6 @@ export function startRolloutDriver(options: RolloutDriverOptions, out: Output): 
         'DRIVER',
         `could not move ${ROLLOUT_FLAG} to ${describeStep(target)}: ${(err as Error).message}`,
       );
-    } finally {
-      busy = false;
     }
-  };
-  const timer = setInterval(() => void step(), options.everyMs);
-  void step();
-  return {
-    stop: () => {
-      stopped = true;
-      clearInterval(timer);
-    },
   };
 }
