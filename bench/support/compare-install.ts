@@ -31,7 +31,7 @@ async function upToDate(): Promise<boolean> {
 
 /**
  * Installs bench/compare's packages (`npm ci`) unless they are already there. Resolves with undefined when
- * they are ready, or with why they are not (npm's last lines: an unreachable registry, a version the
+ * they are ready, or with why they are not (npm's error: an unreachable registry, a version the
  * mirror lacks), for the scenario to report as skipped.
  */
 export async function ensureCompareInstalled(): Promise<string | undefined> {
