@@ -16,6 +16,8 @@ export interface RoundSummary {
   changed: number;
   /** Users sent back to control this round although they were in treatment and the share only grew since. */
   flipBacks: string[];
+  /** The share shrank since the previous round: a rollback, from which flip-backs are counted afresh. */
+  rolledBack: boolean;
 }
 
 /**
@@ -47,7 +49,8 @@ export class RolloutHistory {
     if (served.length !== this.users.length)
       throw new Error(`expected ${this.users.length} answers, got ${served.length}`);
     this.round++;
-    if (share < this.lastShare) this.runStart = this.round;
+    const rolledBack = share < this.lastShare;
+    if (rolledBack) this.runStart = this.round;
     this.lastShare = share;
     const { treatment, control } = this.variants;
     const counts = new Map<string | undefined, number>();
@@ -65,7 +68,7 @@ export class RolloutHistory {
         flipBacks.push(this.users[i] as string);
     });
     this.flipBackTotal += flipBacks.length;
-    return { round: this.round, share, counts, changed, flipBacks };
+    return { round: this.round, share, counts, changed, flipBacks, rolledBack };
   }
 
   /** The flip-backs of every round so far. */

@@ -41,7 +41,7 @@ export function startRolloutPanel(
       : `not defined (every user gets '${DEFAULT_VALUE}')`;
     out.line(
       PANEL_LABEL,
-      `rollout ${state}: ${formatCounts(round, variants)} — ${round.changed} changed, flip-backs ${history.flipBacks}`,
+      `rollout ${state}: ${formatCounts(round, variants)} — ${round.changed} changed, flip-backs ${history.flipBacks}${round.rolledBack ? ' (the percentage shrank: a rollback, counted afresh)' : ''}`,
     );
     for (const user of round.flipBacks.slice(0, SHOWN_FLIP_BACKS))
       out.line(PANEL_LABEL, `flip-back: ${user} ${formatHistory(history.historyOf(user))}`);

@@ -28,7 +28,7 @@ describe("the rollout panel's history", () => {
   it('does not count leaving treatment after the share shrank (a rollback starts a new run)', () => {
     const panel = history();
     panel.record(0.5, ['treatment', 'treatment', 'control']);
-    panel.record(0.1, ['control', 'treatment', 'control']);
+    expect(panel.record(0.1, ['control', 'treatment', 'control']).rolledBack).toBe(true);
     expect(panel.flipBacks).toBe(0);
     // user-1 was in treatment in the new run (at 10%): leaving it at 50% is a flip-back again.
     expect(panel.record(0.5, ['treatment', 'control', 'control']).flipBacks).toEqual(['user-1']);

@@ -79,7 +79,7 @@ interface PanelRound {
 
 function parseRound(line: Line): PanelRound | undefined {
   const match =
-    /^rollout ([\d.]+)% (?:\(no rules\)|\+ (\d+) rule\(s\)): (.*) — (\d+) changed, flip-backs (\d+)$/.exec(
+    /^rollout ([\d.]+)% (?:\(no rules\)|\+ (\d+) rule\(s\)): (.*) — (\d+) changed, flip-backs (\d+)(?: \(.*\))?$/.exec(
       line.text,
     );
   if (line.label !== 'ROLLOUT' || !match) return undefined;
@@ -152,6 +152,13 @@ describe('the rollout panel of npm run demo', () => {
       users.filter((u) => u.plan === 'pro' && u.country !== 'FR').length,
     );
     expect(roundsIn(demo.lines).slice(0, 5)).toEqual(expected);
+
+    // Then the drive starts again from 0%: a rollback, which sends everyone to control and is no flip-back.
+    await demo.waitFor(
+      (l) => parseRound(l)?.percent === 0 && l.text.endsWith('a rollback, counted afresh)'),
+      'the rollback',
+    );
+    expect(roundsIn(demo.lines)[5]).toMatchObject({ percent: 0, counts: { control: 1000 }, flipBacks: 0 });
 
     demo.child.kill('SIGINT');
     expect(await demo.exited).toBe(0);
