@@ -17,7 +17,7 @@ const SHOWN_FLIP_BACKS = 3;
  * prints the count per variant, how many users changed variant, and the flip-backs (users sent back to
  * control while the treatment's share only grew: always 0 for a correct rollout). One line a change:
  *
- *   rollout 10% (no rules): control 903, treatment 97, preview 0, off 0 — 97 changed, flip-backs 0
+ *   rollout 10% (no rules): control 902, treatment 98, preview 0, off 0 — 98 changed, flip-backs 0
  */
 export function startRolloutPanel(
   client: FlagClient,
