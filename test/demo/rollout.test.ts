@@ -68,7 +68,7 @@ function countsOf(variants: readonly string[]): Record<string, number> {
   return counts;
 }
 
-/** A panel line: `rollout 10% (no rules): control 903, treatment 97, ... — 97 changed, flip-backs 0`. */
+/** A panel line: `rollout 10% (no rules): control 902, treatment 98, ... — 98 changed, flip-backs 0`. */
 interface PanelRound {
   percent: number;
   rules: number;
