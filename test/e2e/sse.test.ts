@@ -12,6 +12,7 @@ import { MemoryChangeLog } from '../../src/feed/memory-change-log.js';
 import type { FlagChange } from '../../src/flags/flag.js';
 import { FlagService } from '../../src/flags/flag-service.js';
 import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
+import { ALL_ENVIRONMENTS, flagView } from '../../src/flags/flag-view.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { errorHandler } from '../../src/http/error-handler.js';
 import { sseStream } from '../../src/http/sse/index.js';
@@ -192,7 +193,7 @@ describe('SSE GET /feature-flags/stream', () => {
 
     expect(await client.next()).toEqual({ retry: '1500', comments: [] });
     const snapshot = await client.nextEvent();
-    const flags = app.snapshot.list('snap.');
+    const flags = app.snapshot.list('snap.').map((flag) => flagView(flag, ALL_ENVIRONMENTS));
     expect(flags.map((flag) => flag.key)).toEqual(['snap.a', 'snap.b']);
     expect(client.text).toBe(
       `retry: 1500\n\nevent: snapshot\nid: ${revision}\ndata: ${JSON.stringify({ revision, flags })}\n\n`,
@@ -211,7 +212,7 @@ describe('SSE GET /feature-flags/stream', () => {
       kind: 'upsert',
       key: 'live.x',
       revision: created.flag.revision,
-      flag: JSON.parse(JSON.stringify(created.flag)),
+      flag: JSON.parse(JSON.stringify(flagView(created.flag, ALL_ENVIRONMENTS))),
     });
 
     const toggled = await app.flags.toggle('live.x');

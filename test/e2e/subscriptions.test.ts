@@ -169,13 +169,8 @@ describe('GraphQL subscription flagChanged', () => {
         key: 'gql.a',
         revision: toggleFlag.revision,
         version: 2,
-        flag: {
-          ...createFlag,
-          isEnabled: true,
-          version: 2,
-          revision: toggleFlag.revision,
-          updatedAt: toggleFlag.updatedAt,
-        },
+        // The toggled flag, its definition included (production's `enabled` now true).
+        flag: { ...toggleFlag, isEnabled: true, version: 2, createdAt: createFlag.createdAt },
       });
       expect(await nextChange(subscription)).toEqual({
         kind: 'DELETE',

@@ -11,10 +11,12 @@ describe('SubscriptionHub', () => {
     const stream = hub.subscribe('a.');
 
     snapshot.reset([aFlag('a.kept', 1), aFlag('a.new', 5), aFlag('b.new', 6)], 7);
-    expect(await stream.next()).toEqual({ done: false, value: upsertOf(aFlag('a.new', 5)) });
-    expect(await stream.next()).toEqual({
-      done: false,
-      value: { kind: 'delete', key: 'a.gone', revision: 7, version: 3 },
+    expect((await stream.next()).value?.change).toEqual(upsertOf(aFlag('a.new', 5)));
+    expect((await stream.next()).value?.change).toEqual({
+      kind: 'delete',
+      key: 'a.gone',
+      revision: 7,
+      version: 3,
     });
     await stream.return?.();
     hub.close();
@@ -37,7 +39,7 @@ describe('SubscriptionHub', () => {
     await expect(slow.next()).rejects.toBeInstanceOf(SlowConsumerError);
     expect(await slow.next()).toEqual({ done: true, value: undefined });
     expect(hub.subscriberCount).toBe(1);
-    expect((await read).value).toMatchObject({ key: 'k1' });
+    expect((await read).value?.change).toMatchObject({ key: 'k1' });
     await reader.return?.();
     expect(hub.subscriberCount).toBe(0);
     hub.close();
