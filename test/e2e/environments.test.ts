@@ -330,6 +330,27 @@ describe('environments', () => {
       }
     });
 
+    it('an SSE client resuming in staging with Last-Event-ID is replayed the changes as staging sees them', async () => {
+      await aFlagOnInProductionOnly('resume.a');
+      const url = new URL('/feature-flags/stream?prefix=resume.&environment=staging', app.url);
+      const first = await SseClient.open(url, bearer(ADMIN));
+      const { id } = await first.nextEvent();
+      first.close();
+      expect(
+        (await send('PATCH', '/feature-flags/resume.a?environment=staging', { isEnabled: true })).status,
+      ).toBe(200);
+      const resumed = await SseClient.open(url, { ...bearer(ADMIN), 'last-event-id': id });
+      try {
+        const replayed = await resumed.nextEvent();
+        expect(replayed.event).toBe('upsert');
+        const { flag } = JSON.parse(replayed.data) as { flag: FlagJson };
+        expect(flag.isEnabled).toBe(true);
+        expect(Object.keys(flag.definition.environments)).toEqual(['staging']);
+      } finally {
+        resumed.close();
+      }
+    });
+
     it("a flagChanged subscription in staging gets staging's isEnabled and definition", async () => {
       await aFlagOnInProductionOnly('sub.a');
       const before = hub.subscriberCount;
