@@ -218,6 +218,23 @@ describe('environments', () => {
       expect((await listOf(production))[0]).toMatchObject({ isEnabled: true, version: 3 });
     });
 
+    it('answers polls naming an environment before routing (no X-Request-Id), with the same body as the Express route', async () => {
+      await aFlagOnInProductionOnly('fast.a');
+      const fast = await get('/feature-flags?prefix=fast.&environment=staging');
+      const reordered = await get('/feature-flags?environment=staging&prefix=fast.');
+      // Percent-encoded, the same request takes the Express route.
+      const routed = await get('/feature-flags?prefix=fast.&environment=%73taging');
+      expect(fast.headers.get('x-request-id')).toBeNull();
+      expect(reordered.headers.get('x-request-id')).toBeNull();
+      expect(routed.headers.get('x-request-id')).not.toBeNull();
+      const body = await fast.text();
+      expect(await reordered.text()).toBe(body);
+      expect(await routed.text()).toBe(body);
+      expect((JSON.parse(body) as FlagJson[]).map((flag) => flag.isEnabled)).toEqual([false]);
+      // Repeated, it is Express's to refuse.
+      expect((await get('/feature-flags?environment=staging&environment=staging')).status).toBe(400);
+    });
+
     it('serves one flag per environment with an ETag per environment', async () => {
       await aFlagOnInProductionOnly('one.a');
       const staging = await get('/feature-flags/one.a?environment=staging');
