@@ -405,3 +405,36 @@ describe('environments', () => {
     });
   });
 });
+
+describe('environments across a restart', () => {
+  it('an environment created through the API is still there after a restart on the same data', async () => {
+    const first = await startTestApp();
+    try {
+      expect((await sendJson(first, 'POST', '/environments', { key: 'staging' })).status).toBe(201);
+      expect(
+        (
+          await sendJson(first, 'POST', '/feature-flags?environment=staging', {
+            key: 'kept',
+            isEnabled: true,
+          })
+        ).status,
+      ).toBe(201);
+    } finally {
+      await first.stop();
+    }
+    const second = await startTestApp({ DATA_DIR: first.dataDir });
+    try {
+      expect(await (await fetch(`${second.url}/environments`)).json()).toEqual([
+        { key: 'production', description: '' },
+        { key: 'staging', description: '' },
+      ]);
+      const staging = (await (
+        await fetch(`${second.url}/feature-flags?environment=staging`)
+      ).json()) as FlagJson[];
+      expect(staging.map((flag) => [flag.key, flag.isEnabled])).toEqual([['kept', true]]);
+    } finally {
+      await second.stop();
+      await first.removeDataDir();
+    }
+  });
+});
