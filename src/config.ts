@@ -172,7 +172,7 @@ export interface Config {
   resyncCheckMs: number;
   /** Largest accepted request body; larger ones get 413. Default 16 KiB. */
   bodyLimitBytes: number;
-  /** How many prefixes keep a memoised response body and ETag. Default 1000. */
+  /** How many (environment, prefix) pairs keep a memoised list body and ETag. Default 1000. */
   etagMemoEntries: number;
 }
 
