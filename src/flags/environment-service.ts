@@ -53,7 +53,7 @@ export class EnvironmentService {
   }
 }
 
-/** `{"key","description"?}` as core's {@link Environment} schema takes it, or VALIDATION_FAILED naming the field. */
+/** `{"key","description"?}` as core's {@link Environment} takes it; else VALIDATION_FAILED naming the field. */
 function validEnvironment(input: unknown): Environment {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new ValidationError('The body must be a JSON object: {"key": "staging", "description"?: "..."}');

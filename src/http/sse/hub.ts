@@ -16,7 +16,8 @@ interface Group {
 /**
  * Fans snapshot events out to every open stream. Connections are grouped by read scope and prefix, so
  * a change is matched once per group (not once per connection) and serialised once per scope: the same
- * Buffer is written to every connection of every group of that scope it concerns. One subscription to the snapshot and one heartbeat timer serve all.
+ * Buffer is written to every connection of every group of that scope it concerns. One subscription to
+ * the snapshot and one heartbeat timer serve all.
  */
 export class StreamHub {
   private readonly groups = new Map<string, Group>();
