@@ -52,4 +52,19 @@ describe('SubscriptionHub', () => {
     expect(await waiting).toEqual({ done: true, value: undefined });
     expect(hub.subscriberCount).toBe(0);
   });
+
+  it('hands each subscriber the change as its environment sees it, the view built once per environment', async () => {
+    const snapshot = new FlagSnapshot();
+    const hub = new SubscriptionHub(snapshot);
+    const staging = [hub.subscribe('', 'staging'), hub.subscribe('', 'staging')];
+    const all = hub.subscribe('');
+    snapshot.apply(upsertOf(aFlag('k', 1)));
+    const [first, second] = await Promise.all(staging.map((stream) => stream.next()));
+    const whole = (await all.next()).value;
+    expect(first?.value).toBe(second?.value);
+    expect(first?.value?.scope).toBe('staging');
+    expect(first?.value?.flag?.definition.environments).toEqual({});
+    expect(whole?.flag?.definition.environments).toHaveProperty('production');
+    hub.close();
+  });
 });
