@@ -56,7 +56,8 @@ describe('SubscriptionHub', () => {
   it('hands each subscriber the change as its environment sees it, the view built once per environment', async () => {
     const snapshot = new FlagSnapshot();
     const hub = new SubscriptionHub(snapshot);
-    const staging = [hub.subscribe('', 'staging'), hub.subscribe('', 'staging')];
+    // Two prefixes, one environment: one view.
+    const staging = [hub.subscribe('', 'staging'), hub.subscribe('k', 'staging')];
     const all = hub.subscribe('');
     snapshot.apply(upsertOf(aFlag('k', 1)));
     const [first, second] = await Promise.all(staging.map((stream) => stream.next()));
