@@ -12,11 +12,10 @@ import { MemoryChangeLog } from '../../src/feed/memory-change-log.js';
 import type { FlagChange } from '../../src/flags/flag.js';
 import { FlagService } from '../../src/flags/flag-service.js';
 import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
-import { ALL_ENVIRONMENTS, flagView } from '../../src/flags/flag-view.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { errorHandler } from '../../src/http/error-handler.js';
 import { sseStream } from '../../src/http/sse/index.js';
-import { legacyBody } from '../support/flags.js';
+import { legacyBody, seen } from '../support/flags.js';
 import { SseClient, until } from '../support/sse.js';
 
 /**
@@ -193,8 +192,8 @@ describe('SSE GET /feature-flags/stream', () => {
 
     expect(await client.next()).toEqual({ retry: '1500', comments: [] });
     const snapshot = await client.nextEvent();
-    const flags = app.snapshot.list('snap.').map((flag) => flagView(flag, ALL_ENVIRONMENTS));
-    expect(flags.map((flag) => flag.key)).toEqual(['snap.a', 'snap.b']);
+    const flags = app.snapshot.list('snap.').map((flag) => seen(flag));
+    expect(flags.map((flag) => (flag as { key: string }).key)).toEqual(['snap.a', 'snap.b']);
     expect(client.text).toBe(
       `retry: 1500\n\nevent: snapshot\nid: ${revision}\ndata: ${JSON.stringify({ revision, flags })}\n\n`,
     );
@@ -212,7 +211,7 @@ describe('SSE GET /feature-flags/stream', () => {
       kind: 'upsert',
       key: 'live.x',
       revision: created.flag.revision,
-      flag: JSON.parse(JSON.stringify(flagView(created.flag, ALL_ENVIRONMENTS))),
+      flag: JSON.parse(JSON.stringify(seen(created.flag))),
     });
 
     const toggled = await app.flags.toggle('live.x');
