@@ -164,13 +164,20 @@ describe('GraphQL subscription flagChanged', () => {
         version: 1,
         flag: createFlag,
       });
+      expect(toggleFlag.definition).toMatchObject({ environments: { production: { enabled: true } } });
       expect(await nextChange(subscription)).toEqual({
         kind: 'UPSERT',
         key: 'gql.a',
         revision: toggleFlag.revision,
         version: 2,
-        // The toggled flag, its definition included (production's `enabled` now true).
-        flag: { ...toggleFlag, isEnabled: true, version: 2, createdAt: createFlag.createdAt },
+        flag: {
+          ...createFlag,
+          isEnabled: true,
+          version: 2,
+          revision: toggleFlag.revision,
+          updatedAt: toggleFlag.updatedAt,
+          definition: toggleFlag.definition,
+        },
       });
       expect(await nextChange(subscription)).toEqual({
         kind: 'DELETE',
