@@ -20,7 +20,8 @@ const config: CodegenConfig = {
         mappers: {
           Flag: '../flags/flag-view.js#FlagView',
           DeletedFlag: '../flags/flag-service.js#DeletedFlag',
-          FlagChange: '../flags/flag.js#FlagChange',
+          FlagChange: './subscription-hub.js#ScopedFlagChange',
+          Environment: '../flags/environment-service.js#EnvironmentView',
         },
         mapperTypeSuffix: 'Model',
       },

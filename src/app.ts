@@ -7,6 +7,7 @@ import { WriteRateLimiter } from './auth/write-rate-limiter.js';
 import type { Config } from './config.js';
 import { ChangeFanout } from './feed/change-fanout.js';
 import { openBus } from './feed/open-bus.js';
+import { EnvironmentService } from './flags/environment-service.js';
 import { FlagService } from './flags/flag-service.js';
 import { FlagSnapshot } from './flags/flag-snapshot.js';
 import type { FlagStore } from './flags/store/flag-store.js';
@@ -15,6 +16,7 @@ import type { GraphQLFastPath } from './graphql/fast-path.js';
 import { mountGraphQL, subscriptionHubOf } from './graphql/mount.js';
 import { authenticate, writesNeedAdmin } from './http/access.js';
 import { corsFor } from './http/cors.js';
+import { environmentRoutes } from './http/environment-routes.js';
 import { errorHandler, routeNotFound } from './http/error-handler.js';
 import { FlagListMemo } from './http/flag-list-memo.js';
 import { flagRoutes } from './http/flag-routes.js';
@@ -94,11 +96,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         });
         closers.push(() => sync.stop());
         await sync.start();
-        const flags = new FlagService(
-          gateWrites(store, () => binding.refusal()),
-          new ChangeFanout(bus.cache, bus.log, bus.feed, logger, (part) => metrics.busErrors.inc({ part })),
-          snapshot,
+        const changes = new ChangeFanout(bus.cache, bus.log, bus.feed, logger, (part) =>
+          metrics.busErrors.inc({ part }),
         );
+        const gatedStore = gateWrites(store, () => binding.refusal());
+        const flags = new FlagService(gatedStore, changes, snapshot);
+        const environments = new EnvironmentService(gatedStore, changes, snapshot);
         const memo = new FlagListMemo(snapshot, config.etagMemoEntries);
         closers.push(() => memo.close());
 
@@ -112,7 +115,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           timeoutMs: 1000,
           refusal: () => binding.refusal(),
         };
-        const answerPoll = pollFastPath(memo, access, metrics, {
+        const answerPoll = pollFastPath(memo, snapshot, access, metrics, {
           skipCrossOrigin: config.corsOrigins.length > 0,
         });
         // Memoised GraphQL answers, before Express too (set once GraphQL is mounted).
@@ -153,8 +156,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
             onPoll: (status) => metrics.pollResponses.inc({ status }),
           }),
         );
+        app.use(
+          '/environments',
+          authenticate(access),
+          writesNeedAdmin(access, writeLimiter),
+          environmentRoutes(environments, config.bodyLimitBytes),
+        );
         const graphql = await mountGraphQL(app, server, {
           flags,
+          environments,
           snapshot,
           access,
           writeLimiter,

@@ -151,6 +151,7 @@ class DefaultFlagClient implements FlagClient {
     this.context = {
       http,
       prefix: options.prefix,
+      environment: options.readEnvironment,
       pollIntervalMs: options.pollIntervalMs,
       backoff: options.backoff,
       silenceTimeoutMs: options.silenceTimeoutMs,

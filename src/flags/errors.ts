@@ -18,6 +18,20 @@ export class FlagAlreadyExistsError extends AppError {
   }
 }
 
+export class EnvironmentNotFoundError extends AppError {
+  constructor(key: string) {
+    super('ENVIRONMENT_NOT_FOUND', `Environment '${key}' does not exist; create it with POST /environments`, {
+      environment: key,
+    });
+  }
+}
+
+export class EnvironmentAlreadyExistsError extends AppError {
+  constructor(key: string) {
+    super('ENVIRONMENT_ALREADY_EXISTS', `Environment '${key}' already exists`, { environment: key });
+  }
+}
+
 /** The caller said which version it expected and the flag has moved on. */
 export class VersionMismatchError extends AppError {
   constructor(key: string, expected: number | string, currentVersion: number) {

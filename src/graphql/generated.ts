@@ -1,7 +1,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { FlagView as FlagViewModel } from '../flags/flag-view.js';
 import type { DeletedFlag as DeletedFlagModel } from '../flags/flag-service.js';
-import type { FlagChange as FlagChangeModel } from '../flags/flag.js';
+import type { ScopedFlagChange as ScopedFlagChangeModel } from './subscription-hub.js';
+import type { EnvironmentView as EnvironmentViewModel } from '../flags/environment-service.js';
 import type { GraphQLContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -19,6 +20,14 @@ export type Scalars = {
    * takes it and the REST API serves it.
    */
   JSON: { input: unknown; output: unknown; }
+};
+
+/** A new environment. */
+export type CreateEnvironmentInput = {
+  /** Free text for humans. Omit for empty. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The new environment's key (see `Flag.key` for the allowed characters). */
+  key: Scalars['String']['input'];
 };
 
 /** A new flag. */
@@ -40,6 +49,15 @@ export type DeletedFlag = {
   revision: Scalars['Int']['output'];
   /** The version the flag had when it was deleted. */
   version: Scalars['Int']['output'];
+};
+
+/** An environment (`production`, `staging`, ...): each flag is configured per environment. */
+export type Environment = {
+  __typename?: 'Environment';
+  /** Free text for humans (empty when not set). */
+  description: Scalars['String']['output'];
+  /** Unique key (the same characters as `Flag.key`). `production` always exists. */
+  key: Scalars['String']['output'];
 };
 
 /** A feature flag. */
@@ -112,13 +130,15 @@ export type FlagPatch = {
  */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Creates an environment. ENVIRONMENT_ALREADY_EXISTS when the key is taken (`production` always is). */
+  createEnvironment: Environment;
   /** Creates a flag. FLAG_ALREADY_EXISTS when the key is taken. */
   createFlag: Flag;
   /** Deletes a flag. FLAG_NOT_FOUND when there is no such flag. */
   deleteFlag: DeletedFlag;
   /** Creates the flag, or updates the fields given when it exists (like `POST /feature-flags`). */
   setFlag: SetFlagResult;
-  /** Flips `isEnabled`. FLAG_NOT_FOUND when there is no such flag. */
+  /** Flips `isEnabled` in one environment. FLAG_NOT_FOUND when there is no such flag. */
   toggleFlag: Flag;
   /** Changes the fields given. FLAG_NOT_FOUND when there is no such flag. */
   updateFlag: Flag;
@@ -129,7 +149,17 @@ export type Mutation = {
  * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
+export type MutationCreateEnvironmentArgs = {
+  input: CreateEnvironmentInput;
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
 export type MutationCreateFlagArgs = {
+  environment?: InputMaybe<Scalars['String']['input']>;
   input: CreateFlagInput;
 };
 
@@ -149,6 +179,7 @@ export type MutationDeleteFlagArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationSetFlagArgs = {
+  environment?: InputMaybe<Scalars['String']['input']>;
   input: SetFlagInput;
 };
 
@@ -158,6 +189,7 @@ export type MutationSetFlagArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationToggleFlagArgs = {
+  environment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
 };
@@ -168,6 +200,7 @@ export type MutationToggleFlagArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationUpdateFlagArgs = {
+  environment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
   patch: FlagPatch;
@@ -176,21 +209,28 @@ export type MutationUpdateFlagArgs = {
 /** Reads, answered from this instance's in-memory view of the flags. */
 export type Query = {
   __typename?: 'Query';
+  /** Every environment, `production` included, sorted by key. */
+  environments: Array<Environment>;
   /** The flag with this key, or null when there is none (VALIDATION_FAILED when the key is malformed). */
   flag?: Maybe<Flag>;
-  /** Every flag whose key starts with `prefix` (omitted, null or empty: every flag), sorted by key. */
+  /**
+   * Every flag whose key starts with `prefix` (omitted, null or empty: every flag), sorted by key, as
+   * the environment sees it.
+   */
   flags: Array<Flag>;
 };
 
 
 /** Reads, answered from this instance's in-memory view of the flags. */
 export type QueryFlagArgs = {
+  environment?: InputMaybe<Scalars['String']['input']>;
   key: Scalars['String']['input'];
 };
 
 
 /** Reads, answered from this instance's in-memory view of the flags. */
 export type QueryFlagsArgs = {
+  environment?: InputMaybe<Scalars['String']['input']>;
   prefix?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -233,6 +273,7 @@ export type Subscription = {
  * read the current flags with `flags(prefix)` after it is live, and order by `revision`.
  */
 export type SubscriptionFlagChangedArgs = {
+  environment?: InputMaybe<Scalars['String']['input']>;
   prefix?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -310,10 +351,12 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CreateEnvironmentInput: CreateEnvironmentInput;
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: ResolverTypeWrapper<DeletedFlagModel>;
+  Environment: ResolverTypeWrapper<EnvironmentViewModel>;
   Flag: ResolverTypeWrapper<FlagViewModel>;
-  FlagChange: ResolverTypeWrapper<FlagChangeModel>;
+  FlagChange: ResolverTypeWrapper<ScopedFlagChangeModel>;
   FlagChangeKind: FlagChangeKind;
   FlagPatch: FlagPatch;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -329,10 +372,12 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
+  CreateEnvironmentInput: CreateEnvironmentInput;
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: DeletedFlagModel;
+  Environment: EnvironmentViewModel;
   Flag: FlagViewModel;
-  FlagChange: FlagChangeModel;
+  FlagChange: ScopedFlagChangeModel;
   FlagPatch: FlagPatch;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
@@ -348,6 +393,11 @@ export type DeletedFlagResolvers<ContextType = GraphQLContext, ParentType extend
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EnvironmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Environment'] = ResolversParentTypes['Environment']> = {
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type FlagResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Flag'] = ResolversParentTypes['Flag']> = {
@@ -374,6 +424,7 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  createEnvironment?: Resolver<ResolversTypes['Environment'], ParentType, ContextType, RequireFields<MutationCreateEnvironmentArgs, 'input'>>;
   createFlag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationCreateFlagArgs, 'input'>>;
   deleteFlag?: Resolver<ResolversTypes['DeletedFlag'], ParentType, ContextType, RequireFields<MutationDeleteFlagArgs, 'key'>>;
   setFlag?: Resolver<ResolversTypes['SetFlagResult'], ParentType, ContextType, RequireFields<MutationSetFlagArgs, 'input'>>;
@@ -382,6 +433,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  environments?: Resolver<Array<ResolversTypes['Environment']>, ParentType, ContextType>;
   flag?: Resolver<Maybe<ResolversTypes['Flag']>, ParentType, ContextType, RequireFields<QueryFlagArgs, 'key'>>;
   flags?: Resolver<Array<ResolversTypes['Flag']>, ParentType, ContextType, Partial<QueryFlagsArgs>>;
 };
@@ -397,6 +449,7 @@ export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType exten
 
 export type Resolvers<ContextType = GraphQLContext> = {
   DeletedFlag?: DeletedFlagResolvers<ContextType>;
+  Environment?: EnvironmentResolvers<ContextType>;
   Flag?: FlagResolvers<ContextType>;
   FlagChange?: FlagChangeResolvers<ContextType>;
   JSON?: GraphQLScalarType;

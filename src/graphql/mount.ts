@@ -8,6 +8,7 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Logger } from 'pino';
 import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
+import type { EnvironmentService } from '../flags/environment-service.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import { authenticate } from '../http/access.js';
@@ -59,6 +60,7 @@ export async function mountGraphQL(
   server: http.Server,
   deps: {
     flags: FlagService;
+    environments: EnvironmentService;
     snapshot: FlagSnapshot;
     access: AccessControl;
     writeLimiter: WriteRateLimiter;
@@ -107,6 +109,7 @@ export async function mountGraphQL(
   await apollo.start();
   const contextFor = (principal: Principal): GraphQLContext => ({
     flags: deps.flags,
+    environments: deps.environments,
     snapshot: deps.snapshot,
     subscriptions,
     access: deps.access,

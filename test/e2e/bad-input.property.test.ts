@@ -472,6 +472,10 @@ const TOGGLE =
   'mutation Toggle($key: String!, $expectedVersion: Int) { toggleFlag(key: $key, expectedVersion: $expectedVersion) { key } }';
 const DELETE =
   'mutation Delete($key: String!, $expectedVersion: Int) { deleteFlag(key: $key, expectedVersion: $expectedVersion) { key } }';
+const CREATE_ENVIRONMENT =
+  'mutation CreateEnvironment($input: CreateEnvironmentInput!) { createEnvironment(input: $input) { key } }';
+const TOGGLE_IN =
+  'mutation ToggleIn($key: String!, $environment: String) { toggleFlag(key: $key, environment: $environment) { key } }';
 /** Documents without string literals or comments, for splicing junk into. */
 const PLAIN_DOCUMENTS = [LIST, GET, CREATE, SET, UPDATE, TOGGLE, DELETE, '{ flags { key isEnabled } }'];
 
@@ -715,6 +719,8 @@ const impossibleVersion = fc.integer({ min: -(2 ** 31), max: 0 });
 const badKeyPath = badPathKey.map(pct);
 /** A new key or an existing one: with a valid body, either would be written. */
 const anyValidKey = fc.oneof(validKey, existingKey);
+/** An environment key nobody created (only `production` exists here). */
+const unknownEnvironment = validKey.filter((key) => key !== 'production');
 
 const restPast = (
   what: string,
@@ -862,6 +868,26 @@ const definitionDefects = fc.constantFrom<Defect>(
 );
 
 const restPastTransport: fc.Arbitrary<BadRequest> = fc.oneof(
+  badKey.map((key) =>
+    restPast('an environment with a bad key', 'POST', '/environments', invalid('key'), { key }),
+  ),
+  fc.tuple(validKey, badDescription).map(([key, description]) =>
+    restPast('an environment with a bad description', 'POST', '/environments', invalid('description'), {
+      key,
+      description,
+    }),
+  ),
+  fc
+    .tuple(existingKey, unknownEnvironment, fc.boolean())
+    .map(([key, environment, isEnabled]) =>
+      restPast(
+        'in an environment that does not exist',
+        'PATCH',
+        `/feature-flags/${key}?environment=${environment}`,
+        { code: 'ENVIRONMENT_NOT_FOUND' },
+        { isEnabled },
+      ),
+    ),
   fc.tuple(fc.oneof(existingKey, absentKey), definitionDefects).map(([key, [what, path, edit]]) => {
     const doc = goodDefinition(key);
     edit(doc);
@@ -970,6 +996,49 @@ const keyed = (document: string, key: string, extra: Record<string, unknown> = {
 const KEYED = [UPDATE, TOGGLE, DELETE] as const;
 
 const graphqlPastTransport: fc.Arbitrary<BadRequest> = fc.oneof(
+  badKey.map((key) =>
+    graphqlPast('createEnvironment with a bad key', CREATE_ENVIRONMENT, { input: { key } }, invalid('key')),
+  ),
+  fc
+    .tuple(unknownEnvironment, badDescription)
+    .map(([key, description]) =>
+      graphqlPast(
+        'createEnvironment with a bad description',
+        CREATE_ENVIRONMENT,
+        { input: { key, description } },
+        invalid('description'),
+      ),
+    ),
+  fc.constant(
+    graphqlPast(
+      'createEnvironment of production',
+      CREATE_ENVIRONMENT,
+      { input: { key: 'production' } },
+      {
+        code: 'ENVIRONMENT_ALREADY_EXISTS',
+      },
+    ),
+  ),
+  fc.tuple(existingKey, unknownEnvironment).map(([key, environment]) =>
+    graphqlPast(
+      'toggleFlag in an environment that does not exist',
+      TOGGLE_IN,
+      { key, environment },
+      {
+        code: 'ENVIRONMENT_NOT_FOUND',
+      },
+    ),
+  ),
+  fc
+    .tuple(existingKey, badKey)
+    .map(([key, environment]) =>
+      graphqlPast(
+        'toggleFlag in a malformed environment',
+        TOGGLE_IN,
+        { key, environment },
+        invalid('environment'),
+      ),
+    ),
   fc
     .tuple(fc.constantFrom(CREATE, SET), badKey, goodFields)
     .map(([document, key, fields]) =>
@@ -1112,6 +1181,8 @@ const GRAPHQL_CLIENT_CODES = new Set([
   'VALIDATION_FAILED',
   'FLAG_NOT_FOUND',
   'FLAG_ALREADY_EXISTS',
+  'ENVIRONMENT_NOT_FOUND',
+  'ENVIRONMENT_ALREADY_EXISTS',
   'VERSION_MISMATCH',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',

@@ -56,6 +56,7 @@ export type DeleteFlagMutation = { deleteFlag: { key: string, version: number, r
 
 export type FlagChangedSubscriptionVariables = Exact<{
   prefix?: string | null | undefined;
+  environment?: string | null | undefined;
 }>;
 
 
@@ -65,6 +66,7 @@ export type FlagFieldsFragment = { key: string, isEnabled: boolean, description:
 
 export type FlagsQueryVariables = Exact<{
   prefix?: string | null | undefined;
+  environment?: string | null | undefined;
 }>;
 
 
@@ -150,8 +152,8 @@ export const DeleteFlagDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<DeleteFlagMutation, DeleteFlagMutationVariables>;
 export const FlagChangedDocument = new TypedDocumentString(`
-    subscription FlagChanged($prefix: String) {
-  flagChanged(prefix: $prefix) {
+    subscription FlagChanged($prefix: String, $environment: String) {
+  flagChanged(prefix: $prefix, environment: $environment) {
     kind
     key
     revision
@@ -172,8 +174,8 @@ export const FlagChangedDocument = new TypedDocumentString(`
   definition
 }`) as unknown as TypedDocumentString<FlagChangedSubscription, FlagChangedSubscriptionVariables>;
 export const FlagsDocument = new TypedDocumentString(`
-    query Flags($prefix: String) {
-  flags(prefix: $prefix) {
+    query Flags($prefix: String, $environment: String) {
+  flags(prefix: $prefix, environment: $environment) {
     ...FlagFields
   }
 }

@@ -53,8 +53,8 @@ export class PollTransport implements Transport {
   }
 
   private async poll(): Promise<void> {
-    const { http, prefix } = this.context;
-    const url = endpoint(http.baseUrl, '/feature-flags', { prefix });
+    const { http, prefix, environment } = this.context;
+    const url = endpoint(http.baseUrl, '/feature-flags', { prefix, environment });
     const response = await request(http, url, {
       headers: { accept: 'application/json', ...(this.etag && { 'if-none-match': this.etag }) },
       signal: this.abort.signal,

@@ -52,8 +52,8 @@ export class SseTransport implements Transport {
 
   /** One connection, from request to end; resolves with why it ended. */
   private async stream(): Promise<FlagwireError> {
-    const { http, prefix } = this.context;
-    const url = endpoint(http.baseUrl, '/feature-flags/stream', { prefix });
+    const { http, prefix, environment } = this.context;
+    const url = endpoint(http.baseUrl, '/feature-flags/stream', { prefix, environment });
     const abort = new AbortController();
     this.abort = abort;
     const watchdog = new Watchdog(this.context.silenceTimeoutMs, () =>

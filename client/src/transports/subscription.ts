@@ -62,9 +62,9 @@ export class SubscriptionTransport implements Transport {
 
   /** One connection, from connect to close; resolves with why it ended. */
   private session(): Promise<FlagwireError> {
-    const { http, prefix, silenceTimeoutMs } = this.context;
+    const { http, prefix, environment, silenceTimeoutMs } = this.context;
     const url = endpoint(http.baseUrl, '/graphql').replace(/^http/, 'ws');
-    const variables = prefix ? { prefix } : {};
+    const variables = { ...(prefix ? { prefix } : {}), ...(environment ? { environment } : {}) };
     // The latest change per key seen in this session, re-applied over the query's state.
     const journal = new Map<string, FlagChange>();
 

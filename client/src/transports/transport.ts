@@ -29,6 +29,8 @@ export interface TransportSink {
 export interface TransportContext {
   readonly http: HttpContext;
   readonly prefix: string;
+  /** Sent as `?environment=` / the `environment` variable when set; else the server picks. */
+  readonly environment: string | undefined;
   readonly pollIntervalMs: number;
   readonly backoff: BackoffOptions;
   readonly silenceTimeoutMs: number;
