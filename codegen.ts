@@ -21,6 +21,7 @@ const config: CodegenConfig = {
           Flag: '../flags/flag-view.js#FlagView',
           DeletedFlag: '../flags/flag-service.js#DeletedFlag',
           FlagChange: '../flags/flag.js#FlagChange',
+          Evaluation: '../evaluation/flag-evaluator.js#ServedEvaluation',
         },
         mapperTypeSuffix: 'Model',
       },

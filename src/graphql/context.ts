@@ -1,5 +1,6 @@
 import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
+import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import type { MemoVerdict } from './memoisable.js';
@@ -17,6 +18,8 @@ export interface GraphQLContext {
   readonly writeLimiter: WriteRateLimiter;
   readonly flags: FlagService;
   readonly snapshot: FlagSnapshot;
+  /** `evaluate`: the evaluator OFREP uses too. */
+  readonly evaluator: FlagEvaluator;
   readonly subscriptions: SubscriptionHub;
   /** Over HTTP: where Apollo's plugin says whether the answer may be memoised (memoisable.ts). */
   readonly memoVerdict?: MemoVerdict;

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { FlagView as FlagViewModel } from '../flags/flag-view.js';
 import type { DeletedFlag as DeletedFlagModel } from '../flags/flag-service.js';
 import type { FlagChange as FlagChangeModel } from '../flags/flag.js';
+import type { ServedEvaluation as ServedEvaluationModel } from '../evaluation/flag-evaluator.js';
 import type { GraphQLContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -40,6 +41,34 @@ export type DeletedFlag = {
   revision: Scalars['Int']['output'];
   /** The version the flag had when it was deleted. */
   version: Scalars['Int']['output'];
+};
+
+/**
+ * One flag evaluated for one context: what `evaluate` answers, in OpenFeature's words (the same answer as
+ * `POST /ofrep/v1/evaluate/flags/{key}` and as the client library's local evaluation).
+ */
+export type Evaluation = {
+  __typename?: 'Evaluation';
+  /** The environment evaluated in. */
+  environment: Scalars['String']['output'];
+  /**
+   * OpenFeature's error code when `reason` is ERROR: FLAG_NOT_FOUND, INVALID_CONTEXT, PARSE_ERROR,
+   * TARGETING_KEY_MISSING or GENERAL; null otherwise.
+   */
+  errorCode?: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for logs; null without an error. */
+  errorDetails?: Maybe<Scalars['String']['output']>;
+  /** The flag's key, as asked. */
+  key: Scalars['String']['output'];
+  /** OpenFeature's resolution reason: STATIC, DEFAULT, TARGETING_MATCH, SPLIT, DISABLED or ERROR. */
+  reason: Scalars['String']['output'];
+  /**
+   * The variant's value (any JSON); null when the caller's own default applies: no variant was served
+   * (the flag is unknown, not configured in the environment, or an error occurred).
+   */
+  value?: Maybe<Scalars['JSON']['output']>;
+  /** The variant served; null when none was. */
+  variant?: Maybe<Scalars['String']['output']>;
 };
 
 /** A feature flag. */
@@ -176,10 +205,24 @@ export type MutationUpdateFlagArgs = {
 /** Reads, answered from this instance's in-memory view of the flags. */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Evaluates a flag for a context, as OFREP and the client library do. Evaluation errors are answered
+   * in the result (`reason` ERROR with an `errorCode`), never as GraphQL errors; an unknown or malformed
+   * `environment` is VALIDATION_FAILED.
+   */
+  evaluate: Evaluation;
   /** The flag with this key, or null when there is none (VALIDATION_FAILED when the key is malformed). */
   flag?: Maybe<Flag>;
   /** Every flag whose key starts with `prefix` (omitted, null or empty: every flag), sorted by key. */
   flags: Array<Flag>;
+};
+
+
+/** Reads, answered from this instance's in-memory view of the flags. */
+export type QueryEvaluateArgs = {
+  context: Scalars['JSON']['input'];
+  environment?: InputMaybe<Scalars['String']['input']>;
+  key: Scalars['String']['input'];
 };
 
 
@@ -312,6 +355,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: ResolverTypeWrapper<DeletedFlagModel>;
+  Evaluation: ResolverTypeWrapper<ServedEvaluationModel>;
   Flag: ResolverTypeWrapper<FlagViewModel>;
   FlagChange: ResolverTypeWrapper<FlagChangeModel>;
   FlagChangeKind: FlagChangeKind;
@@ -331,6 +375,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: DeletedFlagModel;
+  Evaluation: ServedEvaluationModel;
   Flag: FlagViewModel;
   FlagChange: FlagChangeModel;
   FlagPatch: FlagPatch;
@@ -348,6 +393,16 @@ export type DeletedFlagResolvers<ContextType = GraphQLContext, ParentType extend
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EvaluationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Evaluation'] = ResolversParentTypes['Evaluation']> = {
+  environment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errorDetails?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  variant?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type FlagResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Flag'] = ResolversParentTypes['Flag']> = {
@@ -382,6 +437,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  evaluate?: Resolver<ResolversTypes['Evaluation'], ParentType, ContextType, RequireFields<QueryEvaluateArgs, 'context' | 'key'>>;
   flag?: Resolver<Maybe<ResolversTypes['Flag']>, ParentType, ContextType, RequireFields<QueryFlagArgs, 'key'>>;
   flags?: Resolver<Array<ResolversTypes['Flag']>, ParentType, ContextType, Partial<QueryFlagsArgs>>;
 };
@@ -397,6 +453,7 @@ export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType exten
 
 export type Resolvers<ContextType = GraphQLContext> = {
   DeletedFlag?: DeletedFlagResolvers<ContextType>;
+  Evaluation?: EvaluationResolvers<ContextType>;
   Flag?: FlagResolvers<ContextType>;
   FlagChange?: FlagChangeResolvers<ContextType>;
   JSON?: GraphQLScalarType;

@@ -8,6 +8,7 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Logger } from 'pino';
 import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
+import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import { authenticate } from '../http/access.js';
@@ -60,6 +61,7 @@ export async function mountGraphQL(
   deps: {
     flags: FlagService;
     snapshot: FlagSnapshot;
+    evaluator: FlagEvaluator;
     access: AccessControl;
     writeLimiter: WriteRateLimiter;
     production: boolean;
@@ -108,6 +110,7 @@ export async function mountGraphQL(
   const contextFor = (principal: Principal): GraphQLContext => ({
     flags: deps.flags,
     snapshot: deps.snapshot,
+    evaluator: deps.evaluator,
     subscriptions,
     access: deps.access,
     writeLimiter: deps.writeLimiter,

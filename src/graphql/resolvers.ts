@@ -1,3 +1,5 @@
+import { evaluationEnvironment } from '../evaluation/environment.js';
+import { assertMayEvaluate } from '../evaluation/permission.js';
 import type { FlagChange, FlagRecord } from '../flags/flag.js';
 import { ALL_ENVIRONMENTS, type FlagView, flagView } from '../flags/flag-view.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
@@ -30,6 +32,10 @@ export const resolvers: Resolvers = {
       assertValidKey(key);
       const flag = snapshot.get(key);
       return flag?.kind === 'flag' ? flagView(flag, ALL_ENVIRONMENTS) : null;
+    },
+    evaluate: (_parent, { key, context, environment }, { principal, snapshot, evaluator }) => {
+      assertMayEvaluate(principal);
+      return evaluator.evaluate(key, evaluationEnvironment(principal, environment, snapshot), context);
     },
   },
   Mutation: {
