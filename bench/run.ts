@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runCrossInstance } from './scenarios/cross-instance.js';
 import { runEvaluation } from './scenarios/evaluation.js';
 import { runFanout } from './scenarios/fanout.js';
+import { OFREP_TARGET, runOfrepSingle } from './scenarios/ofrep.js';
 import { runStoreReads } from './scenarios/store-reads.js';
 import { runThroughput } from './scenarios/throughput.js';
 import { chart } from './support/chart.js';
@@ -30,6 +31,7 @@ const TARGETS: Record<ScenarioId, [measure: string, target: string]> = {
   'graphql-query': ['POST flags(prefix): req/s, p99', '>= 0.3x'],
   'graphql-get': ['GET flags(prefix): req/s, p99', '>= 0.3x'],
   'graphql-flag': ['POST flag(key): req/s, p99', '>= 0.3x'],
+  'ofrep-single': ['POST /ofrep/v1/evaluate/flags/{key}: req/s vs bare node, p99', `>= ${OFREP_TARGET}x`],
   bandwidth: ['bytes on the wire per poll, 304 vs 200', 'report'],
   'store-reads': ['store reads during warm polls', '0'],
   'sse-fanout': ['delivery latency p50/p99/max; events lost', 'p99 <= 250 ms, 0 lost'],
@@ -50,6 +52,7 @@ const GROUPS: { ids: ScenarioId[]; run: (options: BenchOptions) => Promise<Scena
     ids: ['poll-304', 'poll-200', 'graphql-query', 'graphql-get', 'graphql-flag', 'bandwidth'],
     run: runThroughput,
   },
+  { ids: ['ofrep-single'], run: async (o) => [await runOfrepSingle(o)] },
   { ids: ['store-reads'], run: async (o) => [await runStoreReads(o)] },
   {
     ids: ['sse-fanout', 'memory-sse'],
