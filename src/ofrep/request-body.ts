@@ -26,10 +26,16 @@ export async function readBody(req: IncomingMessage, limitBytes: number): Promis
   if (announced > limitBytes) throw new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) throw new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limitBytes) throw new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    // The caller went away mid-body: its fault, not a server error (and nobody reads the answer).
+    throw new AppError('VALIDATION_FAILED', 'The request body was cut short', undefined, { cause: err });
   }
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
 }
