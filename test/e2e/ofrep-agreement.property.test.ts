@@ -1,18 +1,28 @@
-import type { EvaluationContext, FlagType, JsonValue } from '@flagwire/core';
+import {
+  type EvaluationContext,
+  evaluate,
+  type FlagDefinition,
+  type FlagType,
+  type JsonValue,
+  type Segment,
+  validateSegment,
+} from '@flagwire/core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { createFlagClient, type EvaluationDetails, type FlagClient } from '../../client/src/index.js';
+import { segmentRecordKey } from '../../src/flags/flag.js';
+import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { sendJson, startTestApp } from '../support/app.js';
-import { contextArbitrary, flagSetArbitrary } from '../support/random-flags.js';
+import { contextArbitrary, flagSetArbitrary, segmentArbitrary } from '../support/random-flags.js';
 
 /*
  * "For any definition and context the server's answer and the client's local answer are identical":
  * random valid definitions are PUT to a running app; for thousands of random contexts, each flag's
  * OFREP answer is compared with @flagwire/client's local evaluation, fed by the same server.
  *
- * Segments are not in the definitions: the client library receives flags only (segments reach it with
- * the segments work), so a segmentMatch would be empty locally. The server's segment evaluation is
- * tested in ofrep.test.ts.
+ * Segments are not in these definitions: the client library receives flags only (segments reach it
+ * with the segments work), so a segmentMatch would be empty locally. The second property adds segments
+ * and compares OFREP with @flagwire/core's `evaluate` given the same definitions and segments.
  */
 
 const FLAGS_PER_SET = 4;
@@ -144,5 +154,79 @@ describe('OFREP and the client library agree (property, over the wire)', () => {
     // would say little): rules, targets, rollouts, prerequisites and a missing bucketing attribute.
     for (const seen of ['TARGETING_MATCH', 'SPLIT', 'DEFAULT', 'DISABLED', 'TARGETING_KEY_MISSING'])
       expect([seen, (reasons.get(seen) ?? 0) > 0]).toEqual([seen, true]);
+  }, 120_000);
+});
+
+describe('OFREP reads segments from the snapshot (property, over the wire)', () => {
+  const SEGMENT_KEYS = ['beta', 'staff', 'vip'];
+  let app: TestApp;
+  let segments: Map<string, Segment>;
+  let set = 0;
+
+  beforeAll(async () => {
+    // Random segments, written as the segments API will write them (it does not exist yet): straight
+    // into the store, before the app starts and loads its snapshot from it.
+    const store = new MemoryFlagStore();
+    segments = new Map();
+    const drawn = fc.sample(fc.tuple(...SEGMENT_KEYS.map((key) => segmentArbitrary(key))), 1)[0] ?? [];
+    for (const input of drawn) {
+      const valid = validateSegment(input);
+      if (!valid.ok) throw new Error(`generated segment refused: ${JSON.stringify(valid.issues)}`);
+      segments.set(valid.value.key, valid.value);
+      await store.insert(segmentRecordKey(valid.value.key), { kind: 'segment', definition: valid.value });
+    }
+    app = await startTestApp({}, { store });
+  });
+  afterAll(async () => {
+    await app.stop();
+    await app.removeDataDir();
+  });
+
+  it("answers what @flagwire/core's evaluate answers given the same definitions and segments, for random definitions with segmentMatch rules and thousands of contexts", async () => {
+    let ruleDecided = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer().chain(() => {
+          const prefix = `g${++set}.`;
+          return fc.tuple(
+            fc.constant(prefix),
+            flagSetArbitrary(prefix, FLAGS_PER_SET, SEGMENT_KEYS),
+            fc.integer(),
+          );
+        }),
+        async ([, documents, contextSeed]) => {
+          const flags = new Map<string, FlagDefinition>();
+          for (const document of documents) {
+            const res = await sendJson(app, 'PUT', `/feature-flags/${document.key}`, document);
+            if (res.status !== 201) throw new Error(`PUT ${document.key}: ${res.status} ${await res.text()}`);
+            flags.set(document.key, ((await res.json()) as { definition: FlagDefinition }).definition);
+          }
+          const contexts = fc.sample(contextArbitrary, { numRuns: CONTEXTS_PER_SET / 2, seed: contextSeed });
+          const cases = contexts.flatMap((context) => documents.map(({ key }) => ({ key, context })));
+          await inBatches(cases, CONCURRENCY, async ({ key, context }) => {
+            const remote = await overOfrep(app, key, context);
+            const result = evaluate(flags.get(key), 'production', context, {
+              defaultValue: null,
+              flags,
+              segments,
+            });
+            const expected: Answer = {
+              value: result.variant === undefined ? undefined : result.value,
+              variant: result.variant,
+              reason: result.reason,
+              errorCode: result.errorCode,
+            };
+            if (JSON.stringify(remote) !== JSON.stringify(expected))
+              throw new Error(
+                `disagreement on ${JSON.stringify(flags.get(key))}\ncontext ${JSON.stringify(context)}\n` +
+                  `OFREP ${JSON.stringify(remote)}\nevaluate ${JSON.stringify(expected)}`,
+              );
+            if (result.decision?.kind === 'rule') ruleDecided++;
+          });
+        },
+      ),
+      { numRuns: SETS, endOnFailure: true },
+    );
+    expect(ruleDecided).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -178,7 +178,7 @@ function targetsArbitrary(variants: string[]) {
 }
 
 /** One flag document of `type`, as `PUT /feature-flags/{key}` takes it, configured in production. */
-function flagArbitrary(prefix: string, index: number, types: FlagType[]) {
+function flagArbitrary(prefix: string, index: number, types: FlagType[], segments: readonly string[]) {
   const type = types[index] as FlagType;
   const variants = Object.keys(VARIANTS[type]);
   return fc
@@ -192,7 +192,7 @@ function flagArbitrary(prefix: string, index: number, types: FlagType[]) {
       targets: targetsArbitrary(variants),
       rules: fc.array(
         fc.record({
-          clauses: fc.array(clauseArbitrary, { minLength: 1, maxLength: 3 }),
+          clauses: fc.array(ruleClauseArbitrary(segments), { minLength: 1, maxLength: 3 }),
           serve: serveArbitrary(variants),
         }),
         { maxLength: 4 },
@@ -207,9 +207,38 @@ function flagArbitrary(prefix: string, index: number, types: FlagType[]) {
     }));
 }
 
-/** A set of `count` flag documents under `prefix`; flag i may require flags before it. */
-export function flagSetArbitrary(prefix: string, count: number) {
+/**
+ * A set of `count` flag documents under `prefix`; flag i may require flags before it. With `segments`
+ * (keys of existing segments), rules may also hold `segmentMatch` clauses on them.
+ */
+export function flagSetArbitrary(prefix: string, count: number, segments: readonly string[] = []) {
   return fc
     .array(fc.constantFrom(...TYPES), { minLength: count, maxLength: count })
-    .chain((types) => fc.tuple(...types.map((_, index) => flagArbitrary(prefix, index, types))));
+    .chain((types) => fc.tuple(...types.map((_, index) => flagArbitrary(prefix, index, types, segments))));
+}
+
+/** A rule's clause: any operator on an attribute, or (given segment keys) a `segmentMatch`. */
+function ruleClauseArbitrary(segments: readonly string[]) {
+  if (segments.length === 0) return clauseArbitrary;
+  const segmentMatch = fc
+    .record({
+      op: fc.constant('segmentMatch'),
+      values: fc.uniqueArray(fc.constantFrom(...segments), { minLength: 1, maxLength: 2 }),
+      negate: fc.boolean(),
+    })
+    .map((clause) => clause as typeof clause & { attribute?: string });
+  return fc.oneof({ weight: 3, arbitrary: clauseArbitrary }, { weight: 2, arbitrary: segmentMatch });
+}
+
+/** A segment as the store holds it (defaults filled in): included and excluded keys, rules of clauses. */
+export function segmentArbitrary(key: string) {
+  return fc.record({
+    key: fc.constant(key),
+    description: fc.constant(''),
+    included: fc.uniqueArray(fc.constantFrom(...USERS), { maxLength: 6 }),
+    excluded: fc.uniqueArray(fc.constantFrom(...USERS), { maxLength: 3 }),
+    rules: fc.array(fc.record({ clauses: fc.array(clauseArbitrary, { minLength: 1, maxLength: 2 }) }), {
+      maxLength: 2,
+    }),
+  });
 }
