@@ -1,5 +1,6 @@
 import { fromLegacyFlag, legacyEnvironmentConfig } from '@flagwire/core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { environmentRecordKey, segmentRecordKey } from '../../src/flags/flag.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { sendJson, startTestApp } from '../support/app.js';
@@ -357,6 +358,34 @@ describe('POST /ofrep/v1/evaluate/flags/{key}: OFREP single-flag evaluation', ()
       body: '{"context":{}}',
     });
     expect(await answer(text)).toMatchObject({ status: 415, body: { key: 'rollout', errorCode: 'GENERAL' } });
+  });
+
+  it('never answers 5xx to random bodies and contexts: every answer is a success or an OFREP error body naming the flag', async () => {
+    const bodies = fc.oneof(
+      fc.jsonValue().map((value) => JSON.stringify(value)),
+      fc.record({ context: fc.jsonValue() }).map((value) => JSON.stringify(value)),
+      fc.string({ maxLength: 40 }),
+      fc.uint8Array({ maxLength: 40 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('checkout.new-flow', 'rollout', 'broken', 'nowhere', 'no.such-flag'),
+        bodies,
+        async (key, body) => {
+          const res = await fetch(new URL(`/ofrep/v1/evaluate/flags/${key}`, app.url), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...bearer(READER) },
+            body,
+          });
+          const answer = (await res.json()) as Record<string, unknown>;
+          expect(res.status).toBeLessThan(500);
+          if (res.status === 200) expect(answer).toMatchObject({ key, reason: expect.any(String) });
+          else
+            expect(answer).toEqual({ key, errorCode: expect.any(String), errorDetails: expect.any(String) });
+        },
+      ),
+      { numRuns: 500, seed: 20261126 },
+    );
   });
 
   it('GraphQL evaluate answers what OFREP answers, evaluation errors in the result and a missing environment as VALIDATION_FAILED', async () => {
