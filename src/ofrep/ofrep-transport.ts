@@ -47,7 +47,8 @@ export interface OfrepTransport {
  * (`POST /ofrep/v1/evaluate/flags`) is another path here, on the same request reading and evaluator.
  */
 export function ofrepTransport(deps: OfrepDeps): OfrepTransport {
-  const serve = (req: IncomingMessage, res: ServerResponse): boolean => {
+  // `observe`: only before Express; requests through Express are counted by its request metrics.
+  const serve = (req: IncomingMessage, res: ServerResponse, observe: boolean): boolean => {
     const url = req.url ?? '';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
@@ -57,20 +58,21 @@ export function ofrepTransport(deps: OfrepDeps): OfrepTransport {
     const started = performance.now();
     void answerSingleFlag(deps, req, rawKey, query).then((answer) => {
       send(res, answer);
-      deps.metrics?.httpDuration.observe(
-        { method: req.method ?? '', route: 'ofrep-flag', status: String(answer.status) },
-        (performance.now() - started) / 1000,
-      );
+      if (observe)
+        deps.metrics?.httpDuration.observe(
+          { method: req.method ?? '', route: 'ofrep-flag', status: String(answer.status) },
+          (performance.now() - started) / 1000,
+        );
     });
     return true;
   };
   return {
     fastPath: (req, res) => {
       if (deps.skipCrossOrigin && req.headers.origin !== undefined) return false;
-      return serve(req, res);
+      return serve(req, res, true);
     },
     route: (req, res, next) => {
-      if (!serve(req, res)) next();
+      if (!serve(req, res, false)) next();
     },
   };
 }

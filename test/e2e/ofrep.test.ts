@@ -388,6 +388,18 @@ describe('POST /ofrep/v1/evaluate/flags/{key}: OFREP single-flag evaluation', ()
     );
   });
 
+  it('counts evaluations in the request metrics as route "ofrep-flag", by status', async () => {
+    await evaluateOver(app, 'rollout', { context: { targetingKey: 'u' } });
+    await evaluateOver(app, 'no.such-flag', { context: {} });
+    const metrics = await (await fetch(new URL('/metrics', app.url))).text();
+    for (const status of ['200', '404'])
+      expect(metrics).toMatch(
+        new RegExp(
+          `flagwire_http_request_duration_seconds_count\\{method="POST",route="ofrep-flag",status="${status}"\\} [1-9]`,
+        ),
+      );
+  });
+
   it('GraphQL evaluate answers what OFREP answers, evaluation errors in the result and a missing environment as VALIDATION_FAILED', async () => {
     const query = `query ($key: String!, $context: JSON!, $environment: String) {
       evaluate(key: $key, context: $context, environment: $environment) {
