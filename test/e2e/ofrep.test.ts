@@ -1,129 +1,26 @@
-import { fromLegacyFlag, legacyEnvironmentConfig } from '@flagwire/core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import fc from 'fast-check';
-import { environmentRecordKey, segmentRecordKey } from '../../src/flags/flag.js';
-import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
-import { sendJson, startTestApp } from '../support/app.js';
+import { sendJson } from '../support/app.js';
+import {
+  ADMIN,
+  answer,
+  BODY_LIMIT,
+  bearer,
+  evaluateOver,
+  READER,
+  startOfrepApp,
+  type TestApp,
+} from '../support/ofrep-app.js';
 
 /*
  * OFREP's single-flag evaluation (open-feature/protocol, service/openapi.yaml), one test per status and
- * body the protocol gives, against the real app.
+ * body the protocol gives, against the real app (fixtures: test/support/ofrep-app.ts).
  */
-
-const ADMIN = 'admin-token-0123456789abcdef';
-const READER = 'client-token-0123456789abcdef';
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const BODY_LIMIT = 4096;
-
-/** The issue's example, with its prerequisite and segment. */
-const NEW_FLOW = {
-  type: 'string',
-  variants: { control: 'v1', treatment: 'v2', off: 'v0' },
-  environments: {
-    production: {
-      enabled: true,
-      offVariant: 'off',
-      prerequisites: [{ flag: 'checkout.enabled', variants: ['on'] }],
-      targets: [{ variant: 'treatment', values: ['user-17', 'user-42'] }],
-      rules: [
-        {
-          id: 'pro-plans',
-          clauses: [
-            { attribute: 'plan', op: 'in', values: ['pro', 'team'] },
-            { attribute: 'country', op: 'in', values: ['FR'], negate: true },
-          ],
-          serve: { variant: 'treatment' },
-        },
-        {
-          clauses: [{ op: 'segmentMatch', values: ['beta-testers'] }],
-          serve: {
-            rollout: {
-              weights: [
-                { variant: 'treatment', weight: 50 },
-                { variant: 'control', weight: 50 },
-              ],
-            },
-          },
-        },
-      ],
-      fallthrough: { variant: 'control' },
-    },
-    staging: { enabled: true, offVariant: 'off', fallthrough: { variant: 'treatment' } },
-  },
-};
-
-const ROLLOUT = {
-  type: 'boolean',
-  variants: { on: true, off: false },
-  environments: {
-    production: {
-      enabled: true,
-      offVariant: 'off',
-      fallthrough: {
-        rollout: {
-          weights: [
-            { variant: 'on', weight: 1 },
-            { variant: 'off', weight: 1 },
-          ],
-        },
-      },
-    },
-  },
-};
-
-type TestApp = Awaited<ReturnType<typeof startTestApp>>;
-
-function evaluateOver(
-  app: TestApp,
-  key: string,
-  body: unknown,
-  headers: Record<string, string> = bearer(READER),
-  query = '',
-) {
-  return sendJson(app, 'POST', `/ofrep/v1/evaluate/flags/${encodeURIComponent(key)}${query}`, body, headers);
-}
-
-async function answer(res: Response): Promise<{ status: number; body: unknown }> {
-  return { status: res.status, body: await res.json() };
-}
 
 describe('POST /ofrep/v1/evaluate/flags/{key}: OFREP single-flag evaluation', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    // What the segments and environments APIs will write; until they exist, written to the store directly.
-    const store = new MemoryFlagStore();
-    await store.insert(segmentRecordKey('beta-testers'), {
-      kind: 'segment',
-      definition: { key: 'beta-testers', description: '', included: ['user-9'], excluded: [], rules: [] },
-    });
-    await store.insert(environmentRecordKey('staging'), {
-      kind: 'environment',
-      definition: { key: 'staging', description: '' },
-    });
-    // A definition validation would refuse (its offVariant is no variant): only a store written by
-    // something else than this service can hold one.
-    const broken = fromLegacyFlag({ key: 'broken', isEnabled: true });
-    const production = legacyEnvironmentConfig(true);
-    await store.insert('broken', {
-      kind: 'flag',
-      definition: {
-        ...broken,
-        environments: { production: { ...production, offVariant: 'gone' } },
-      },
-    });
-    app = await startTestApp(
-      { ADMIN_TOKENS: ADMIN, CLIENT_TOKENS: READER, BODY_LIMIT_BYTES: String(BODY_LIMIT) },
-      { store },
-    );
-    const put = async (key: string, definition: unknown) => {
-      const res = await sendJson(app, 'PUT', `/feature-flags/${key}`, definition, bearer(ADMIN));
-      expect(res.status).toBe(201);
-    };
-    await put('checkout.enabled', fromLegacyFlag({ key: 'checkout.enabled', isEnabled: true }));
-    await put('checkout.new-flow', NEW_FLOW);
-    await put('rollout', ROLLOUT);
-    await put('nowhere', { type: 'boolean', variants: { on: true, off: false }, environments: {} });
+    app = await startOfrepApp();
   });
   afterAll(async () => {
     await app.stop();
@@ -358,129 +255,5 @@ describe('POST /ofrep/v1/evaluate/flags/{key}: OFREP single-flag evaluation', ()
       body: '{"context":{}}',
     });
     expect(await answer(text)).toMatchObject({ status: 415, body: { key: 'rollout', errorCode: 'GENERAL' } });
-  });
-
-  it('never answers 5xx to random bodies and contexts: every answer is a success or an OFREP error body naming the flag', async () => {
-    const bodies = fc.oneof(
-      fc.jsonValue().map((value) => JSON.stringify(value)),
-      fc.record({ context: fc.jsonValue() }).map((value) => JSON.stringify(value)),
-      fc.string({ maxLength: 40 }),
-      fc.uint8Array({ maxLength: 40 }),
-    );
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom('checkout.new-flow', 'rollout', 'broken', 'nowhere', 'no.such-flag'),
-        bodies,
-        async (key, body) => {
-          const res = await fetch(new URL(`/ofrep/v1/evaluate/flags/${key}`, app.url), {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', ...bearer(READER) },
-            body,
-          });
-          const answer = (await res.json()) as Record<string, unknown>;
-          expect(res.status).toBeLessThan(500);
-          if (res.status === 200) expect(answer).toMatchObject({ key, reason: expect.any(String) });
-          else
-            expect(answer).toEqual({ key, errorCode: expect.any(String), errorDetails: expect.any(String) });
-        },
-      ),
-      { numRuns: 500, seed: 20261126 },
-    );
-  });
-
-  it('counts evaluations in the request metrics as route "ofrep-flag", by status', async () => {
-    await evaluateOver(app, 'rollout', { context: { targetingKey: 'u' } });
-    await evaluateOver(app, 'no.such-flag', { context: {} });
-    const metrics = await (await fetch(new URL('/metrics', app.url))).text();
-    for (const status of ['200', '404'])
-      expect(metrics).toMatch(
-        new RegExp(
-          `flagwire_http_request_duration_seconds_count\\{method="POST",route="ofrep-flag",status="${status}"\\} [1-9]`,
-        ),
-      );
-  });
-
-  it('GraphQL evaluate answers what OFREP answers, evaluation errors in the result and a missing environment as VALIDATION_FAILED', async () => {
-    const query = `query ($key: String!, $context: JSON!, $environment: String) {
-      evaluate(key: $key, context: $context, environment: $environment) {
-        key value variant reason errorCode errorDetails environment
-      }
-    }`;
-    const evaluate = async (variables: Record<string, unknown>) => {
-      const res = await sendJson(app, 'POST', '/graphql', { query, variables }, bearer(READER));
-      return (await res.json()) as {
-        data?: { evaluate: unknown };
-        errors?: { extensions: { code: string } }[];
-      };
-    };
-    const context = { targetingKey: 'user-1', plan: 'team' };
-    const ofrep = (await (await evaluateOver(app, 'checkout.new-flow', { context })).json()) as Record<
-      string,
-      unknown
-    >;
-    expect((await evaluate({ key: 'checkout.new-flow', context })).data?.evaluate).toEqual({
-      key: 'checkout.new-flow',
-      value: ofrep.value,
-      variant: ofrep.variant,
-      reason: ofrep.reason,
-      errorCode: null,
-      errorDetails: null,
-      environment: 'production',
-    });
-    expect((await evaluate({ key: 'rollout', context: [] })).data?.evaluate).toEqual({
-      key: 'rollout',
-      value: null,
-      variant: null,
-      reason: 'ERROR',
-      errorCode: 'INVALID_CONTEXT',
-      errorDetails: 'The context must be a JSON object',
-      environment: 'production',
-    });
-    expect(
-      (await evaluate({ key: 'gone', context: {}, environment: 'staging' })).data?.evaluate,
-    ).toMatchObject({
-      value: null,
-      reason: 'ERROR',
-      errorCode: 'FLAG_NOT_FOUND',
-      environment: 'staging',
-    });
-    const missing = await evaluate({ key: 'rollout', context: {}, environment: 'qa' });
-    expect(missing.errors?.[0]?.extensions.code).toBe('VALIDATION_FAILED');
-  });
-});
-
-describe('OFREP with CORS_ORIGINS: browser requests go through Express and its CORS headers', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp({ CORS_ORIGINS: 'https://app.example' });
-    await sendJson(app, 'POST', '/feature-flags', { key: 'shown', isEnabled: true });
-  });
-  afterAll(async () => {
-    await app.stop();
-    await app.removeDataDir();
-  });
-
-  it('answers the preflight and the evaluation with Access-Control-Allow-Origin, the same body as without Origin', async () => {
-    const url = new URL('/ofrep/v1/evaluate/flags/shown', app.url);
-    const preflight = await fetch(url, {
-      method: 'OPTIONS',
-      headers: {
-        origin: 'https://app.example',
-        'access-control-request-method': 'POST',
-        'access-control-request-headers': 'content-type,x-api-key',
-      },
-    });
-    expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-headers')).toContain('X-API-Key');
-    const browser = await sendJson(
-      app,
-      'POST',
-      url.pathname,
-      { context: {} },
-      { origin: 'https://app.example' },
-    );
-    expect(browser.headers.get('access-control-allow-origin')).toBe('https://app.example');
-    const server = await sendJson(app, 'POST', url.pathname, { context: {} });
-    expect(await browser.json()).toEqual(await server.json());
   });
 });
