@@ -22,6 +22,7 @@ const config: CodegenConfig = {
           DeletedFlag: '../flags/flag-service.js#DeletedFlag',
           FlagChange: './subscription-hub.js#ScopedFlagChange',
           Environment: '../flags/environment-service.js#EnvironmentView',
+          Evaluation: '../evaluation/flag-evaluator.js#ServedEvaluation',
         },
         mapperTypeSuffix: 'Model',
       },

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { AccessControl } from './auth/access-control.js';
 import { WriteRateLimiter } from './auth/write-rate-limiter.js';
 import type { Config } from './config.js';
+import { FlagEvaluator } from './evaluation/flag-evaluator.js';
 import { ChangeFanout } from './feed/change-fanout.js';
 import { openBus } from './feed/open-bus.js';
 import { EnvironmentService } from './flags/environment-service.js';
@@ -27,6 +28,7 @@ import { sseStream } from './http/sse/index.js';
 import { createLogger } from './logger.js';
 import { instrumentStore } from './metrics/instrumented-store.js';
 import { Metrics } from './metrics/metrics.js';
+import { ofrepTransport } from './ofrep/ofrep-transport.js';
 import { SnapshotSync } from './sync/snapshot-sync.js';
 import { StoreBinding } from './sync/store-binding.js';
 import { gateWrites } from './sync/write-gate.js';
@@ -102,6 +104,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         const gatedStore = gateWrites(store, () => binding.refusal());
         const flags = new FlagService(gatedStore, changes, snapshot);
         const environments = new EnvironmentService(gatedStore, changes, snapshot);
+        const evaluator = new FlagEvaluator(snapshot);
         const memo = new FlagListMemo(snapshot, config.etagMemoEntries);
         closers.push(() => memo.close());
 
@@ -118,10 +121,20 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         const answerPoll = pollFastPath(memo, snapshot, access, metrics, {
           skipCrossOrigin: config.corsOrigins.length > 0,
         });
+        // OFREP evaluations, before Express too (one request per flag read by a server-side provider).
+        const ofrep = ofrepTransport({
+          evaluator,
+          catalog: snapshot,
+          access,
+          bodyLimitBytes: config.bodyLimitBytes,
+          logger,
+          metrics,
+          skipCrossOrigin: config.corsOrigins.length > 0,
+        });
         // Memoised GraphQL answers, before Express too (set once GraphQL is mounted).
         let answerGraphQL: GraphQLFastPath = () => false;
         const server = createServer((req, res) => {
-          if (!answerPoll(req, res) && !answerGraphQL(req, res)) app(req, res);
+          if (!answerPoll(req, res) && !ofrep.fastPath(req, res) && !answerGraphQL(req, res)) app(req, res);
         });
         closers.push(
           () =>
@@ -144,6 +157,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins));
         app.get('/metrics', metricsRoute(metrics));
         app.use(healthRoutes(health));
+        app.use(ofrep.route);
         app.use('/feature-flags', authenticate(access), writesNeedAdmin(access, writeLimiter));
         app.get('/feature-flags/stream', sse.handler);
         app.use(
@@ -166,6 +180,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           flags,
           environments,
           snapshot,
+          evaluator,
           access,
           writeLimiter,
           production: config.production,

@@ -1,5 +1,6 @@
 import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
+import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
 import type { EnvironmentService } from '../flags/environment-service.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
@@ -19,6 +20,8 @@ export interface GraphQLContext {
   readonly flags: FlagService;
   readonly environments: EnvironmentService;
   readonly snapshot: FlagSnapshot;
+  /** `evaluate`: the evaluator OFREP uses too. */
+  readonly evaluator: FlagEvaluator;
   readonly subscriptions: SubscriptionHub;
   /** Over HTTP: where Apollo's plugin says whether the answer may be memoised (memoisable.ts). */
   readonly memoVerdict?: MemoVerdict;

@@ -3,6 +3,7 @@ import type { FlagView as FlagViewModel } from '../flags/flag-view.js';
 import type { DeletedFlag as DeletedFlagModel } from '../flags/flag-service.js';
 import type { ScopedFlagChange as ScopedFlagChangeModel } from './subscription-hub.js';
 import type { EnvironmentView as EnvironmentViewModel } from '../flags/environment-service.js';
+import type { ServedEvaluation as ServedEvaluationModel } from '../evaluation/flag-evaluator.js';
 import type { GraphQLContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -58,6 +59,34 @@ export type Environment = {
   description: Scalars['String']['output'];
   /** Unique key (the same characters as `Flag.key`). `production` always exists. */
   key: Scalars['String']['output'];
+};
+
+/**
+ * One flag evaluated for one context: what `evaluate` answers, in OpenFeature's words (the same answer as
+ * `POST /ofrep/v1/evaluate/flags/{key}` and as the client library's local evaluation).
+ */
+export type Evaluation = {
+  __typename?: 'Evaluation';
+  /** The environment evaluated in. */
+  environment: Scalars['String']['output'];
+  /**
+   * OpenFeature's error code when `reason` is ERROR: FLAG_NOT_FOUND, INVALID_CONTEXT, PARSE_ERROR,
+   * TARGETING_KEY_MISSING or GENERAL; null otherwise.
+   */
+  errorCode?: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for logs; null without an error. */
+  errorDetails?: Maybe<Scalars['String']['output']>;
+  /** The flag's key, as asked. */
+  key: Scalars['String']['output'];
+  /** OpenFeature's resolution reason: STATIC, DEFAULT, TARGETING_MATCH, SPLIT, DISABLED or ERROR. */
+  reason: Scalars['String']['output'];
+  /**
+   * The variant's value (any JSON); null when the caller's own default applies: no variant was served
+   * (the flag is unknown, not configured in the environment, or an error occurred).
+   */
+  value?: Maybe<Scalars['JSON']['output']>;
+  /** The variant served; null when none was. */
+  variant?: Maybe<Scalars['String']['output']>;
 };
 
 /** A feature flag. */
@@ -211,6 +240,12 @@ export type Query = {
   __typename?: 'Query';
   /** Every environment, `production` included, sorted by key. */
   environments: Array<Environment>;
+  /**
+   * Evaluates a flag for a context, as OFREP and the client library do. Evaluation errors are answered
+   * in the result (`reason` ERROR with an `errorCode`), never as GraphQL errors; an unknown or malformed
+   * `environment` is VALIDATION_FAILED.
+   */
+  evaluate: Evaluation;
   /** The flag with this key, or null when there is none (VALIDATION_FAILED when the key is malformed). */
   flag?: Maybe<Flag>;
   /**
@@ -218,6 +253,14 @@ export type Query = {
    * the environment sees it.
    */
   flags: Array<Flag>;
+};
+
+
+/** Reads, answered from this instance's in-memory view of the flags. */
+export type QueryEvaluateArgs = {
+  context: Scalars['JSON']['input'];
+  environment?: InputMaybe<Scalars['String']['input']>;
+  key: Scalars['String']['input'];
 };
 
 
@@ -355,6 +398,7 @@ export type ResolversTypes = {
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: ResolverTypeWrapper<DeletedFlagModel>;
   Environment: ResolverTypeWrapper<EnvironmentViewModel>;
+  Evaluation: ResolverTypeWrapper<ServedEvaluationModel>;
   Flag: ResolverTypeWrapper<FlagViewModel>;
   FlagChange: ResolverTypeWrapper<ScopedFlagChangeModel>;
   FlagChangeKind: FlagChangeKind;
@@ -376,6 +420,7 @@ export type ResolversParentTypes = {
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: DeletedFlagModel;
   Environment: EnvironmentViewModel;
+  Evaluation: ServedEvaluationModel;
   Flag: FlagViewModel;
   FlagChange: ScopedFlagChangeModel;
   FlagPatch: FlagPatch;
@@ -398,6 +443,16 @@ export type DeletedFlagResolvers<ContextType = GraphQLContext, ParentType extend
 export type EnvironmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Environment'] = ResolversParentTypes['Environment']> = {
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type EvaluationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Evaluation'] = ResolversParentTypes['Evaluation']> = {
+  environment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errorDetails?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  variant?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type FlagResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Flag'] = ResolversParentTypes['Flag']> = {
@@ -434,6 +489,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   environments?: Resolver<Array<ResolversTypes['Environment']>, ParentType, ContextType>;
+  evaluate?: Resolver<ResolversTypes['Evaluation'], ParentType, ContextType, RequireFields<QueryEvaluateArgs, 'context' | 'key'>>;
   flag?: Resolver<Maybe<ResolversTypes['Flag']>, ParentType, ContextType, RequireFields<QueryFlagArgs, 'key'>>;
   flags?: Resolver<Array<ResolversTypes['Flag']>, ParentType, ContextType, Partial<QueryFlagsArgs>>;
 };
@@ -450,6 +506,7 @@ export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType exten
 export type Resolvers<ContextType = GraphQLContext> = {
   DeletedFlag?: DeletedFlagResolvers<ContextType>;
   Environment?: EnvironmentResolvers<ContextType>;
+  Evaluation?: EvaluationResolvers<ContextType>;
   Flag?: FlagResolvers<ContextType>;
   FlagChange?: FlagChangeResolvers<ContextType>;
   JSON?: GraphQLScalarType;

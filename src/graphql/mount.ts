@@ -8,6 +8,7 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Logger } from 'pino';
 import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
+import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
 import type { EnvironmentService } from '../flags/environment-service.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
@@ -62,6 +63,7 @@ export async function mountGraphQL(
     flags: FlagService;
     environments: EnvironmentService;
     snapshot: FlagSnapshot;
+    evaluator: FlagEvaluator;
     access: AccessControl;
     writeLimiter: WriteRateLimiter;
     production: boolean;
@@ -111,6 +113,7 @@ export async function mountGraphQL(
     flags: deps.flags,
     environments: deps.environments,
     snapshot: deps.snapshot,
+    evaluator: deps.evaluator,
     subscriptions,
     access: deps.access,
     writeLimiter: deps.writeLimiter,

@@ -1,3 +1,5 @@
+import { evaluationEnvironment } from '../evaluation/environment.js';
+import { assertMayEvaluate } from '../evaluation/permission.js';
 import type { FlagRecord } from '../flags/flag.js';
 import { ALL_ENVIRONMENTS, type FlagView, flagView } from '../flags/flag-view.js';
 import { readScopeOf, writeEnvironmentOf } from '../flags/read-scope.js';
@@ -48,6 +50,10 @@ export const resolvers: Resolvers = {
       return flag?.kind === 'flag' ? flagView(flag, scope) : null;
     },
     environments: (_parent, _args, ctx) => ctx.environments.list(),
+    evaluate: (_parent, { key, context, environment }, { principal, snapshot, evaluator }) => {
+      assertMayEvaluate(principal);
+      return evaluator.evaluate(key, evaluationEnvironment(principal, environment, snapshot), context);
+    },
   },
   Mutation: {
     createFlag: async (_parent, { input, environment }, ctx) => {
