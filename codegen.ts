@@ -21,6 +21,8 @@ const config: CodegenConfig = {
           Flag: '../flags/flag-view.js#FlagView',
           DeletedFlag: '../flags/flag-service.js#DeletedFlag',
           FlagChange: '../flags/flag.js#FlagChange',
+          Segment: '../flags/segment-view.js#SegmentView',
+          DeletedSegment: '../flags/segment-service.js#DeletedSegment',
         },
         mapperTypeSuffix: 'Model',
       },

@@ -9,6 +9,7 @@ import { ChangeFanout } from './feed/change-fanout.js';
 import { openBus } from './feed/open-bus.js';
 import { FlagService } from './flags/flag-service.js';
 import { FlagSnapshot } from './flags/flag-snapshot.js';
+import { SegmentService } from './flags/segment-service.js';
 import type { FlagStore } from './flags/store/flag-store.js';
 import { openStore } from './flags/store/open-store.js';
 import type { GraphQLFastPath } from './graphql/fast-path.js';
@@ -21,6 +22,8 @@ import { flagRoutes } from './http/flag-routes.js';
 import { healthRoutes, probeDependencies } from './http/health-routes.js';
 import { metricsRoute, requestLogging, requestMetrics } from './http/observability.js';
 import { pollFastPath } from './http/poll-fast-path.js';
+import { SegmentListMemo } from './http/segment-list-memo.js';
+import { segmentRoutes } from './http/segment-routes.js';
 import { sseStream } from './http/sse/index.js';
 import { createLogger } from './logger.js';
 import { instrumentStore } from './metrics/instrumented-store.js';
@@ -94,13 +97,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         });
         closers.push(() => sync.stop());
         await sync.start();
-        const flags = new FlagService(
-          gateWrites(store, () => binding.refusal()),
-          new ChangeFanout(bus.cache, bus.log, bus.feed, logger, (part) => metrics.busErrors.inc({ part })),
-          snapshot,
+        const gatedStore = gateWrites(store, () => binding.refusal());
+        const publisher = new ChangeFanout(bus.cache, bus.log, bus.feed, logger, (part) =>
+          metrics.busErrors.inc({ part }),
         );
+        const flags = new FlagService(gatedStore, publisher, snapshot);
+        const segments = new SegmentService(gatedStore, publisher, snapshot);
         const memo = new FlagListMemo(snapshot, config.etagMemoEntries);
         closers.push(() => memo.close());
+        const segmentMemo = new SegmentListMemo(snapshot);
+        closers.push(() => segmentMemo.close());
 
         const app = express();
         app.disable('x-powered-by');
@@ -153,8 +159,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
             onPoll: (status) => metrics.pollResponses.inc({ status }),
           }),
         );
+        app.use('/segments', authenticate(access), writesNeedAdmin(access, writeLimiter));
+        app.use(
+          '/segments',
+          segmentRoutes({ segments, snapshot, memo: segmentMemo, bodyLimitBytes: config.bodyLimitBytes }),
+        );
         const graphql = await mountGraphQL(app, server, {
           flags,
+          segments,
           snapshot,
           access,
           writeLimiter,

@@ -2,6 +2,7 @@ import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
+import type { SegmentService } from '../flags/segment-service.js';
 import type { MemoVerdict } from './memoisable.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 
@@ -16,6 +17,7 @@ export interface GraphQLContext {
   /** Mutations take from the principal's write budget, as REST writes do. */
   readonly writeLimiter: WriteRateLimiter;
   readonly flags: FlagService;
+  readonly segments: SegmentService;
   readonly snapshot: FlagSnapshot;
   readonly subscriptions: SubscriptionHub;
   /** Over HTTP: where Apollo's plugin says whether the answer may be memoised (memoisable.ts). */

@@ -13,7 +13,7 @@ import type { GraphQLContext } from './context.js';
  * and every field below them resolve from the snapshot alone (resolvers.ts), never from the principal,
  * the request or the clock. A new query field is not memoised until it is listed here.
  */
-const FLAG_STATE_FIELDS = new Set(['flags', 'flag', '__typename']);
+const FLAG_STATE_FIELDS = new Set(['flags', 'flag', 'segments', 'segment', '__typename']);
 
 /** Filled in by {@link markMemoisable} while Apollo runs a request; read by the HTTP handler after. */
 export interface MemoVerdict {

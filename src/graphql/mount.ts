@@ -10,6 +10,7 @@ import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
+import type { SegmentService } from '../flags/segment-service.js';
 import { authenticate } from '../http/access.js';
 import { acceptGraphQLQuery } from '../http/graphql-query.js';
 import { rejectInvalidUtf8 } from '../http/request-parsing.js';
@@ -59,6 +60,7 @@ export async function mountGraphQL(
   server: http.Server,
   deps: {
     flags: FlagService;
+    segments: SegmentService;
     snapshot: FlagSnapshot;
     access: AccessControl;
     writeLimiter: WriteRateLimiter;
@@ -107,6 +109,7 @@ export async function mountGraphQL(
   await apollo.start();
   const contextFor = (principal: Principal): GraphQLContext => ({
     flags: deps.flags,
+    segments: deps.segments,
     snapshot: deps.snapshot,
     subscriptions,
     access: deps.access,

@@ -1,5 +1,6 @@
-import type { FlagChange, FlagRecord } from '../flags/flag.js';
+import { type FlagChange, type FlagRecord, kindOfKey, segmentRecordKey } from '../flags/flag.js';
 import { ALL_ENVIRONMENTS, type FlagView, flagView } from '../flags/flag-view.js';
+import { segmentKeyOf, segmentView, segmentViews } from '../flags/segment-view.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
 import type { GraphQLContext } from './context.js';
 import type { Resolvers } from './generated.js';
@@ -17,6 +18,13 @@ function writer(ctx: GraphQLContext) {
   return ctx.flags;
 }
 
+/** The segment service, under the same rules as {@link writer}. */
+function segmentWriter(ctx: GraphQLContext) {
+  ctx.access.requireWrite(ctx.principal);
+  ctx.writeLimiter.take(ctx.principal);
+  return ctx.segments;
+}
+
 /**
  * Thin: reads come from the snapshot, writes go through the FlagService, which validates, and live
  * changes from the subscription hub.
@@ -31,6 +39,12 @@ export const resolvers: Resolvers = {
       const flag = snapshot.get(key);
       return flag?.kind === 'flag' ? flagView(flag, ALL_ENVIRONMENTS) : null;
     },
+    segments: (_parent, _args, { snapshot }) => segmentViews(snapshot),
+    segment: (_parent, { key }, { snapshot }) => {
+      assertValidKey(key);
+      const record = snapshot.get(segmentRecordKey(key));
+      return record?.kind === 'segment' ? segmentView(record) : null;
+    },
   },
   Mutation: {
     createFlag: async (_parent, { input }, ctx) => view(await writer(ctx).create(toFlagInput(input))),
@@ -44,6 +58,15 @@ export const resolvers: Resolvers = {
       view(await writer(ctx).toggle(key, toExpectedVersion(expectedVersion))),
     deleteFlag: (_parent, { key, expectedVersion }, ctx) =>
       writer(ctx).remove(key, toExpectedVersion(expectedVersion)),
+    createSegment: async (_parent, { segment }, ctx) => segmentView(await segmentWriter(ctx).create(segment)),
+    replaceSegment: async (_parent, { key, segment, expectedVersion }, ctx) => {
+      const written = await segmentWriter(ctx).replace(key, segment, {
+        expectedVersion: toExpectedVersion(expectedVersion),
+      });
+      return { segment: segmentView(written.segment), created: written.created };
+    },
+    deleteSegment: (_parent, { key, expectedVersion }, ctx) =>
+      segmentWriter(ctx).remove(key, toExpectedVersion(expectedVersion)),
   },
   Subscription: {
     flagChanged: {
@@ -54,7 +77,18 @@ export const resolvers: Resolvers = {
   },
   FlagChange: {
     kind: (change) => (change.kind === 'upsert' ? 'UPSERT' : 'DELETE'),
+    entity: (change) => (kindOfKey(change.key) === 'segment' ? 'SEGMENT' : 'FLAG'),
+    // A segment's own key, not its store key.
+    key: (change) => (kindOfKey(change.key) === 'segment' ? segmentKeyOf(change.key) : change.key),
     version: (change) => (change.kind === 'upsert' ? change.flag.version : change.version),
     flag: (change) => (change.kind === 'upsert' && change.flag.kind === 'flag' ? view(change.flag) : null),
+    segment: (change) =>
+      change.kind === 'upsert' && change.flag.kind === 'segment' ? segmentView(change.flag) : null,
+  },
+  Segment: {
+    id: (segment) => segment.key,
+    description: (segment) => segment.definition.description,
+    included: (segment) => segment.definition.included,
+    excluded: (segment) => segment.definition.excluded,
   },
 };

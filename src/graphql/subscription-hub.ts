@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import { type FlagChange, isFlagKey } from '../flags/flag.js';
+import { type FlagChange, kindOfKey } from '../flags/flag.js';
 import type { FlagSnapshot, SnapshotEvent } from '../flags/flag-snapshot.js';
 
 /** A subscriber fell more than `limit` changes behind and was cut off; its queue was dropped. */
@@ -55,7 +55,8 @@ export class SubscriptionHub {
   }
 
   /**
-   * A stream of the changes to flags under `prefix` (already validated), starting with the next one.
+   * A stream of the changes to flags under `prefix` (already validated) and to every segment, starting
+   * with the next one.
    * It is registered before this returns, so no change applied after the call is missed. It ends, and
    * unregisters, on `return()`; after {@link close} it ends at once.
    */
@@ -102,9 +103,16 @@ export class SubscriptionHub {
     if (change.revision < this.lastRevision) return;
     this.lastRevision = change.revision;
     const { key } = change;
-    if (!isFlagKey(key)) return; // segments and environments are not `flagChanged` events
-
+    const kind = kindOfKey(key);
+    if (kind === 'environment') return; // not a `flagChanged` event
     let delivered = 0;
+    if (kind === 'segment') {
+      // Any flag may use any segment: every subscriber hears it, whatever its prefix.
+      for (const group of this.groups.values()) delivered += push(group, change);
+      if (delivered > 0) this.onDelivered(delivered);
+      return;
+    }
+
     // Whichever is fewer: the distinct prefixes, or the prefixes of this key (at most 129).
     if (this.groups.size <= key.length + 1) {
       for (const [prefix, group] of this.groups) if (key.startsWith(prefix)) delivered += push(group, change);

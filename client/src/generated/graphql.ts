@@ -14,11 +14,11 @@ export type CreateFlagInput = {
   key: string;
 };
 
-/** What happened to a flag. */
+/** What happened to a flag (or segment: see `FlagChange.entity`). */
 export type FlagChangeKind =
-  /** The flag was deleted; `FlagChange.flag` is null. */
+  /** The flag (or segment) was deleted; `FlagChange.flag` and `segment` are null. */
   | 'DELETE'
-  /** The flag was created or changed; `FlagChange.flag` holds it as it is now. */
+  /** The flag was created or changed; `FlagChange.flag` (or `segment`) holds it as it is now. */
   | 'UPSERT';
 
 /** The fields to change on a flag: give at least one. Omitted fields keep their value; null is refused. */

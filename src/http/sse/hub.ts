@@ -1,8 +1,9 @@
-import { type FlagChange, isFlagKey } from '../../flags/flag.js';
+import { type FlagChange, kindOfKey } from '../../flags/flag.js';
 import type { FlagSnapshot } from '../../flags/flag-snapshot.js';
 import { ALL_ENVIRONMENTS, flagView } from '../../flags/flag-view.js';
+import { segmentViews } from '../../flags/segment-view.js';
 import type { Connection } from './connection.js';
-import { changeFrame, HEARTBEAT_FRAME, snapshotFrame } from './frames.js';
+import { changeFrame, HEARTBEAT_FRAME, inScope, segmentChangeFrame, snapshotFrame } from './frames.js';
 
 /** Every connection streaming one prefix, and that prefix's latest snapshot frame. */
 interface Group {
@@ -70,7 +71,7 @@ export class StreamHub {
     const group = this.groups.get(prefix);
     if (group?.snapshot?.revision === revision) return group.snapshot.frame;
     const views = this.snapshot.list(prefix).map((flag) => flagView(flag, ALL_ENVIRONMENTS));
-    const frame = snapshotFrame(revision, views);
+    const frame = snapshotFrame(revision, views, segmentViews(this.snapshot));
     if (group) group.snapshot = { revision, frame };
     return frame;
   }
@@ -86,7 +87,12 @@ export class StreamHub {
   }
 
   private fanOutChange(change: FlagChange): void {
-    if (!isFlagKey(change.key)) return;
+    const kind = kindOfKey(change.key);
+    if (kind === 'segment') {
+      this.fanOutToAll(change, segmentChangeFrame(change));
+      return;
+    }
+    if (kind !== 'flag') return;
     let frame: Buffer | undefined;
     for (const [prefix, group] of this.groups) {
       if (!change.key.startsWith(prefix)) continue;
@@ -99,6 +105,15 @@ export class StreamHub {
     }
   }
 
+  /** A segment change: every stream hears it (any flag may use any segment), in the same order. */
+  private fanOutToAll(change: FlagChange, frame: Buffer): void {
+    for (const group of this.groups.values()) {
+      group.snapshot = undefined;
+      for (const connection of group.connections) connection.deliverChange(change.revision, frame);
+      this.onDelivered(group.connections.size);
+    }
+  }
+
   /**
    * The whole view was replaced. Groups whose scope the difference touches get a fresh snapshot (built
    * once per group); the others already hold the right state and hear nothing.
@@ -106,7 +121,7 @@ export class StreamHub {
   private fanOutReset(changes: readonly FlagChange[]): void {
     for (const [prefix, group] of this.groups) {
       group.snapshot = undefined;
-      if (!changes.some((change) => isFlagKey(change.key) && change.key.startsWith(prefix))) continue;
+      if (!changes.some((change) => inScope(change.key, prefix))) continue;
       const frame = this.snapshotFrame(prefix);
       for (const connection of group.connections) connection.deliverReset(frame);
       this.onDelivered(group.connections.size);

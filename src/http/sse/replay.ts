@@ -1,7 +1,7 @@
-import { type FlagChange, isFlagKey } from '../../flags/flag.js';
+import type { FlagChange } from '../../flags/flag.js';
 import { ALL_ENVIRONMENTS } from '../../flags/flag-view.js';
 import type { Replay } from './connection.js';
-import { changeFrame } from './frames.js';
+import { inScope, streamedChangeFrame } from './frames.js';
 
 /**
  * What a client resuming after `after` is sent: the logged changes in scope up to `seen`, the revision
@@ -23,12 +23,10 @@ export function replayOf(
     if (change.revision <= after) continue;
     newest = Math.max(newest, change.revision);
     if (change.revision > seen || !inScope(change.key, prefix) || sent.has(change.revision)) continue;
+    const frame = streamedChangeFrame(change, ALL_ENVIRONMENTS);
+    if (!frame) continue;
     sent.add(change.revision);
-    frames.push(changeFrame(change, ALL_ENVIRONMENTS));
+    frames.push(frame);
   }
   return newest >= seen ? { frames, sent } : null;
-}
-
-function inScope(key: string, prefix: string): boolean {
-  return isFlagKey(key) && key.startsWith(prefix);
 }
