@@ -31,4 +31,6 @@ export type {
   ReadyEvent,
   ResolutionDetails,
   ResolutionReason,
+  Segment,
+  SegmentChange,
 } from './types.js';

@@ -4,6 +4,13 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** What a change is to. */
+export type ChangeEntity =
+  /** A flag: `FlagChange.flag` holds it after an UPSERT. */
+  | 'FLAG'
+  /** A segment: `FlagChange.segment` holds it after an UPSERT; `flag` is always null. */
+  | 'SEGMENT';
+
 /** A new flag. */
 export type CreateFlagInput = {
   /** Free text for humans. Omit for empty; null is refused. */
@@ -59,7 +66,7 @@ export type FlagChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type FlagChangedSubscription = { flagChanged: { kind: FlagChangeKind, key: string, revision: number, version: number, flag: { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown } | null } };
+export type FlagChangedSubscription = { flagChanged: { kind: FlagChangeKind, entity: ChangeEntity, key: string, revision: number, version: number, flag: { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown } | null, segment: { key: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown } | null } };
 
 export type FlagFieldsFragment = { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown };
 
@@ -68,7 +75,9 @@ export type FlagsQueryVariables = Exact<{
 }>;
 
 
-export type FlagsQuery = { flags: Array<{ key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown }> };
+export type FlagsQuery = { flags: Array<{ key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown }>, segments: Array<{ key: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown }> };
+
+export type SegmentFieldsFragment = { key: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown };
 
 export type SetFlagMutationVariables = Exact<{
   input: SetFlagInput;
@@ -124,6 +133,16 @@ export const FlagFieldsFragmentDoc = new TypedDocumentString(`
   definition
 }
     `, {"fragmentName":"FlagFields"}) as unknown as TypedDocumentString<FlagFieldsFragment, unknown>;
+export const SegmentFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SegmentFields on Segment {
+  key
+  version
+  revision
+  createdAt
+  updatedAt
+  definition
+}
+    `, {"fragmentName":"SegmentFields"}) as unknown as TypedDocumentString<SegmentFieldsFragment, unknown>;
 export const CreateFlagDocument = new TypedDocumentString(`
     mutation CreateFlag($input: CreateFlagInput!) {
   createFlag(input: $input) {
@@ -153,11 +172,15 @@ export const FlagChangedDocument = new TypedDocumentString(`
     subscription FlagChanged($prefix: String) {
   flagChanged(prefix: $prefix) {
     kind
+    entity
     key
     revision
     version
     flag {
       ...FlagFields
+    }
+    segment {
+      ...SegmentFields
     }
   }
 }
@@ -170,17 +193,36 @@ export const FlagChangedDocument = new TypedDocumentString(`
   createdAt
   updatedAt
   definition
+}
+fragment SegmentFields on Segment {
+  key
+  version
+  revision
+  createdAt
+  updatedAt
+  definition
 }`) as unknown as TypedDocumentString<FlagChangedSubscription, FlagChangedSubscriptionVariables>;
 export const FlagsDocument = new TypedDocumentString(`
     query Flags($prefix: String) {
   flags(prefix: $prefix) {
     ...FlagFields
   }
+  segments {
+    ...SegmentFields
+  }
 }
     fragment FlagFields on Flag {
   key
   isEnabled
   description
+  version
+  revision
+  createdAt
+  updatedAt
+  definition
+}
+fragment SegmentFields on Segment {
+  key
   version
   revision
   createdAt
