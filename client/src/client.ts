@@ -21,12 +21,18 @@ import type {
   ModeEvent,
   PollEvent,
   ReadyEvent,
+  SegmentChangeEvent,
 } from './types.js';
 
 /** The events of a {@link FlagClient} and what their listeners receive. */
 export interface FlagClientEvents {
   /** A flag in scope was created, changed or deleted (also for each flag of the first state). */
   change: FlagChangeEvent;
+  /**
+   * A segment was created, changed or deleted (also for each segment of the first state): flags
+   * naming it in `segmentMatch` may now evaluate differently.
+   */
+  segment: SegmentChangeEvent;
   /** The first full state arrived. */
   ready: ReadyEvent;
   /** The transport in use changed: fallback to polling, or streaming restored. */
@@ -316,10 +322,15 @@ class DefaultFlagClient implements FlagClient {
         if (diff) this.publish([diff], mode, false);
       },
       replaceSegments: (segments, asOf, replay) => {
-        if (live()) this.segments.replace(segments, asOf, replay);
+        if (!live()) return;
+        for (const diff of this.segments.replace(segments, asOf, replay))
+          this.events.emit('segment', { ...diff, source: mode });
       },
       segmentChange: (change) => {
-        if (live()) this.segments.apply(change);
+        if (!live() || !this.segments.apply(change)) return;
+        const { kind, key, revision } = change;
+        const segment = change.kind === 'upsert' ? change.segment : undefined;
+        this.events.emit('segment', { kind, key, revision, ...(segment && { segment }), source: mode });
       },
       polled: (status) => {
         if (!live()) return;

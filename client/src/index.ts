@@ -33,4 +33,5 @@ export type {
   ResolutionReason,
   Segment,
   SegmentChange,
+  SegmentChangeEvent,
 } from './types.js';

@@ -1,6 +1,15 @@
 import type { Segment as SegmentDefinition } from '@flagwire/core';
 import type { Segment, SegmentChange } from './types.js';
 
+/** One difference in the client's segments after an update. */
+export interface SegmentDiff {
+  readonly kind: 'upsert' | 'delete';
+  readonly key: string;
+  /** The segment as it is now; absent for a delete. */
+  readonly segment?: Segment;
+  readonly revision: number;
+}
+
 /**
  * Every segment the server holds, for local evaluation's `segmentMatch`. Ordered by revision exactly
  * like the flags (state.ts): a change applies only when its revision is above what is held for its key
@@ -55,9 +64,9 @@ export class SegmentState {
   /**
    * Replaces every segment with `segments`, a complete list reflecting every change up to `asOf`, then
    * re-applies `replay` (changes that may be newer, received while it was read). A segment the list
-   * holds unchanged (same revision) keeps its object.
+   * holds unchanged (same revision) keeps its object. Returns the differences from before.
    */
-  replace(segments: readonly Segment[], asOf: number, replay: Iterable<SegmentChange> = []): void {
+  replace(segments: readonly Segment[], asOf: number, replay: Iterable<SegmentChange> = []): SegmentDiff[] {
     const before = this.segments;
     this.segments = new Map(
       segments.map((segment) => {
@@ -70,5 +79,15 @@ export class SegmentState {
     this.revision = asOf;
     for (const segment of segments) this.revision = Math.max(this.revision, segment.revision);
     for (const change of replay) this.apply(change);
+    const diffs: SegmentDiff[] = [];
+    for (const [key, segment] of this.segments) {
+      if (before.get(key) !== segment)
+        diffs.push({ kind: 'upsert', key, segment, revision: segment.revision });
+    }
+    for (const key of before.keys()) {
+      if (!this.segments.has(key))
+        diffs.push({ kind: 'delete', key, revision: this.tombstones.get(key) ?? this.revision });
+    }
+    return diffs;
   }
 }

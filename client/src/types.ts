@@ -53,6 +53,20 @@ export type SegmentChange =
   | { readonly kind: 'upsert'; readonly key: string; readonly revision: number; readonly segment: Segment }
   | { readonly kind: 'delete'; readonly key: string; readonly revision: number; readonly version: number };
 
+/**
+ * A difference in the client's segments, emitted as `segment`: every flag naming the segment may now
+ * evaluate differently, with no `change` event for the flag.
+ */
+export interface SegmentChangeEvent {
+  readonly kind: 'upsert' | 'delete';
+  readonly key: string;
+  /** The segment as it is now; absent for a delete. */
+  readonly segment?: Segment;
+  readonly revision: number;
+  /** The transport that brought it. */
+  readonly source: FlagMode;
+}
+
 /** How the client hears about changes. */
 export type FlagMode = 'poll' | 'sse' | 'subscription';
 
