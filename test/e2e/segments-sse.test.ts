@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sendJson, startTestApp } from '../support/app.js';
+import { openSse } from '../support/listeners.js';
 import { SseClient } from '../support/sse.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -91,5 +92,19 @@ describe('SSE carries segments', () => {
     const replayed = await stream.nextEvent();
     expect(replayed).toMatchObject({ event: 'segment-upsert', id: String(missed.revision) });
     expect(JSON.parse(replayed.data)).toMatchObject({ key: 'sse.missed', segment: { version: 1 } });
+  });
+
+  it('an EventSource listening only to snapshot, upsert and delete (a seed client) is unaffected by segment events', async () => {
+    const seed = openSse(new URL('/feature-flags/stream?prefix=seed.', app.url).href);
+    try {
+      expect((await seed.next()).type).toBe('snapshot');
+      await write('PUT', '/segments/sse.seed', { included: ['x'] });
+      const flag = await write('POST', '/feature-flags', { key: 'seed.after', isEnabled: true });
+      const next = await seed.next();
+      expect(next).toMatchObject({ type: 'upsert', id: String(flag.revision), data: { key: 'seed.after' } });
+      expect(seed.pending).toBe(0);
+    } finally {
+      seed.close();
+    }
   });
 });
