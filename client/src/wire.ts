@@ -153,3 +153,12 @@ export function highestRevision(items: readonly { readonly revision: number }[])
   for (const item of items) if (item.revision > highest) highest = item.revision;
   return highest;
 }
+
+/** Whether any environment's rules of `flag` have a `segmentMatch` clause (then its segments matter). */
+export function namesSegments(flag: Flag): boolean {
+  const environments = flag.definition?.environments ?? {};
+  for (const environment of Object.values(environments))
+    for (const rule of environment.rules)
+      if (rule.clauses.some((clause) => clause.op === 'segmentMatch')) return true;
+  return false;
+}

@@ -63,4 +63,26 @@ describe('client: segments in local evaluation', () => {
       }
     },
   );
+
+  it('in poll mode: polls /segments only while a flag in scope names a segment', async () => {
+    await sendJson(app, 'POST', '/feature-flags', { key: 'plain.flag', isEnabled: true });
+    const paths: string[] = [];
+    const client = createFlagClient({
+      url: app.url,
+      mode: 'poll',
+      prefix: 'plain.',
+      pollIntervalMs: 10,
+      fetch: (input, init) => {
+        paths.push(new URL(input).pathname);
+        return fetch(input, init);
+      },
+    });
+    try {
+      await client.ready(5000);
+      await nextEvent(client, 'poll', (poll) => poll.status === 304);
+      expect(new Set(paths)).toEqual(new Set(['/feature-flags']));
+    } finally {
+      await client.close();
+    }
+  });
 });
