@@ -23,6 +23,8 @@ const config: CodegenConfig = {
           FlagChange: './subscription-hub.js#ScopedFlagChange',
           Environment: '../flags/environment-service.js#EnvironmentView',
           Evaluation: '../evaluation/flag-evaluator.js#ServedEvaluation',
+          Segment: '../flags/segment-view.js#SegmentView',
+          DeletedSegment: '../flags/segment-service.js#DeletedSegment',
         },
         mapperTypeSuffix: 'Model',
       },

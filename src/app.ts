@@ -11,6 +11,7 @@ import { openBus } from './feed/open-bus.js';
 import { EnvironmentService } from './flags/environment-service.js';
 import { FlagService } from './flags/flag-service.js';
 import { FlagSnapshot } from './flags/flag-snapshot.js';
+import { SegmentService } from './flags/segment-service.js';
 import type { FlagStore } from './flags/store/flag-store.js';
 import { openStore } from './flags/store/open-store.js';
 import type { GraphQLFastPath } from './graphql/fast-path.js';
@@ -24,6 +25,8 @@ import { flagRoutes } from './http/flag-routes.js';
 import { healthRoutes, probeDependencies } from './http/health-routes.js';
 import { metricsRoute, requestLogging, requestMetrics } from './http/observability.js';
 import { pollFastPath } from './http/poll-fast-path.js';
+import { SegmentListMemo } from './http/segment-list-memo.js';
+import { segmentRoutes } from './http/segment-routes.js';
 import { sseStream } from './http/sse/index.js';
 import { createLogger } from './logger.js';
 import { instrumentStore } from './metrics/instrumented-store.js';
@@ -104,9 +107,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         const gatedStore = gateWrites(store, () => binding.refusal());
         const flags = new FlagService(gatedStore, changes, snapshot);
         const environments = new EnvironmentService(gatedStore, changes, snapshot);
+        const segments = new SegmentService(gatedStore, changes, snapshot);
         const evaluator = new FlagEvaluator(snapshot);
         const memo = new FlagListMemo(snapshot, config.etagMemoEntries);
         closers.push(() => memo.close());
+        const segmentMemo = new SegmentListMemo(snapshot);
+        closers.push(() => segmentMemo.close());
 
         const app = express();
         app.disable('x-powered-by');
@@ -176,9 +182,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           writesNeedAdmin(access, writeLimiter),
           environmentRoutes(environments, config.bodyLimitBytes),
         );
+        app.use('/segments', authenticate(access), writesNeedAdmin(access, writeLimiter));
+        app.use(
+          '/segments',
+          segmentRoutes({ segments, snapshot, memo: segmentMemo, bodyLimitBytes: config.bodyLimitBytes }),
+        );
         const graphql = await mountGraphQL(app, server, {
           flags,
           environments,
+          segments,
           snapshot,
           evaluator,
           access,

@@ -30,7 +30,7 @@ const snapshot = Array.from({ length: 100 }, (_, i) =>
   flag(`${PREFIX}.flag-${String(i * 10).padStart(4, '0')}`, `Seeded flag ${i}`, 1, i + 1),
 );
 const head = Buffer.from(
-  `retry: 3000\n\nevent: snapshot\nid: ${revision}\ndata: ${JSON.stringify({ revision, flags: snapshot })}\n\n`,
+  `retry: 3000\n\nevent: snapshot\nid: ${revision}\ndata: ${JSON.stringify({ revision, flags: snapshot, segments: [] })}\n\n`,
 );
 
 const server = createServer((req, res) => {

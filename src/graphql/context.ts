@@ -4,6 +4,7 @@ import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
 import type { EnvironmentService } from '../flags/environment-service.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
+import type { SegmentService } from '../flags/segment-service.js';
 import type { MemoVerdict } from './memoisable.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 
@@ -19,6 +20,7 @@ export interface GraphQLContext {
   readonly writeLimiter: WriteRateLimiter;
   readonly flags: FlagService;
   readonly environments: EnvironmentService;
+  readonly segments: SegmentService;
   readonly snapshot: FlagSnapshot;
   /** `evaluate`: the evaluator OFREP uses too. */
   readonly evaluator: FlagEvaluator;

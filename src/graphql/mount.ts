@@ -12,6 +12,7 @@ import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
 import type { EnvironmentService } from '../flags/environment-service.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
+import type { SegmentService } from '../flags/segment-service.js';
 import { authenticate } from '../http/access.js';
 import { acceptGraphQLQuery } from '../http/graphql-query.js';
 import { rejectInvalidUtf8 } from '../http/request-parsing.js';
@@ -62,6 +63,7 @@ export async function mountGraphQL(
   deps: {
     flags: FlagService;
     environments: EnvironmentService;
+    segments: SegmentService;
     snapshot: FlagSnapshot;
     evaluator: FlagEvaluator;
     access: AccessControl;
@@ -112,6 +114,7 @@ export async function mountGraphQL(
   const contextFor = (principal: Principal): GraphQLContext => ({
     flags: deps.flags,
     environments: deps.environments,
+    segments: deps.segments,
     snapshot: deps.snapshot,
     evaluator: deps.evaluator,
     subscriptions,

@@ -1,8 +1,9 @@
 import { evaluationEnvironment } from '../evaluation/environment.js';
 import { assertMayEvaluate } from '../evaluation/permission.js';
-import type { FlagRecord } from '../flags/flag.js';
+import { type FlagRecord, kindOfKey, segmentRecordKey } from '../flags/flag.js';
 import { ALL_ENVIRONMENTS, type FlagView, flagView } from '../flags/flag-view.js';
 import { readScopeOf, writeEnvironmentOf } from '../flags/read-scope.js';
+import { segmentKeyOf, segmentView, segmentViews } from '../flags/segment-view.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
 import type { GraphQLContext } from './context.js';
 import type { InputMaybe, Resolvers } from './generated.js';
@@ -32,6 +33,12 @@ function scopeOf(ctx: GraphQLContext, environment: InputMaybe<string> | undefine
   return readScopeOf(ctx.snapshot, ctx.principal.environment, environment);
 }
 
+/** The segment service, for a principal allowed to write. */
+function segmentWriter(ctx: GraphQLContext) {
+  mayWrite(ctx);
+  return ctx.segments;
+}
+
 /**
  * Thin: reads come from the snapshot, writes go through the FlagService, which validates, and live
  * changes from the subscription hub.
@@ -53,6 +60,12 @@ export const resolvers: Resolvers = {
     evaluate: (_parent, { key, context, environment }, { principal, snapshot, evaluator }) => {
       assertMayEvaluate(principal);
       return evaluator.evaluate(key, evaluationEnvironment(principal, environment, snapshot), context);
+    },
+    segments: (_parent, _args, { snapshot }) => segmentViews(snapshot),
+    segment: (_parent, { key }, { snapshot }) => {
+      assertValidKey(key);
+      const record = snapshot.get(segmentRecordKey(key));
+      return record?.kind === 'segment' ? segmentView(record) : null;
     },
   },
   Mutation: {
@@ -84,6 +97,15 @@ export const resolvers: Resolvers = {
         description === null || description === undefined ? { key } : { key, description },
       );
     },
+    createSegment: async (_parent, { segment }, ctx) => segmentView(await segmentWriter(ctx).create(segment)),
+    replaceSegment: async (_parent, { key, segment, expectedVersion }, ctx) => {
+      const written = await segmentWriter(ctx).replace(key, segment, {
+        expectedVersion: toExpectedVersion(expectedVersion),
+      });
+      return { segment: segmentView(written.segment), created: written.created };
+    },
+    deleteSegment: (_parent, { key, expectedVersion }, ctx) =>
+      segmentWriter(ctx).remove(key, toExpectedVersion(expectedVersion)),
   },
   Subscription: {
     flagChanged: {
@@ -95,9 +117,19 @@ export const resolvers: Resolvers = {
   },
   FlagChange: {
     kind: ({ change }) => (change.kind === 'upsert' ? 'UPSERT' : 'DELETE'),
-    key: ({ change }) => change.key,
+    entity: ({ change }) => (kindOfKey(change.key) === 'segment' ? 'SEGMENT' : 'FLAG'),
+    // A segment's own key, not its store key.
+    key: ({ change }) => (kindOfKey(change.key) === 'segment' ? segmentKeyOf(change.key) : change.key),
     revision: ({ change }) => change.revision,
     version: ({ change }) => (change.kind === 'upsert' ? change.flag.version : change.version),
     flag: ({ flag }) => flag,
+    segment: ({ change }) =>
+      change.kind === 'upsert' && change.flag.kind === 'segment' ? segmentView(change.flag) : null,
+  },
+  Segment: {
+    id: (segment) => segment.key,
+    description: (segment) => segment.definition.description,
+    included: (segment) => segment.definition.included,
+    excluded: (segment) => segment.definition.excluded,
   },
 };

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import { type FlagChange, isFlagKey } from '../flags/flag.js';
+import { type FlagChange, kindOfKey } from '../flags/flag.js';
 import type { FlagSnapshot, SnapshotEvent } from '../flags/flag-snapshot.js';
 import { ALL_ENVIRONMENTS, type FlagView, flagView, type ReadScope } from '../flags/flag-view.js';
 
@@ -70,9 +70,10 @@ export class SubscriptionHub {
   }
 
   /**
-   * A stream of the changes to flags under `prefix`, as `scope` sees them (both already validated),
-   * starting with the next one. It is registered before this returns, so no change applied after the
-   * call is missed. It ends, and unregisters, on `return()`; after {@link close} it ends at once.
+   * A stream of the changes to flags under `prefix`, as `scope` sees them (both already validated), and
+   * to every segment, starting with the next one. It is registered before this returns, so no change
+   * applied after the call is missed. It ends, and unregisters, on `return()`; after {@link close} it
+   * ends at once.
    */
   subscribe(prefix: string, scope: ReadScope = ALL_ENVIRONMENTS): AsyncIterableIterator<ScopedFlagChange> {
     const stream = new ChangeStream(this.maxQueued, () => this.remove(prefix, scope, stream));
@@ -123,10 +124,16 @@ export class SubscriptionHub {
     if (change.revision < this.lastRevision) return;
     this.lastRevision = change.revision;
     const { key } = change;
-    if (!isFlagKey(key)) return; // segments and environments are not `flagChanged` events
-
+    const kind = kindOfKey(key);
+    if (kind === 'environment') return; // not a `flagChanged` event
     let delivered = 0;
     const events = new ScopedEvents(change);
+    if (kind === 'segment') {
+      // Any flag may use any segment: every subscriber hears it, whatever its prefix or scope.
+      for (const group of this.groups.values()) delivered += pushToGroup(group, events);
+      if (delivered > 0) this.onDelivered(delivered);
+      return;
+    }
     // Whichever is fewer: the distinct prefixes, or the prefixes of this key (at most 129).
     if (this.groups.size <= key.length + 1) {
       for (const [prefix, group] of this.groups)

@@ -1124,6 +1124,65 @@ const graphqlPastTransport: fc.Arbitrary<BadRequest> = fc.oneof(
     ),
 );
 
+const CREATE_SEGMENT = 'mutation CreateSegment($segment: JSON!) { createSegment(segment: $segment) { id } }';
+const REPLACE_SEGMENT =
+  'mutation ReplaceSegment($key: String!, $segment: JSON!, $expectedVersion: Int) { replaceSegment(key: $key, segment: $segment, expectedVersion: $expectedVersion) { created } }';
+const DELETE_SEGMENT =
+  'mutation DeleteSegment($key: String!, $expectedVersion: Int) { deleteSegment(key: $key, expectedVersion: $expectedVersion) { key } }';
+const SEGMENT_NOT_FOUND: Refusal = { code: 'SEGMENT_NOT_FOUND' };
+
+/** A segment document with one defect, and the path the refusal must name. */
+const badSegment = fc.oneof(
+  badKey.map((key) => [{ key }, 'key'] as const),
+  validKey.map((key) => [{ key, included: 'everyone' }, 'included'] as const),
+  validKey.map((key) => [{ key, rules: [{ clauses: [] }] }, 'rules[0].clauses'] as const),
+  validKey.map(
+    (key) =>
+      [
+        { key, rules: [{ clauses: [{ op: 'segmentMatch', values: ['x'] }] }] },
+        'rules[0].clauses[0].op',
+      ] as const,
+  ),
+  validKey.map(
+    (key) =>
+      [
+        { key, rules: [{ clauses: [{ attribute: 'age', op: 'gt', values: ['old'] }] }] },
+        'rules[0].clauses[0].values[0]',
+      ] as const,
+  ),
+);
+
+/** Segment writes the service must refuse, over REST and GraphQL: nothing may be stored. */
+const segmentPastTransport: fc.Arbitrary<BadRequest> = fc.oneof(
+  badSegment.map(([segment, field]) =>
+    graphqlPast('createSegment of a bad document', CREATE_SEGMENT, { segment }, invalid(field)),
+  ),
+  badSegment.map(([segment, field]) =>
+    restPast('a bad segment', 'POST', '/segments', invalid(field), segment),
+  ),
+  fc
+    .tuple(absentKey, staleVersion)
+    .map(([key, expectedVersion]) =>
+      graphqlPast(
+        'replaceSegment of a missing segment',
+        REPLACE_SEGMENT,
+        { key, segment: {}, expectedVersion },
+        SEGMENT_NOT_FOUND,
+      ),
+    ),
+  fc
+    .tuple(absentKey, fc.option(staleVersion, { nil: null }))
+    .map(([key, expectedVersion]) =>
+      graphqlPast(
+        'deleteSegment of a missing segment',
+        DELETE_SEGMENT,
+        { key, expectedVersion },
+        SEGMENT_NOT_FOUND,
+      ),
+    ),
+  absentKey.map((key) => restPast('of a missing segment', 'DELETE', `/segments/${key}`, SEGMENT_NOT_FOUND)),
+);
+
 // ---------------------------------------------------------------------------------------------------
 // Who sends it: mostly the admin token (so the request reaches validation), sometimes a read-only token
 // (every write is then also forbidden) or credentials that are not valid at all.
@@ -1164,7 +1223,7 @@ const sentAnyhow: fc.Arbitrary<Sent> = fc
 
 /** Requests built to reach the service go as the admin: nothing else may stop them first. */
 const sentToTheService: fc.Arbitrary<Sent> = fc
-  .oneof(restPastTransport, graphqlPastTransport)
+  .oneof(restPastTransport, graphqlPastTransport, segmentPastTransport)
   .map((request) => ({ request, authorization: `Bearer ${ADMIN}`, as: 'admin' }));
 
 const sent: fc.Arbitrary<Sent> = fc.oneof(
@@ -1183,6 +1242,7 @@ const GRAPHQL_CLIENT_CODES = new Set([
   'FLAG_ALREADY_EXISTS',
   'ENVIRONMENT_NOT_FOUND',
   'ENVIRONMENT_ALREADY_EXISTS',
+  'SEGMENT_NOT_FOUND',
   'VERSION_MISMATCH',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',

@@ -1,8 +1,9 @@
-import { type FlagChange, isFlagKey } from '../../flags/flag.js';
+import { type FlagChange, kindOfKey } from '../../flags/flag.js';
 import type { FlagSnapshot } from '../../flags/flag-snapshot.js';
 import { flagView, type ReadScope } from '../../flags/flag-view.js';
+import { segmentViews } from '../../flags/segment-view.js';
 import type { Connection } from './connection.js';
-import { changeFrame, HEARTBEAT_FRAME, snapshotFrame } from './frames.js';
+import { changeFrame, HEARTBEAT_FRAME, inScope, segmentChangeFrame, snapshotFrame } from './frames.js';
 
 /** Every connection streaming one prefix in one scope, and their latest snapshot frame. */
 interface Group {
@@ -80,7 +81,7 @@ export class StreamHub {
     const group = this.groups.get(groupId(prefix, scope));
     if (group?.snapshot?.revision === revision) return group.snapshot.frame;
     const views = this.snapshot.list(prefix).map((flag) => flagView(flag, scope));
-    const frame = snapshotFrame(revision, views);
+    const frame = snapshotFrame(revision, views, segmentViews(this.snapshot));
     if (group) group.snapshot = { revision, frame };
     return frame;
   }
@@ -96,7 +97,12 @@ export class StreamHub {
   }
 
   private fanOutChange(change: FlagChange): void {
-    if (!isFlagKey(change.key)) return;
+    const kind = kindOfKey(change.key);
+    if (kind === 'segment') {
+      this.fanOutToAll(change, segmentChangeFrame(change));
+      return;
+    }
+    if (kind !== 'flag') return;
     // Usually one scope, sometimes a few: the frame of the first is kept aside, a Map only past it.
     let firstScope: ReadScope | undefined;
     let firstFrame: Buffer | undefined;
@@ -126,6 +132,15 @@ export class StreamHub {
     }
   }
 
+  /** A segment change: every stream hears it (any flag may use any segment), in the same order. */
+  private fanOutToAll(change: FlagChange, frame: Buffer): void {
+    for (const group of this.groups.values()) {
+      group.snapshot = undefined;
+      for (const connection of group.connections) connection.deliverChange(change.revision, frame);
+      this.onDelivered(group.connections.size);
+    }
+  }
+
   /**
    * The whole view was replaced. Groups whose scope the difference touches get a fresh snapshot (built
    * once per group); the others already hold the right state and hear nothing.
@@ -134,7 +149,7 @@ export class StreamHub {
     for (const group of this.groups.values()) {
       group.snapshot = undefined;
       const { prefix, scope } = group;
-      if (!changes.some((change) => isFlagKey(change.key) && change.key.startsWith(prefix))) continue;
+      if (!changes.some((change) => inScope(change.key, prefix))) continue;
       const frame = this.snapshotFrame(prefix, scope);
       for (const connection of group.connections) connection.deliverReset(frame);
       this.onDelivered(group.connections.size);

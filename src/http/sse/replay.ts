@@ -1,7 +1,7 @@
-import { type FlagChange, isFlagKey } from '../../flags/flag.js';
+import type { FlagChange } from '../../flags/flag.js';
 import type { ReadScope } from '../../flags/flag-view.js';
 import type { Replay } from './connection.js';
-import { changeFrame } from './frames.js';
+import { inScope, streamedChangeFrame } from './frames.js';
 
 /**
  * What a client resuming after `after` is sent: the logged changes under `prefix` up to `seen`, framed
@@ -25,12 +25,10 @@ export function replayOf(
     if (change.revision <= after) continue;
     newest = Math.max(newest, change.revision);
     if (change.revision > seen || !inScope(change.key, prefix) || sent.has(change.revision)) continue;
+    const frame = streamedChangeFrame(change, scope);
+    if (!frame) continue;
     sent.add(change.revision);
-    frames.push(changeFrame(change, scope));
+    frames.push(frame);
   }
   return newest >= seen ? { frames, sent } : null;
-}
-
-function inScope(key: string, prefix: string): boolean {
-  return isFlagKey(key) && key.startsWith(prefix);
 }
