@@ -32,7 +32,8 @@ import {
  *   `GRAPHQL_VALIDATION_FAILED` (Apollo gives every validation error that code, ours included).
  *
  * Over HTTP both are status 400. Our schema is shallow (`flags { key }` is depth 2, the deepest real
- * selection `setFlag { flag { key } }` depth 3) and has one list field (`Query.flags`), so the limits
+ * selection `setFlag { flag { key } }` depth 3) and two list fields of objects (`Query.flags`,
+ * `Query.segments`), so the limits
  * sit far above anything a real client sends and far below what hurts.
  */
 
