@@ -2,6 +2,8 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { FlagView as FlagViewModel } from '../flags/flag-view.js';
 import type { DeletedFlag as DeletedFlagModel } from '../flags/flag-service.js';
 import type { FlagChange as FlagChangeModel } from '../flags/flag.js';
+import type { VariantPart as VariantPartModel, EnvironmentPart as EnvironmentPartModel, RulePart as RulePartModel } from './flag-parts.js';
+import type { Clause as ClauseModel, Serve as ServeModel, Rollout as RolloutModel, WeightedVariant as WeightedVariantModel, Target as TargetModel, Prerequisite as PrerequisiteModel } from '@flagwire/core';
 import type { GraphQLContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -21,6 +23,38 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/** One condition on the evaluation context. */
+export type Clause = {
+  __typename?: 'Clause';
+  /** The context attribute compared; null for `segmentMatch`. */
+  attribute?: Maybe<Scalars['String']['output']>;
+  /** Inverts this clause's result. */
+  negate: Scalars['Boolean']['output'];
+  op: ClauseOperator;
+  /** Strings or numbers; any one matching is enough (segment keys for `segmentMatch`). */
+  values: Array<Scalars['JSON']['output']>;
+};
+
+/** Clause operators (spelled as in the flag document). */
+export type ClauseOperator =
+  | 'after'
+  | 'before'
+  | 'contains'
+  | 'endsWith'
+  | 'exists'
+  | 'gt'
+  | 'gte'
+  | 'in'
+  | 'lt'
+  | 'lte'
+  | 'matches'
+  | 'notIn'
+  | 'segmentMatch'
+  | 'semverEq'
+  | 'semverGt'
+  | 'semverLt'
+  | 'startsWith';
+
 /** A new flag. */
 export type CreateFlagInput = {
   /** Free text for humans. Omit for empty; null is refused. */
@@ -36,13 +70,23 @@ export type DeletedFlag = {
   __typename?: 'DeletedFlag';
   /** The key of the deleted flag. */
   key: Scalars['String']['output'];
+  /**
+   * Every read, as it is after the delete. Select the lists your cache holds here (`query { flags { id } }`):
+   * Apollo Client and urql normalise `__typename: "Query"` into their root query, so the cached list drops
+   * the flag with no eviction and no configuration.
+   */
+  query: Query;
   /** The global revision of the delete. */
   revision: Scalars['Int']['output'];
   /** The version the flag had when it was deleted. */
   version: Scalars['Int']['output'];
 };
 
-/** A feature flag. */
+/**
+ * A feature flag. Normalised caches need no configuration: every object type with an identity has an `id`
+ * (here the key), so Apollo Client's InMemoryCache and urql's graphcache update a cached flag from any
+ * mutation result or subscription event that selects it.
+ */
 export type Flag = {
   __typename?: 'Flag';
   /** When the flag was created: an ISO-8601 timestamp in UTC, e.g. `2025-01-31T12:00:00.000Z`. */
@@ -51,10 +95,15 @@ export type Flag = {
    * The flag document (type, variants, and per environment: enabled, offVariant, prerequisites, targets,
    * rules, fallthrough) with every default filled in: what a client evaluates locally. Admins reading
    * without an environment see every environment; a reader bound to one environment sees only it.
+   * The typed fields below (`type`, `variants`, `tags`, `environments`) are this document, field by field.
    */
   definition: Scalars['JSON']['output'];
   /** Free text for humans (at most 1000 characters; empty when not set). */
   description: Scalars['String']['output'];
+  /** The flag's decision per environment (those this reader may see), in the document's order. */
+  environments: Array<FlagEnvironment>;
+  /** The flag's key: its identity for normalised caches. */
+  id: Scalars['ID']['output'];
   /** Whether the feature is on. */
   isEnabled: Scalars['Boolean']['output'];
   /** Unique key: 1 to 128 letters, digits, '.', '_', '-' or ':', starting with a letter or digit. */
@@ -64,8 +113,14 @@ export type Flag = {
    * holes), so it orders changes across flags.
    */
   revision: Scalars['Int']['output'];
+  /** Free labels for humans and tooling. */
+  tags: Array<Scalars['String']['output']>;
+  /** The type every variant's value has. */
+  type: FlagType;
   /** When the flag last changed: an ISO-8601 timestamp in UTC, e.g. `2025-01-31T12:00:00.000Z`. */
   updatedAt: Scalars['String']['output'];
+  /** The values the flag can serve, in the document's order. */
+  variants: Array<Variant>;
   /**
    * Starts at 1 and grows by one on every change to this flag. Pass it as `expectedVersion` to make a
    * write conditional.
@@ -83,6 +138,13 @@ export type FlagChange = {
   /** Whether the flag was written or deleted. */
   kind: FlagChangeKind;
   /**
+   * Every read, as this instance has it when the event is sent (at or after this change). Select the
+   * lists your cache holds here (`query { flags { id } }`) and the cached list follows creates and deletes
+   * made anywhere (REST included) with no configuration. It costs a listing per event: select it only
+   * where a cache keeps the list.
+   */
+  query: Query;
+  /**
    * The global revision of the change. Revisions only grow (with holes), so a subscriber that keeps the
    * highest one seen can order changes across flags and notice when it may have missed some.
    */
@@ -98,6 +160,27 @@ export type FlagChangeKind =
   /** The flag was created or changed; `FlagChange.flag` holds it as it is now. */
   | 'UPSERT';
 
+/** A flag's decision in one environment (the document's `environments.<key>`). */
+export type FlagEnvironment = {
+  __typename?: 'FlagEnvironment';
+  /** When false, every evaluation serves `offVariant` (reason DISABLED). */
+  enabled: Scalars['Boolean']['output'];
+  /** The environment's key, e.g. `production`. */
+  environment: Scalars['String']['output'];
+  /** What is served when no target or rule matched. */
+  fallthrough: Serve;
+  /** `<flag key>/<environment key>`. */
+  id: Scalars['ID']['output'];
+  /** Served when disabled or when a prerequisite fails. */
+  offVariant: Scalars['String']['output'];
+  /** Flags that must serve one of the listed variants first. */
+  prerequisites: Array<Prerequisite>;
+  /** In order: the first rule whose clauses all match decides. */
+  rules: Array<Rule>;
+  /** Individual targeting by `targetingKey`, checked before the rules. */
+  targets: Array<Target>;
+};
+
 /** The fields to change on a flag: give at least one. Omitted fields keep their value; null is refused. */
 export type FlagPatch = {
   /** Free text for humans (at most 1000 characters). */
@@ -105,6 +188,13 @@ export type FlagPatch = {
   /** Whether the feature is on. */
   isEnabled?: InputMaybe<Scalars['Boolean']['input']>;
 };
+
+/** The type of a flag's values (the document's `type`). */
+export type FlagType =
+  | 'boolean'
+  | 'number'
+  | 'object'
+  | 'string';
 
 /**
  * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
@@ -116,9 +206,30 @@ export type Mutation = {
   createFlag: Flag;
   /** Deletes a flag. FLAG_NOT_FOUND when there is no such flag. */
   deleteFlag: DeletedFlag;
+  /**
+   * Writes a whole flag document, like `PUT /feature-flags/{key}`: creates the flag when it is absent
+   * (unless `expectedVersion` is given), else replaces it. A document that cannot be evaluated is refused
+   * with VALIDATION_FAILED, `extensions.details.field` naming the first refused path.
+   */
+  replaceFlag: ReplaceFlagResult;
   /** Creates the flag, or updates the fields given when it exists (like `POST /feature-flags`). */
   setFlag: SetFlagResult;
-  /** Flips `isEnabled`. FLAG_NOT_FOUND when there is no such flag. */
+  /**
+   * Serves a percentage rollout from one rule (`ruleId`, see `Rule.ruleId`) or, when `ruleId` is omitted
+   * or null, from the fallthrough. Validated like `replaceFlag` (weights, variants). FLAG_NOT_FOUND when
+   * there is no such flag; VALIDATION_FAILED with `details.field` `ruleId` when there is no such rule.
+   */
+  setRollout: Flag;
+  /**
+   * Replaces the rules of the flag in `environment` (a JSON array of rules, as in the flag document). The
+   * resulting document is validated like `replaceFlag`'s: VALIDATION_FAILED names the path, e.g.
+   * `environments.production.rules[0].serve.variant`. FLAG_NOT_FOUND when there is no such flag.
+   */
+  setRules: Flag;
+  /**
+   * Flips `enabled` in `environment` (omitted or null: `production`, whose `enabled` is `isEnabled`).
+   * FLAG_NOT_FOUND when there is no such flag.
+   */
   toggleFlag: Flag;
   /** Changes the fields given. FLAG_NOT_FOUND when there is no such flag. */
   updateFlag: Flag;
@@ -148,6 +259,17 @@ export type MutationDeleteFlagArgs = {
  * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
+export type MutationReplaceFlagArgs = {
+  definition: Scalars['JSON']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  key: Scalars['String']['input'];
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
 export type MutationSetFlagArgs = {
   input: SetFlagInput;
 };
@@ -157,7 +279,33 @@ export type MutationSetFlagArgs = {
  * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
+export type MutationSetRolloutArgs = {
+  environment: Scalars['String']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  key: Scalars['String']['input'];
+  rollout: RolloutInput;
+  ruleId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
+export type MutationSetRulesArgs = {
+  environment: Scalars['String']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  key: Scalars['String']['input'];
+  rules: Scalars['JSON']['input'];
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
 export type MutationToggleFlagArgs = {
+  environment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
 };
@@ -171,6 +319,15 @@ export type MutationUpdateFlagArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
   patch: FlagPatch;
+};
+
+/** A flag that must serve one of `variants` for this flag to be evaluated further. */
+export type Prerequisite = {
+  __typename?: 'Prerequisite';
+  /** The prerequisite flag's key. */
+  flag: Scalars['String']['output'];
+  /** The variants of that flag that let this one go on. */
+  variants: Array<Scalars['String']['output']>;
 };
 
 /** Reads, answered from this instance's in-memory view of the flags. */
@@ -194,6 +351,69 @@ export type QueryFlagsArgs = {
   prefix?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The answer to `replaceFlag`: the flag as written, and whether it was created. */
+export type ReplaceFlagResult = {
+  __typename?: 'ReplaceFlagResult';
+  /** True when the flag did not exist and was created. */
+  created: Scalars['Boolean']['output'];
+  /** The flag after the write. */
+  flag: Flag;
+  /** Every read, as it is after the write: select `query { flags { id } }` so a cached list gains a new flag. */
+  query: Query;
+};
+
+/** A percentage rollout, bucketed like flagd's `fractional` (v2). */
+export type Rollout = {
+  __typename?: 'Rollout';
+  /** The context attribute hashed; null means `targetingKey`. */
+  bucketBy?: Maybe<Scalars['String']['output']>;
+  /** Prepended to the hashed value; null means the flag's key. */
+  seed?: Maybe<Scalars['String']['output']>;
+  /** In order; the order decides the buckets. */
+  weights: Array<Weight>;
+};
+
+/** A percentage rollout for `setRollout`. */
+export type RolloutInput = {
+  /** The context attribute hashed; omitted or null: `targetingKey`. */
+  bucketBy?: InputMaybe<Scalars['String']['input']>;
+  /** Prepended to the hashed value; omitted or null: the flag's key. */
+  seed?: InputMaybe<Scalars['String']['input']>;
+  /** In order: keep the order when changing percentages, so users stay in their buckets. */
+  weights: Array<WeightInput>;
+};
+
+/** A targeting rule: when all its clauses match, it serves `serve`. */
+export type Rule = {
+  __typename?: 'Rule';
+  /** All must match (AND). */
+  clauses: Array<Clause>;
+  description?: Maybe<Scalars['String']['output']>;
+  /**
+   * Its identity for normalised caches: `<flag key>/<environment>/id:<rule id>` for a rule with an `id` in
+   * the document, `<flag key>/<environment>/#<position>` (0-based) for one without.
+   */
+  id: Scalars['ID']['output'];
+  /** The document's `id`; null when the rule has none. */
+  name?: Maybe<Scalars['String']['output']>;
+  /**
+   * How mutations address this rule (`setRollout`'s `ruleId`): the document's `id` when it has one, else
+   * `#<position>` (0-based), which follows the rule only while the rules before it stay. Give rules an `id`
+   * to address them for good.
+   */
+  ruleId: Scalars['String']['output'];
+  serve: Serve;
+};
+
+/** What a rule or the fallthrough serves: exactly one of `variant` and `rollout` is set. */
+export type Serve = {
+  __typename?: 'Serve';
+  /** A percentage rollout. */
+  rollout?: Maybe<Rollout>;
+  /** One variant for everyone. */
+  variant?: Maybe<Scalars['String']['output']>;
+};
+
 /** A create-or-update, like `POST /feature-flags`. */
 export type SetFlagInput = {
   /** Free text for humans. Omit to keep the current value (empty on create); null is refused. */
@@ -211,6 +431,8 @@ export type SetFlagResult = {
   created: Scalars['Boolean']['output'];
   /** The flag after the write. */
   flag: Flag;
+  /** Every read, as it is after the write: select `query { flags { id } }` so a cached list gains a new flag. */
+  query: Query;
 };
 
 /**
@@ -234,6 +456,38 @@ export type Subscription = {
  */
 export type SubscriptionFlagChangedArgs = {
   prefix?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Contexts whose `targetingKey` is one of `values` get `variant`. */
+export type Target = {
+  __typename?: 'Target';
+  values: Array<Scalars['String']['output']>;
+  variant: Scalars['String']['output'];
+};
+
+/** One value a flag can serve. */
+export type Variant = {
+  __typename?: 'Variant';
+  /** `<flag key>/variants/<name>`. */
+  id: Scalars['ID']['output'];
+  /** The variant's name, as rules, targets and evaluation results name it. */
+  name: Scalars['String']['output'];
+  /** The value, of the flag's `type`. */
+  value?: Maybe<Scalars['JSON']['output']>;
+};
+
+/** One variant's share of a rollout. */
+export type Weight = {
+  __typename?: 'Weight';
+  variant: Scalars['String']['output'];
+  /** An integer; shares are weight / total of the rollout's weights. */
+  weight: Scalars['Int']['output'];
+};
+
+/** One variant's share of a rollout. */
+export type WeightInput = {
+  variant: Scalars['String']['input'];
+  weight: Scalars['Int']['input'];
 };
 
 
@@ -310,42 +564,82 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Clause: ResolverTypeWrapper<ClauseModel>;
+  ClauseOperator: ClauseOperator;
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: ResolverTypeWrapper<DeletedFlagModel>;
   Flag: ResolverTypeWrapper<FlagViewModel>;
   FlagChange: ResolverTypeWrapper<FlagChangeModel>;
   FlagChangeKind: FlagChangeKind;
+  FlagEnvironment: ResolverTypeWrapper<EnvironmentPartModel>;
   FlagPatch: FlagPatch;
+  FlagType: FlagType;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Prerequisite: ResolverTypeWrapper<PrerequisiteModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReplaceFlagResult: ResolverTypeWrapper<Omit<ReplaceFlagResult, 'flag' | 'query'> & { flag: ResolversTypes['Flag'], query: ResolversTypes['Query'] }>;
+  Rollout: ResolverTypeWrapper<RolloutModel>;
+  RolloutInput: RolloutInput;
+  Rule: ResolverTypeWrapper<RulePartModel>;
+  Serve: ResolverTypeWrapper<ServeModel>;
   SetFlagInput: SetFlagInput;
-  SetFlagResult: ResolverTypeWrapper<Omit<SetFlagResult, 'flag'> & { flag: ResolversTypes['Flag'] }>;
+  SetFlagResult: ResolverTypeWrapper<Omit<SetFlagResult, 'flag' | 'query'> & { flag: ResolversTypes['Flag'], query: ResolversTypes['Query'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Target: ResolverTypeWrapper<TargetModel>;
+  Variant: ResolverTypeWrapper<VariantPartModel>;
+  Weight: ResolverTypeWrapper<WeightedVariantModel>;
+  WeightInput: WeightInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
+  Clause: ClauseModel;
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: DeletedFlagModel;
   Flag: FlagViewModel;
   FlagChange: FlagChangeModel;
+  FlagEnvironment: EnvironmentPartModel;
   FlagPatch: FlagPatch;
+  ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
+  Prerequisite: PrerequisiteModel;
   Query: Record<PropertyKey, never>;
+  ReplaceFlagResult: Omit<ReplaceFlagResult, 'flag' | 'query'> & { flag: ResolversParentTypes['Flag'], query: ResolversParentTypes['Query'] };
+  Rollout: RolloutModel;
+  RolloutInput: RolloutInput;
+  Rule: RulePartModel;
+  Serve: ServeModel;
   SetFlagInput: SetFlagInput;
-  SetFlagResult: Omit<SetFlagResult, 'flag'> & { flag: ResolversParentTypes['Flag'] };
+  SetFlagResult: Omit<SetFlagResult, 'flag' | 'query'> & { flag: ResolversParentTypes['Flag'], query: ResolversParentTypes['Query'] };
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
+  Target: TargetModel;
+  Variant: VariantPartModel;
+  Weight: WeightedVariantModel;
+  WeightInput: WeightInput;
+};
+
+export type WithinFlagDirectiveArgs = { };
+
+export type WithinFlagDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = WithinFlagDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ClauseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Clause'] = ResolversParentTypes['Clause']> = {
+  attribute?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  negate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  op?: Resolver<ResolversTypes['ClauseOperator'], ParentType, ContextType>;
+  values?: Resolver<Array<ResolversTypes['JSON']>, ParentType, ContextType>;
 };
 
 export type DeletedFlagResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeletedFlag'] = ResolversParentTypes['DeletedFlag']> = {
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  query?: Resolver<ResolversTypes['Query'], ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -354,10 +648,15 @@ export type FlagResolvers<ContextType = GraphQLContext, ParentType extends Resol
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   definition?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  environments?: Resolver<Array<ResolversTypes['FlagEnvironment']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['FlagType'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variants?: Resolver<Array<ResolversTypes['Variant']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
@@ -365,8 +664,20 @@ export type FlagChangeResolvers<ContextType = GraphQLContext, ParentType extends
   flag?: Resolver<Maybe<ResolversTypes['Flag']>, ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['FlagChangeKind'], ParentType, ContextType>;
+  query?: Resolver<ResolversTypes['Query'], ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type FlagEnvironmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FlagEnvironment'] = ResolversParentTypes['FlagEnvironment']> = {
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  environment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fallthrough?: Resolver<ResolversTypes['Serve'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  offVariant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  prerequisites?: Resolver<Array<ResolversTypes['Prerequisite']>, ParentType, ContextType>;
+  rules?: Resolver<Array<ResolversTypes['Rule']>, ParentType, ContextType>;
+  targets?: Resolver<Array<ResolversTypes['Target']>, ParentType, ContextType>;
 };
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -376,9 +687,17 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createFlag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationCreateFlagArgs, 'input'>>;
   deleteFlag?: Resolver<ResolversTypes['DeletedFlag'], ParentType, ContextType, RequireFields<MutationDeleteFlagArgs, 'key'>>;
+  replaceFlag?: Resolver<ResolversTypes['ReplaceFlagResult'], ParentType, ContextType, RequireFields<MutationReplaceFlagArgs, 'definition' | 'key'>>;
   setFlag?: Resolver<ResolversTypes['SetFlagResult'], ParentType, ContextType, RequireFields<MutationSetFlagArgs, 'input'>>;
+  setRollout?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationSetRolloutArgs, 'environment' | 'key' | 'rollout'>>;
+  setRules?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationSetRulesArgs, 'environment' | 'key' | 'rules'>>;
   toggleFlag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationToggleFlagArgs, 'key'>>;
   updateFlag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationUpdateFlagArgs, 'key' | 'patch'>>;
+};
+
+export type PrerequisiteResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Prerequisite'] = ResolversParentTypes['Prerequisite']> = {
+  flag?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variants?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -386,23 +705,79 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   flags?: Resolver<Array<ResolversTypes['Flag']>, ParentType, ContextType, Partial<QueryFlagsArgs>>;
 };
 
+export type ReplaceFlagResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplaceFlagResult'] = ResolversParentTypes['ReplaceFlagResult']> = {
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  flag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType>;
+  query?: Resolver<ResolversTypes['Query'], ParentType, ContextType>;
+};
+
+export type RolloutResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Rollout'] = ResolversParentTypes['Rollout']> = {
+  bucketBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  seed?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  weights?: Resolver<Array<ResolversTypes['Weight']>, ParentType, ContextType>;
+};
+
+export type RuleResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Rule'] = ResolversParentTypes['Rule']> = {
+  clauses?: Resolver<Array<ResolversTypes['Clause']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ruleId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  serve?: Resolver<ResolversTypes['Serve'], ParentType, ContextType>;
+};
+
+export type ServeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Serve'] = ResolversParentTypes['Serve']> = {
+  rollout?: Resolver<Maybe<ResolversTypes['Rollout']>, ParentType, ContextType>;
+  variant?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type SetFlagResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SetFlagResult'] = ResolversParentTypes['SetFlagResult']> = {
   created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   flag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType>;
+  query?: Resolver<ResolversTypes['Query'], ParentType, ContextType>;
 };
 
 export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   flagChanged?: SubscriptionResolver<ResolversTypes['FlagChange'], "flagChanged", ParentType, ContextType, Partial<SubscriptionFlagChangedArgs>>;
 };
 
+export type TargetResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Target'] = ResolversParentTypes['Target']> = {
+  values?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  variant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type VariantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Variant'] = ResolversParentTypes['Variant']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+};
+
+export type WeightResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Weight'] = ResolversParentTypes['Weight']> = {
+  variant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GraphQLContext> = {
+  Clause?: ClauseResolvers<ContextType>;
   DeletedFlag?: DeletedFlagResolvers<ContextType>;
   Flag?: FlagResolvers<ContextType>;
   FlagChange?: FlagChangeResolvers<ContextType>;
+  FlagEnvironment?: FlagEnvironmentResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  Prerequisite?: PrerequisiteResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReplaceFlagResult?: ReplaceFlagResultResolvers<ContextType>;
+  Rollout?: RolloutResolvers<ContextType>;
+  Rule?: RuleResolvers<ContextType>;
+  Serve?: ServeResolvers<ContextType>;
   SetFlagResult?: SetFlagResultResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  Target?: TargetResolvers<ContextType>;
+  Variant?: VariantResolvers<ContextType>;
+  Weight?: WeightResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = GraphQLContext> = {
+  withinFlag?: WithinFlagDirectiveResolver<any, any, ContextType>;
+};
