@@ -7,7 +7,9 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
  * of once per subscriber. Thousands of subscribers of `flagChanged` mostly send the same document; the
  * hub hands each of them the very same event object, so the result is memoised on that object (a
  * WeakMap: it is gone with the event). Sound because no field of a subscription result reads the
- * context (the principal): the result depends on the document, the variables and the event only.
+ * principal: the result depends on the document, the variables, the event and (through `FlagChange.query`)
+ * the instance's snapshot, which is the same for every subscriber. A field that answered per principal
+ * (a reader's environment, say) would have to become part of the sharing key.
  */
 export function subscribeSharingExecution(
   args: ExecutionArgs,
