@@ -258,6 +258,14 @@ describe('GraphQL typed flags and targeting mutations', () => {
     expect((await graphql<{ flag: null }>(GET, { key: 'checkout.refused' })).data?.flag).toBeNull();
   });
 
+  it('replaceFlag refuses a document whose key is not the key argument, naming the key path', async () => {
+    const refused = await refusal(REPLACE, {
+      key: 'checkout.one',
+      definition: { ...checkout(), key: 'checkout.two' },
+    });
+    expect(refused).toMatchObject({ code: 'VALIDATION_FAILED', field: 'key' });
+  });
+
   it('toggleFlag without an environment flips production, which is what isEnabled reports', async () => {
     const flag = await replaced('checkout.toggle');
     const { toggleFlag } = await ok<{ toggleFlag: { isEnabled: boolean; version: number } }>(TOGGLE, {
@@ -269,6 +277,11 @@ describe('GraphQL typed flags and targeting mutations', () => {
       environment: 'production',
     });
     expect(explicit.toggleFlag.isEnabled).toBe(true);
+    const explicitNull = await ok<{ toggleFlag: { isEnabled: boolean } }>(TOGGLE, {
+      key: 'checkout.toggle',
+      environment: null,
+    });
+    expect(explicitNull.toggleFlag.isEnabled).toBe(false);
   });
 
   it('toggleFlag refuses an environment that does not exist, naming it, and a stale version', async () => {
