@@ -5,7 +5,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCrossInstance } from './scenarios/cross-instance.js';
 import { runEvaluation } from './scenarios/evaluation.js';
+import { COMPARISON_MEASURE, runEvaluatorComparison } from './scenarios/evaluator-comparison.js';
 import { runFanout } from './scenarios/fanout.js';
+import {
+  DISTRIBUTION_KEYS,
+  DISTRIBUTION_TARGET_PP,
+  runRolloutDistribution,
+} from './scenarios/rollout-distribution.js';
 import { runStoreReads } from './scenarios/store-reads.js';
 import { runThroughput } from './scenarios/throughput.js';
 import { chart } from './support/chart.js';
@@ -42,6 +48,11 @@ const TARGETS: Record<ScenarioId, [measure: string, target: string]> = {
     'evaluations/s on one core (5 rules + rollout) vs a bare Map lookup',
     '>= 1,000,000/s',
   ],
+  'rollout-distribution': [
+    `observed share per variant vs its weight over ${DISTRIBUTION_KEYS.toLocaleString('en-US')} keys; max deviation`,
+    `<= ${DISTRIBUTION_TARGET_PP} pp`,
+  ],
+  'evaluator-comparison': [COMPARISON_MEASURE, 'report'],
 };
 
 /** Scenarios measured together (one set of processes), and how. */
@@ -71,6 +82,8 @@ const GROUPS: { ids: ScenarioId[]; run: (options: BenchOptions) => Promise<Scena
       runCrossInstance({ changes: o.crossChanges, flags: o.flags, serverNodeArgs: o.serverNodeArgs }),
   },
   { ids: ['local-evaluation'], run: async (o) => [await runEvaluation(o)] },
+  { ids: ['rollout-distribution'], run: async () => [runRolloutDistribution()] },
+  { ids: ['evaluator-comparison'], run: async (o) => [await runEvaluatorComparison(o)] },
 ];
 
 export async function runBench(options: BenchOptions, command: string): Promise<BenchReport> {

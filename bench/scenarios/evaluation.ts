@@ -1,16 +1,13 @@
 // local-evaluation: @flagwire/core evaluating a flag with 5 rules and a rollout, in its own process on one
 // thread, beside a bare Map lookup measured in the same process, alternately.
-import type { EvaluationBenchOptions, EvaluationBenchResult, Run } from '../loadgen/evaluation.js';
+import type { EvaluationBenchOptions, EvaluationBenchResult } from '../loadgen/evaluation.js';
+import { perCpuSecond, perWallSecond } from '../loadgen/timing.js';
 import { runJsonChild } from '../support/child.js';
 import type { BenchOptions } from '../support/options.js';
 import { fmt, type ScenarioResult } from '../support/results.js';
 import { median } from '../support/stats.js';
 
 export const EVALUATION_TARGET = 1_000_000;
-
-/** Operations per CPU-second (one thread: per core, whatever else the shared machine is doing). */
-const perCpuSecond = (run: Run) => run.operations / (run.cpuMs / 1000);
-const perWallSecond = (run: Run) => run.operations / (run.wallMs / 1000);
 
 export async function runEvaluation(options: BenchOptions): Promise<ScenarioResult> {
   const args: EvaluationBenchOptions = { rounds: options.rounds, seconds: options.durationSeconds };
@@ -38,7 +35,7 @@ export async function runEvaluation(options: BenchOptions): Promise<ScenarioResu
       evaluationsPerWallSecond: subjectWall,
       evaluationsWithRegexPerCpuSecond: withRegex,
       mapLookupsPerCpuSecond: baseline,
-      comparedWith: '@openfeature/flagd-core is not a dependency (not installed): no comparison in this run',
+      comparedWith: 'flagd-core and unleash-client: the evaluator-comparison scenario',
     },
   };
 }

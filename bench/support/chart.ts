@@ -4,7 +4,13 @@ const WIDTH = 760;
 const LEFT = 230;
 const RIGHT = 40;
 const ROW = 30;
-const COLORS = { met: '#2f855a', missed: '#c53030', reported: '#4a5568', failed: '#a0aec0' } as const;
+const COLORS = {
+  met: '#2f855a',
+  missed: '#c53030',
+  reported: '#4a5568',
+  skipped: '#a0aec0',
+  failed: '#a0aec0',
+} as const;
 
 const esc = (text: string) =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');

@@ -4,6 +4,7 @@ const MARK: Record<Status, string> = {
   met: 'met',
   missed: '**missed**',
   reported: 'reported',
+  skipped: 'skipped',
   failed: '**failed**',
 };
 
@@ -51,7 +52,11 @@ export function markdown(report: BenchReport): string {
       'generators and listeners from process.cpuUsage(); 1.00 = one core. Local evaluation: @flagwire/core in its own ' +
       'process on one thread, a flag with 5 rules and a rollout over 4,096 varied contexts, alternating with a bare ' +
       '`Map.get` in the same process; rates are per CPU-second of that process (the wall-clock rate, lower on a ' +
-      'shared machine, is shown too). Every run in detail: latest.json.',
+      "shared machine, is shown too). Rollout distribution: each variant's share of 100,000 distinct keys " +
+      "(user-0 .. user-99999) under @flagwire/core's evaluate, against its weight (not timed). Evaluator " +
+      'comparison: the same flag in @flagwire/core, @openfeature/flagd-core and unleash-client (offline), beside ' +
+      'a bare `Map.get`, alternately in one process (bench/compare/, installed on demand), after checking that ' +
+      "every engine gives Flagwire's answers over 20,000 contexts. Every run in detail: latest.json.",
     '',
   );
   return lines.join('\n');

@@ -16,12 +16,17 @@ export const SCENARIOS = [
   'cross-instance-sse',
   'cross-instance-subscription',
   'local-evaluation',
+  'rollout-distribution',
+  'evaluator-comparison',
 ] as const;
 
 export type ScenarioId = (typeof SCENARIOS)[number];
 
-/** `met`/`missed` against a target; `reported` where the issue asks only for the figure. */
-export type Status = 'met' | 'missed' | 'reported' | 'failed';
+/**
+ * `met`/`missed` against a target; `reported` where the issue asks only for the figure; `skipped` when
+ * what it needs cannot be had here (the reason is its result).
+ */
+export type Status = 'met' | 'missed' | 'reported' | 'skipped' | 'failed';
 
 export interface LatencySummary {
   p50: number;

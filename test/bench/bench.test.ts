@@ -36,13 +36,16 @@ describe('npm run bench -- --quick', () => {
     expect({ exitCode, stderr: exitCode === 0 ? '' : stderr }).toEqual({ exitCode: 0, stderr: '' });
   });
 
-  it('writes latest.json with every scenario, each measured (not failed)', async () => {
+  it('writes latest.json with every scenario, each measured (not failed; the comparison may be skipped)', async () => {
     const report = JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')) as BenchReport;
     expect(report.quick).toBe(true);
     expect(report.scenarios.map((s) => s.id)).toEqual([...SCENARIOS]);
     for (const scenario of report.scenarios) {
       expect({ id: scenario.id, error: scenario.error }).toEqual({ id: scenario.id, error: undefined });
-      expect(['met', 'missed', 'reported']).toContain(scenario.status);
+      // evaluator-comparison needs bench/compare's packages: skipped, with the reason, where npm cannot get them.
+      const allowed =
+        scenario.id === 'evaluator-comparison' ? ['reported', 'skipped'] : ['met', 'missed', 'reported'];
+      expect(allowed).toContain(scenario.status);
     }
     expect(report.machine.cores).toBeGreaterThan(0);
     expect(report.machine.node).toBe(process.version);

@@ -441,7 +441,6 @@ const restRequest: fc.Arbitrary<BadRequest> = fc.oneof(
         ['PUT', '/feature-flags'],
         ['PATCH', '/feature-flags'],
         ['DELETE', '/feature-flags'],
-        ['PUT', '/feature-flags/alpha'],
         ['POST', '/feature-flags/alpha'],
         ['POST', '/healthz'],
         ['DELETE', '/readyz'],
@@ -734,7 +733,140 @@ const restPast = (
   refusal,
 });
 
+/** A valid flag document for `key`: every defect below is made to a copy of it. */
+function goodDefinition(key: string): Record<string, unknown> {
+  return {
+    key,
+    type: 'string',
+    variants: { a: 'x', b: 'y' },
+    environments: {
+      production: {
+        enabled: true,
+        offVariant: 'a',
+        rules: [{ clauses: [{ attribute: 'plan', op: 'in', values: ['pro'] }], serve: { variant: 'b' } }],
+        fallthrough: {
+          rollout: {
+            weights: [
+              { variant: 'a', weight: 50 },
+              { variant: 'b', weight: 50 },
+            ],
+          },
+        },
+      },
+    },
+  };
+}
+
+type Defect = [what: string, path: string, edit: (doc: Record<string, unknown>) => void];
+const env = (doc: Record<string, unknown>) =>
+  (doc.environments as Record<string, Record<string, unknown>>).production as Record<string, unknown>;
+const weights = (doc: Record<string, unknown>) =>
+  (env(doc).fallthrough as { rollout: { weights: Array<{ weight: unknown }> } }).rollout.weights;
+const firstClause = (doc: Record<string, unknown>) =>
+  (env(doc).rules as Array<{ clauses: Array<Record<string, unknown>> }>)[0]?.clauses[0] as Record<
+    string,
+    unknown
+  >;
+
+/** One defect each, with the path the 400 must name: a definition that cannot be evaluated. */
+const definitionDefects = fc.constantFrom<Defect>(
+  [
+    'an unknown offVariant',
+    'environments.production.offVariant',
+    (d) => {
+      env(d).offVariant = 'nope';
+    },
+  ],
+  [
+    'a value of the wrong type',
+    'variants.b',
+    (d) => {
+      (d.variants as Record<string, unknown>).b = 7;
+    },
+  ],
+  [
+    'a negative weight',
+    'environments.production.fallthrough.rollout.weights[0].weight',
+    (d) => {
+      (weights(d)[0] as { weight: unknown }).weight = -5;
+    },
+  ],
+  [
+    'a fractional weight',
+    'environments.production.fallthrough.rollout.weights[0].weight',
+    (d) => {
+      (weights(d)[0] as { weight: unknown }).weight = 0.5;
+    },
+  ],
+  [
+    'weights totalling 0',
+    'environments.production.fallthrough.rollout.weights',
+    (d) => {
+      for (const w of weights(d)) w.weight = 0;
+    },
+  ],
+  [
+    'weights over 100,000',
+    'environments.production.fallthrough.rollout.weights',
+    (d) => {
+      for (const w of weights(d)) w.weight = 60_000;
+    },
+  ],
+  [
+    'an unknown segment',
+    'environments.production.rules[0].clauses[0].values[0]',
+    (d) => {
+      Object.assign(firstClause(d), {
+        attribute: undefined,
+        op: 'segmentMatch',
+        values: ['no-such-segment'],
+      });
+      delete firstClause(d).attribute;
+    },
+  ],
+  [
+    'a bad regular expression',
+    'environments.production.rules[0].clauses[0].values[0]',
+    (d) => {
+      Object.assign(firstClause(d), { op: 'matches', values: ['(unclosed'] });
+    },
+  ],
+  [
+    'an unknown environment',
+    'environments.nowhere',
+    (d) => {
+      (d.environments as Record<string, unknown>).nowhere = env(d);
+    },
+  ],
+  [
+    'a prerequisite on itself',
+    'environments.production.prerequisites[0].flag',
+    (d) => {
+      env(d).prerequisites = [{ flag: d.key, variants: ['a'] }];
+    },
+  ],
+  [
+    'an unknown type',
+    'type',
+    (d) => {
+      d.type = 'color';
+    },
+  ],
+  [
+    'an unknown field',
+    'colour',
+    (d) => {
+      d.colour = 'blue';
+    },
+  ],
+);
+
 const restPastTransport: fc.Arbitrary<BadRequest> = fc.oneof(
+  fc.tuple(fc.oneof(existingKey, absentKey), definitionDefects).map(([key, [what, path, edit]]) => {
+    const doc = goodDefinition(key);
+    edit(doc);
+    return restPast(`with ${what}`, 'PUT', `/feature-flags/${key}`, invalid(path), doc);
+  }),
   fc
     .tuple(badKey, goodFields)
     .map(([key, fields]) =>
@@ -1022,6 +1154,7 @@ const WRITE_PATHS = [
   'DELETE',
   'PATCH',
   'POST',
+  'PUT',
   ...Object.keys(buildSchema().getMutationType()?.getFields() ?? {}).map((name) => `GraphQL ${name}`),
 ].sort();
 

@@ -2,6 +2,7 @@ import { createFlagClient } from '@flagwire/client';
 import { afterAll, afterEach, beforeAll, describe, expect } from '@jest/globals';
 import { MongoFlagStore } from '../../src/flags/store/mongo-store.js';
 import { client, sendJson, startTestApp } from '../support/app.js';
+import { seen } from '../support/flags.js';
 import { openSse } from '../support/listeners.js';
 import { startMongo } from '../support/mongo.js';
 import { startRedis } from '../support/redis.js';
@@ -176,7 +177,7 @@ describe('outages', () => {
       mongo.resume();
       await eventually(async () => (await client(a)('/readyz')).status === 200, 'the store answers again');
       // Nothing of the refused write reached the store once it thawed: not the flag, not even a revision.
-      expect(await observer.get('frozen.flag')).toMatchObject({ isEnabled: true, version: 1 });
+      expect(seen(await observer.get('frozen.flag'))).toMatchObject({ isEnabled: true, version: 1 });
       expect(await observer.currentRevision()).toBe(revisionBefore);
       const retried = await sendJson(a, 'PATCH', '/feature-flags/frozen.flag', { isEnabled: false });
       expect(retried.status).toBe(200);

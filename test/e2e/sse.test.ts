@@ -15,7 +15,7 @@ import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { errorHandler } from '../../src/http/error-handler.js';
 import { sseStream } from '../../src/http/sse/index.js';
-import { legacyBody } from '../support/flags.js';
+import { legacyBody, seen } from '../support/flags.js';
 import { SseClient, until } from '../support/sse.js';
 
 /**
@@ -192,8 +192,8 @@ describe('SSE GET /feature-flags/stream', () => {
 
     expect(await client.next()).toEqual({ retry: '1500', comments: [] });
     const snapshot = await client.nextEvent();
-    const flags = app.snapshot.list('snap.');
-    expect(flags.map((flag) => flag.key)).toEqual(['snap.a', 'snap.b']);
+    const flags = app.snapshot.list('snap.').map((flag) => seen(flag));
+    expect(flags.map((flag) => (flag as { key: string }).key)).toEqual(['snap.a', 'snap.b']);
     expect(client.text).toBe(
       `retry: 1500\n\nevent: snapshot\nid: ${revision}\ndata: ${JSON.stringify({ revision, flags })}\n\n`,
     );
@@ -211,7 +211,7 @@ describe('SSE GET /feature-flags/stream', () => {
       kind: 'upsert',
       key: 'live.x',
       revision: created.flag.revision,
-      flag: JSON.parse(JSON.stringify(created.flag)),
+      flag: JSON.parse(JSON.stringify(seen(created.flag))),
     });
 
     const toggled = await app.flags.toggle('live.x');
