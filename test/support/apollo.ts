@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -50,11 +50,24 @@ export interface Apollo {
   GraphQLWsLink: new (client: unknown) => unknown;
 }
 
+/** Whether every package tools/apollo-client/package.json pins is installed at that version. */
+function upToDate(): boolean {
+  const pins = readJson(join(FOLDER, 'package.json')).devDependencies as Record<string, string>;
+  return Object.entries(pins).every(([name, version]) => {
+    const manifest = join(FOLDER, 'node_modules', name, 'package.json');
+    return existsSync(manifest) && readJson(manifest).version === version;
+  });
+}
+
+function readJson(path: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+}
+
 export type ApolloLoad = { ok: true; apollo: Apollo } | { ok: false; reason: string };
 
 /** Apollo Client from tools/apollo-client, installing it first when needed. */
 export async function loadApollo(): Promise<ApolloLoad> {
-  if (!existsSync(ENTRY)) {
+  if (!upToDate()) {
     try {
       await promisify(execFile)('npm', ['ci', '--prefix', FOLDER, '--no-audit', '--no-fund'], {
         timeout: 300_000,
