@@ -28,6 +28,26 @@ const CHANGES = `subscription Changes($prefix: String) {
   flagChanged(prefix: $prefix) { kind key revision flag { ...Listed } query { flags(prefix: $prefix) { ...Listed } } }
 } ${FIELDS}`;
 
+const TYPED = `fragment Typed on Flag {
+  id version
+  environments { id enabled rules { id ruleId serve { variant rollout { weights { variant weight } } } } }
+}`;
+const FLAG = `query Flag($key: String!) { flag(key: $key) { ...Typed } } ${TYPED}`;
+const REPLACE = `mutation Replace($key: String!, $definition: JSON!) {
+  replaceFlag(key: $key, definition: $definition) { flag { ...Typed } }
+} ${TYPED}`;
+const SET_RULES = `mutation SetRules($key: String!, $rules: JSON!) {
+  setRules(key: $key, environment: "production", rules: $rules) { ...Typed }
+} ${TYPED}`;
+const SET_ROLLOUT = `mutation SetRollout($key: String!, $ruleId: String, $rollout: RolloutInput!) {
+  setRollout(key: $key, environment: "production", ruleId: $ruleId, rollout: $rollout) { ...Typed }
+} ${TYPED}`;
+
+interface Typed {
+  id: string;
+  environments: { rules: { ruleId: string; serve: { variant: string | null; rollout: unknown } }[] }[];
+}
+
 interface Listed {
   id: string;
   key: string;
@@ -113,6 +133,63 @@ describe('Apollo Client 4 InMemoryCache with no configuration', () => {
       }
     },
   );
+
+  itWithApollo(
+    'a cached flag’s rules follow setRollout and setRules, each rule merged by its id',
+    async () => {
+      if (!loaded.ok) return;
+      const { gql } = loaded.apollo;
+      const key = 'apollo.rules';
+      const definition = {
+        type: 'boolean',
+        variants: { on: true, off: false },
+        environments: {
+          production: {
+            enabled: true,
+            offVariant: 'off',
+            rules: [
+              {
+                id: 'beta',
+                clauses: [{ attribute: 'plan', op: 'in', values: ['beta'] }],
+                serve: { variant: 'on' },
+              },
+            ],
+            fallthrough: { variant: 'off' },
+          },
+        },
+      };
+      await apollo.mutate({ mutation: gql(REPLACE), variables: { key, definition } });
+      // Read once from the server: a root field (`flag(key)`) is known to the cache only once fetched.
+      await apollo.query({ query: gql(FLAG), variables: { key } });
+      const flag = new Latest(
+        apollo.watchQuery({ query: gql(FLAG), variables: { key }, fetchPolicy: 'cache-only' }),
+      );
+      try {
+        await flag.untilResult((result) => rulesOf(result)?.[0]?.serve.variant === 'on');
+        const rollout = {
+          weights: [
+            { variant: 'on', weight: 1 },
+            { variant: 'off', weight: 3 },
+          ],
+        };
+        await apollo.mutate({ mutation: gql(SET_ROLLOUT), variables: { key, ruleId: 'beta', rollout } });
+        await flag.untilResult((result) => rulesOf(result)?.[0]?.serve.rollout != null);
+        const rules = [
+          { clauses: [{ attribute: 'country', op: 'in', values: ['FR'] }], serve: { variant: 'off' } },
+          definition.environments.production.rules[0],
+        ];
+        await apollo.mutate({ mutation: gql(SET_RULES), variables: { key, rules } });
+        await flag.untilResult(
+          (result) =>
+            rulesOf(result)
+              ?.map((rule) => rule.ruleId)
+              .join() === '#0,beta',
+        );
+      } finally {
+        flag.stop();
+      }
+    },
+  );
 });
 
 /** Resolves once the hub holds `count` subscribers. */
@@ -125,6 +202,10 @@ function untilSubscribers(hub: SubscriptionHub, count: number): Promise<void> {
       resolve();
     });
   });
+}
+
+function rulesOf(result: ApolloResult): Typed['environments'][number]['rules'] | undefined {
+  return (result.data as { flag?: Typed } | undefined)?.flag?.environments[0]?.rules;
 }
 
 function keysOf(result: ApolloResult): string[] {
@@ -166,12 +247,19 @@ class Latest {
   }
 
   /** Resolves once the latest list satisfies `condition`; rejects on an error or a result with errors. */
-  async until(condition: (flags: Listed[]) => boolean): Promise<void> {
+  until(condition: (flags: Listed[]) => boolean): Promise<void> {
+    return this.untilResult((result) => {
+      const flags = flagsOf(result);
+      return flags !== undefined && condition(flags);
+    });
+  }
+
+  /** Resolves once the latest result satisfies `condition`; rejects on an error or a result with errors. */
+  async untilResult(condition: (result: ApolloResult) => boolean): Promise<void> {
     for (;;) {
       if (this.failure) throw this.failure;
       if (this.latest?.error) throw this.latest.error;
-      const flags = this.latest && flagsOf(this.latest);
-      if (flags && condition(flags)) return;
+      if (this.latest && condition(this.latest)) return;
       await this.next();
     }
   }
