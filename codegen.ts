@@ -20,7 +20,11 @@ const config: CodegenConfig = {
         mappers: {
           Flag: '../flags/flag-view.js#FlagView',
           DeletedFlag: '../flags/flag-service.js#DeletedFlag',
-          FlagChange: '../flags/flag.js#FlagChange',
+          FlagChange: './subscription-hub.js#ScopedFlagChange',
+          Environment: '../flags/environment-service.js#EnvironmentView',
+          Evaluation: '../evaluation/flag-evaluator.js#ServedEvaluation',
+          Segment: '../flags/segment-view.js#SegmentView',
+          DeletedSegment: '../flags/segment-service.js#DeletedSegment',
           // The typed flag document: parts of a FlagView's definition (flag-parts.ts adds the ids).
           Variant: './flag-parts.js#VariantPart',
           FlagEnvironment: './flag-parts.js#EnvironmentPart',

@@ -7,6 +7,7 @@ import { runCrossInstance } from './scenarios/cross-instance.js';
 import { runEvaluation } from './scenarios/evaluation.js';
 import { COMPARISON_MEASURE, runEvaluatorComparison } from './scenarios/evaluator-comparison.js';
 import { runFanout } from './scenarios/fanout.js';
+import { OFREP_TARGET, runOfrepSingle } from './scenarios/ofrep.js';
 import {
   DISTRIBUTION_KEYS,
   DISTRIBUTION_TARGET_PP,
@@ -36,6 +37,7 @@ const TARGETS: Record<ScenarioId, [measure: string, target: string]> = {
   'graphql-query': ['POST flags(prefix): req/s, p99', '>= 0.3x'],
   'graphql-get': ['GET flags(prefix): req/s, p99', '>= 0.3x'],
   'graphql-flag': ['POST flag(key): req/s, p99', '>= 0.3x'],
+  'ofrep-single': ['POST /ofrep/v1/evaluate/flags/{key}: req/s vs bare node, p99', `>= ${OFREP_TARGET}x`],
   bandwidth: ['bytes on the wire per poll, 304 vs 200', 'report'],
   'store-reads': ['store reads during warm polls', '0'],
   'sse-fanout': ['delivery latency p50/p99/max; events lost', 'p99 <= 250 ms, 0 lost'],
@@ -61,6 +63,7 @@ const GROUPS: { ids: ScenarioId[]; run: (options: BenchOptions) => Promise<Scena
     ids: ['poll-304', 'poll-200', 'graphql-query', 'graphql-get', 'graphql-flag', 'bandwidth'],
     run: runThroughput,
   },
+  { ids: ['ofrep-single'], run: async (o) => [await runOfrepSingle(o)] },
   { ids: ['store-reads'], run: async (o) => [await runStoreReads(o)] },
   {
     ids: ['sse-fanout', 'memory-sse'],

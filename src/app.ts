@@ -5,26 +5,33 @@ import type { Logger } from 'pino';
 import { AccessControl } from './auth/access-control.js';
 import { WriteRateLimiter } from './auth/write-rate-limiter.js';
 import type { Config } from './config.js';
+import { FlagEvaluator } from './evaluation/flag-evaluator.js';
 import { ChangeFanout } from './feed/change-fanout.js';
 import { openBus } from './feed/open-bus.js';
+import { EnvironmentService } from './flags/environment-service.js';
 import { FlagService } from './flags/flag-service.js';
 import { FlagSnapshot } from './flags/flag-snapshot.js';
+import { SegmentService } from './flags/segment-service.js';
 import type { FlagStore } from './flags/store/flag-store.js';
 import { openStore } from './flags/store/open-store.js';
 import type { GraphQLFastPath } from './graphql/fast-path.js';
 import { mountGraphQL, subscriptionHubOf } from './graphql/mount.js';
 import { authenticate, writesNeedAdmin } from './http/access.js';
 import { corsFor } from './http/cors.js';
+import { environmentRoutes } from './http/environment-routes.js';
 import { errorHandler, routeNotFound } from './http/error-handler.js';
 import { FlagListMemo } from './http/flag-list-memo.js';
 import { flagRoutes } from './http/flag-routes.js';
 import { healthRoutes, probeDependencies } from './http/health-routes.js';
 import { metricsRoute, requestLogging, requestMetrics } from './http/observability.js';
 import { pollFastPath } from './http/poll-fast-path.js';
+import { SegmentListMemo } from './http/segment-list-memo.js';
+import { segmentRoutes } from './http/segment-routes.js';
 import { sseStream } from './http/sse/index.js';
 import { createLogger } from './logger.js';
 import { instrumentStore } from './metrics/instrumented-store.js';
 import { Metrics } from './metrics/metrics.js';
+import { ofrepTransport } from './ofrep/ofrep-transport.js';
 import { SnapshotSync } from './sync/snapshot-sync.js';
 import { StoreBinding } from './sync/store-binding.js';
 import { gateWrites } from './sync/write-gate.js';
@@ -94,13 +101,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         });
         closers.push(() => sync.stop());
         await sync.start();
-        const flags = new FlagService(
-          gateWrites(store, () => binding.refusal()),
-          new ChangeFanout(bus.cache, bus.log, bus.feed, logger, (part) => metrics.busErrors.inc({ part })),
-          snapshot,
+        const changes = new ChangeFanout(bus.cache, bus.log, bus.feed, logger, (part) =>
+          metrics.busErrors.inc({ part }),
         );
+        const gatedStore = gateWrites(store, () => binding.refusal());
+        const flags = new FlagService(gatedStore, changes, snapshot);
+        const environments = new EnvironmentService(gatedStore, changes, snapshot);
+        const segments = new SegmentService(gatedStore, changes, snapshot);
+        const evaluator = new FlagEvaluator(snapshot);
         const memo = new FlagListMemo(snapshot, config.etagMemoEntries);
         closers.push(() => memo.close());
+        const segmentMemo = new SegmentListMemo(snapshot);
+        closers.push(() => segmentMemo.close());
 
         const app = express();
         app.disable('x-powered-by');
@@ -112,13 +124,23 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           timeoutMs: 1000,
           refusal: () => binding.refusal(),
         };
-        const answerPoll = pollFastPath(memo, access, metrics, {
+        const answerPoll = pollFastPath(memo, snapshot, access, metrics, {
+          skipCrossOrigin: config.corsOrigins.length > 0,
+        });
+        // OFREP evaluations, before Express too (one request per flag read by a server-side provider).
+        const ofrep = ofrepTransport({
+          evaluator,
+          catalog: snapshot,
+          access,
+          bodyLimitBytes: config.bodyLimitBytes,
+          logger,
+          metrics,
           skipCrossOrigin: config.corsOrigins.length > 0,
         });
         // Memoised GraphQL answers, before Express too (set once GraphQL is mounted).
         let answerGraphQL: GraphQLFastPath = () => false;
         const server = createServer((req, res) => {
-          if (!answerPoll(req, res) && !answerGraphQL(req, res)) app(req, res);
+          if (!answerPoll(req, res) && !ofrep.fastPath(req, res) && !answerGraphQL(req, res)) app(req, res);
         });
         closers.push(
           () =>
@@ -141,6 +163,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins));
         app.get('/metrics', metricsRoute(metrics));
         app.use(healthRoutes(health));
+        app.use(ofrep.route);
         app.use('/feature-flags', authenticate(access), writesNeedAdmin(access, writeLimiter));
         app.get('/feature-flags/stream', sse.handler);
         app.use(
@@ -153,9 +176,23 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
             onPoll: (status) => metrics.pollResponses.inc({ status }),
           }),
         );
+        app.use(
+          '/environments',
+          authenticate(access),
+          writesNeedAdmin(access, writeLimiter),
+          environmentRoutes(environments, config.bodyLimitBytes),
+        );
+        app.use('/segments', authenticate(access), writesNeedAdmin(access, writeLimiter));
+        app.use(
+          '/segments',
+          segmentRoutes({ segments, snapshot, memo: segmentMemo, bodyLimitBytes: config.bodyLimitBytes }),
+        );
         const graphql = await mountGraphQL(app, server, {
           flags,
+          environments,
+          segments,
           snapshot,
+          evaluator,
           access,
           writeLimiter,
           production: config.production,

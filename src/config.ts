@@ -1,3 +1,4 @@
+import { DEFAULT_ENVIRONMENT, KEY_PATTERN, MAX_KEY_LENGTH } from '@flagwire/core';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -30,12 +31,63 @@ const tokenList = z
     message: 'each token must be 16 to 512 printable ASCII characters without spaces',
   });
 
+/**
+ * `CLIENT_TOKENS`: a comma-separated list whose entries are a token (bound to `production`), or an
+ * environment key, one or more spaces, and a token (bound to that environment): `staging s3cret...`.
+ * Unambiguous: a token never holds a space (see {@link tokenList}), so an entry with one is never a
+ * plain token, and every configuration valid before bindings existed means what it meant.
+ */
+const clientTokenList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry.length > 0)
+      .map((entry) => entry.split(/ +/)),
+  )
+  .refine((entries) => entries.every((parts) => parts.length <= 2), {
+    message: "each entry must be '<token>' or '<environment> <token>' (one space between them)",
+  })
+  .refine(
+    (entries) =>
+      entries.every(
+        (parts) =>
+          parts.length === 1 ||
+          ((parts[0] as string).length <= MAX_KEY_LENGTH && KEY_PATTERN.test(parts[0] as string)),
+      ),
+    {
+      message:
+        "an environment key has letters, digits, '.', '_', '-' or ':' and starts with a letter or digit",
+    },
+  )
+  .refine((entries) => entries.every((parts) => /^[\x21-\x7e]{16,512}$/.test(parts.at(-1) as string)), {
+    message: 'each token must be 16 to 512 printable ASCII characters without spaces',
+  })
+  .refine((entries) => new Set(entries.map((parts) => parts.at(-1))).size === entries.length, {
+    message: 'a token may appear only once (a client token reads one environment)',
+  })
+  .transform((entries) =>
+    entries.map(
+      (parts): ClientToken =>
+        parts.length === 1
+          ? { token: parts[0] as string, environment: DEFAULT_ENVIRONMENT }
+          : { token: parts[1] as string, environment: parts[0] as string },
+    ),
+  );
+
+/** A client token and the one environment it may read. */
+export interface ClientToken {
+  readonly token: string;
+  readonly environment: string;
+}
+
 const SECRET_VARIABLES = new Set(['ADMIN_TOKENS', 'CLIENT_TOKENS']);
 
 const EnvSchema = z.object({
   NODE_ENV: z.string().trim().default('development'),
   ADMIN_TOKENS: tokenList.optional(),
-  CLIENT_TOKENS: tokenList.optional(),
+  CLIENT_TOKENS: clientTokenList.optional(),
   CORS_ORIGINS: z
     .string()
     .transform((value) =>
@@ -75,8 +127,11 @@ export interface Config {
   production: boolean;
   /** Tokens that may read and write. With no tokens at all the service runs open (development only). */
   adminTokens: readonly string[];
-  /** Tokens that may read and stream, not write. */
-  clientTokens: readonly string[];
+  /**
+   * Tokens that may read and stream, not write, each bound to the one environment it reads
+   * (`CLIENT_TOKENS` entries `<token>` for production, `<environment> <token>` for another).
+   */
+  clientTokens: readonly ClientToken[];
   /** Origins allowed to call from a browser (`*` for any); none by default. */
   corsOrigins: readonly string[];
   /** TCP port; 0 picks a free one. Default 3000. */
@@ -117,7 +172,7 @@ export interface Config {
   resyncCheckMs: number;
   /** Largest accepted request body; larger ones get 413. Default 16 KiB. */
   bodyLimitBytes: number;
-  /** How many prefixes keep a memoised response body and ETag. Default 1000. */
+  /** How many (environment, prefix) pairs keep a memoised list body and ETag. Default 1000. */
   etagMemoEntries: number;
 }
 

@@ -8,9 +8,16 @@ export const ERROR_HTTP_STATUS = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   FLAG_NOT_FOUND: 404,
+  /** A read or write named (or its token is bound to) an environment nobody created (`POST /environments`). */
+  ENVIRONMENT_NOT_FOUND: 404,
+  SEGMENT_NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   FLAG_ALREADY_EXISTS: 409,
+  ENVIRONMENT_ALREADY_EXISTS: 409,
+  SEGMENT_ALREADY_EXISTS: 409,
+  /** A segment still named by a flag's `segmentMatch` clause cannot be deleted; `details.flags` lists them. */
+  SEGMENT_IN_USE: 409,
   WRITE_CONFLICT: 409,
   VERSION_MISMATCH: 412,
   PAYLOAD_TOO_LARGE: 413,

@@ -7,6 +7,7 @@
 // Prints {"port": p} as one JSON line, then serves until SIGTERM.
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fromLegacyFlag } from '@flagwire/core';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { PREFIX } from '../support/seed.js';
 
@@ -14,6 +15,7 @@ const streams = new Set<ServerResponse>();
 const subscribers = new Map<WebSocket, Set<string>>();
 let revision = 100;
 
+// The same fields as the service serves, the definition included, so both deliver the same bytes.
 const flag = (key: string, description: string, version: number, rev: number) => ({
   key,
   isEnabled: false,
@@ -22,12 +24,13 @@ const flag = (key: string, description: string, version: number, rev: number) =>
   revision: rev,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: new Date().toISOString(),
+  definition: fromLegacyFlag({ key, isEnabled: false, description }),
 });
 const snapshot = Array.from({ length: 100 }, (_, i) =>
   flag(`${PREFIX}.flag-${String(i * 10).padStart(4, '0')}`, `Seeded flag ${i}`, 1, i + 1),
 );
 const head = Buffer.from(
-  `retry: 3000\n\nevent: snapshot\nid: ${revision}\ndata: ${JSON.stringify({ revision, flags: snapshot })}\n\n`,
+  `retry: 3000\n\nevent: snapshot\nid: ${revision}\ndata: ${JSON.stringify({ revision, flags: snapshot, segments: [] })}\n\n`,
 );
 
 const server = createServer((req, res) => {

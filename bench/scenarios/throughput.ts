@@ -27,12 +27,16 @@ import { median } from '../support/stats.js';
  * turns off GraphQL introspection), seeded with the admin token; every measured read carries the client
  * token. The bare baseline receives the very same requests.
  */
-const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
-const CLIENT_TOKEN = 'bench-client-token-0123456789abcdef';
+export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+export const CLIENT_TOKEN = 'bench-client-token-0123456789abcdef';
 export const SERVICE_MODE =
   'NODE_ENV=production, with ADMIN_TOKENS and CLIENT_TOKENS (reads use the client token)';
-const PRODUCTION_ENV = { NODE_ENV: 'production', ADMIN_TOKENS: ADMIN_TOKEN, CLIENT_TOKENS: CLIENT_TOKEN };
-const AUTH = { Authorization: `Bearer ${CLIENT_TOKEN}` };
+export const PRODUCTION_ENV = {
+  NODE_ENV: 'production',
+  ADMIN_TOKENS: ADMIN_TOKEN,
+  CLIENT_TOKENS: CLIENT_TOKEN,
+};
+export const AUTH = { Authorization: `Bearer ${CLIENT_TOKEN}` };
 
 const LIST_PATH = `/feature-flags?prefix=${PREFIX}`;
 const FLAG_FIELDS = 'key isEnabled description version revision createdAt updatedAt';
@@ -86,13 +90,13 @@ const GRAPHQL_CASES = [
 /** The GraphQL target: at least this fraction of bare node's req/s. */
 const GRAPHQL_TARGET = 0.3;
 
-interface Run {
+export interface Run {
   load: LoadResult;
   /** The measured server's CPU over the run (from /proc/<pid>/stat). */
   serverCpu: CpuUse;
 }
 
-interface Comparison {
+export interface Comparison {
   subject: Run[];
   baseline: Run[];
   subjectRps: number;
@@ -291,7 +295,7 @@ export async function runThroughput(options: BenchOptions): Promise<ScenarioResu
 }
 
 /** Warm-up, then `rounds` x (baseline, subject): each run from its own autocannon process. */
-async function compare(
+export async function compare(
   options: BenchOptions,
   requests: LoadOptions['requests'],
   expect: string,
@@ -339,7 +343,7 @@ async function compare(
   return result;
 }
 
-function cpuSummary(cmp: Comparison): string {
+export function cpuSummary(cmp: Comparison): string {
   const cores = (runs: Run[], pick: (r: Run) => number) => median(runs.map(pick)).toFixed(2);
   return (
     `server ${cores(cmp.subject, (r) => r.serverCpu.cores)} / loadgen ${cores(cmp.subject, (r) => r.load.cpu.cores)} cores; ` +
@@ -356,7 +360,7 @@ function header(e: Exchange, name: string): string {
 const sum = <T>(items: readonly T[], pick: (item: T) => number) => items.reduce((s, x) => s + pick(x), 0);
 
 /** The bare node:http baseline process, one server per response. */
-async function startBare(
+export async function startBare(
   exchanges: Exchange[],
 ): Promise<{ ports: number[]; pid: number; stop(): Promise<void> }> {
   const specs: BareResponse[] = exchanges.map((e) => ({

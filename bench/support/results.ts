@@ -7,6 +7,7 @@ export const SCENARIOS = [
   'graphql-query',
   'graphql-get',
   'graphql-flag',
+  'ofrep-single',
   'bandwidth',
   'store-reads',
   'sse-fanout',

@@ -5,6 +5,7 @@ import { FlagwireError } from './errors.js';
 import type { HttpContext } from './http.js';
 import { LocalEvaluator } from './local.js';
 import { type FlagClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { SegmentState } from './segment-state.js';
 import { FlagState, type StateDiff } from './state.js';
 import { PollTransport } from './transports/poll.js';
 import { SseTransport } from './transports/sse.js';
@@ -20,12 +21,18 @@ import type {
   ModeEvent,
   PollEvent,
   ReadyEvent,
+  SegmentChangeEvent,
 } from './types.js';
 
 /** The events of a {@link FlagClient} and what their listeners receive. */
 export interface FlagClientEvents {
   /** A flag in scope was created, changed or deleted (also for each flag of the first state). */
   change: FlagChangeEvent;
+  /**
+   * A segment was created, changed or deleted (also for each segment of the first state): flags
+   * naming it in `segmentMatch` may now evaluate differently.
+   */
+  segment: SegmentChangeEvent;
   /** The first full state arrived. */
   ready: ReadyEvent;
   /** The transport in use changed: fallback to polling, or streaming restored. */
@@ -119,6 +126,8 @@ interface ReadyWaiter {
 class DefaultFlagClient implements FlagClient {
   readonly admin: FlagAdmin;
   private readonly state = new FlagState();
+  /** Every segment, for local evaluation's `segmentMatch` (segment-state.ts). */
+  private readonly segments = new SegmentState();
   private readonly local: LocalEvaluator;
   private readonly events: Emitter<FlagClientEvents>;
   private readonly context: TransportContext;
@@ -147,10 +156,11 @@ class DefaultFlagClient implements FlagClient {
       requestTimeoutMs: options.requestTimeoutMs,
     };
     this.admin = createAdmin(http);
-    this.local = new LocalEvaluator(this.state, options.environment, options.bootstrap);
+    this.local = new LocalEvaluator(this.state, options.environment, options.bootstrap, this.segments);
     this.context = {
       http,
       prefix: options.prefix,
+      environment: options.readEnvironment,
       pollIntervalMs: options.pollIntervalMs,
       backoff: options.backoff,
       silenceTimeoutMs: options.silenceTimeoutMs,
@@ -312,13 +322,26 @@ class DefaultFlagClient implements FlagClient {
         const diff = live() ? this.state.apply(change) : undefined;
         if (diff) this.publish([diff], mode, false);
       },
+      replaceSegments: (segments, asOf, replay) => {
+        if (!live()) return;
+        for (const diff of this.segments.replace(segments, asOf, replay))
+          this.events.emit('segment', { ...diff, source: mode });
+      },
+      segmentChange: (change) => {
+        if (!live() || !this.segments.apply(change)) return;
+        const { kind, key, revision } = change;
+        const segment = change.kind === 'upsert' ? change.segment : undefined;
+        this.events.emit('segment', { kind, key, revision, ...(segment && { segment }), source: mode });
+      },
       polled: (status) => {
         if (!live()) return;
         if (status === 200) this.counters.polls200++;
         else this.counters.polls304++;
         this.events.emit('poll', { status, flags: this.state.size });
       },
-      resumeRevision: () => (this.state.isFull ? this.state.lastRevision : undefined),
+      // Segment changes share the revision counter: resume after the newest change of either kind.
+      resumeRevision: () =>
+        this.state.isFull ? Math.max(this.state.lastRevision, this.segments.lastRevision) : undefined,
     };
     const transport =
       mode === 'poll'

@@ -31,4 +31,7 @@ export type {
   ReadyEvent,
   ResolutionDetails,
   ResolutionReason,
+  Segment,
+  SegmentChange,
+  SegmentChangeEvent,
 } from './types.js';

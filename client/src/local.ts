@@ -4,7 +4,9 @@ import {
   type FlagLookup,
   type FlagType,
   type JsonValue,
+  type Segment,
 } from '@flagwire/core';
+import type { SegmentState } from './segment-state.js';
 import type { FlagState } from './state.js';
 import type { EvaluationDetails, EvaluationErrorCode, ResolutionDetails } from './types.js';
 
@@ -14,17 +16,22 @@ import type { EvaluationDetails, EvaluationErrorCode, ResolutionDetails } from '
  *
  * Fast on the hot path: the state keeps each definition the same object until the flag changes, so the
  * evaluator's compiled form (cached per definition object) is reused; the prerequisite lookup is made
- * once here, not per call.
+ * once here, not per call. Segments are read as they are now: a changed segment changes the answer of
+ * every flag naming it, with no change to the flag.
  */
 export class LocalEvaluator {
   private readonly flags: FlagLookup;
+  private readonly segments: (key: string) => Segment | undefined;
 
   constructor(
     private readonly state: FlagState,
     private readonly environment: string,
     private readonly bootstrap: ReadonlyMap<string, boolean>,
+    /** Every segment, for `segmentMatch`; without it every segment is unknown (matches nobody). */
+    segments?: SegmentState,
   ) {
     this.flags = (key) => state.definition(key);
+    this.segments = (key) => segments?.definition(key);
   }
 
   /** The evaluation of `key` (its value and why), without the key: what the value getters read. */
@@ -42,6 +49,7 @@ export class LocalEvaluator {
         defaultValue,
         expectedType,
         flags: this.flags,
+        segments: this.segments,
       });
     } catch (err) {
       // evaluate never throws; this guards the client's own part (a key whose checks throw, say).

@@ -39,10 +39,13 @@ export interface FlagClientOptions {
    */
   token?: string;
   /**
-   * The environment local evaluation (`getBooleanValue` and its siblings) reads each flag's decision from.
-   * Default `'production'`. Today's server sends flags without environments, which local evaluation reads
-   * as configured in `production` only: in another environment they answer the caller's default
-   * (`DISABLED`). Not a non-empty string: the constructor throws `INVALID_OPTIONS`.
+   * The environment the client reads and evaluates in. When given, it is sent with every read
+   * (`?environment=` on polls and streams, the `environment` variable over GraphQL), so the server
+   * sends each flag as that environment sees it (`isEnabled` and the definition local evaluation
+   * reads); a client token bound to another environment is refused (`FORBIDDEN`). When omitted, the
+   * server picks (the token's environment; every environment for an admin token) and local evaluation
+   * (`getBooleanValue` and its siblings) reads `'production'`: with a token bound to another
+   * environment, set this to it. Not a non-empty string: the constructor throws `INVALID_OPTIONS`.
    */
   environment?: string;
   /** Interval between polls, in poll mode and during a fallback. Default 5000 ms. */
@@ -93,7 +96,10 @@ export interface ResolvedOptions {
   readonly mode: FlagMode;
   readonly prefix: string;
   readonly token: string | undefined;
+  /** Where local evaluation reads each flag's decision: `environment`, default `'production'`. */
   readonly environment: string;
+  /** The environment asked of the server: `environment` as given, undefined when it was omitted. */
+  readonly readEnvironment: string | undefined;
   readonly pollIntervalMs: number;
   readonly bootstrap: ReadonlyMap<string, boolean>;
   readonly fetch: FetchLike;
@@ -158,6 +164,7 @@ export function resolveOptions(options: FlagClientOptions): ResolvedOptions {
     prefix: options.prefix ?? '',
     token: options.token,
     environment,
+    readEnvironment: options.environment,
     pollIntervalMs: duration('pollIntervalMs', options.pollIntervalMs, 5000, 1),
     bootstrap,
     fetch: fetchImpl,

@@ -1,4 +1,11 @@
-import type { Decision, ErrorCode, FlagDefinition, JsonValue, Reason } from '@flagwire/core';
+import type {
+  Decision,
+  ErrorCode,
+  FlagDefinition,
+  JsonValue,
+  Reason,
+  Segment as SegmentDefinition,
+} from '@flagwire/core';
 
 /** A feature flag as the server serves it (PROTOCOL.md, "Flags"). */
 export interface Flag {
@@ -23,6 +30,42 @@ export interface Flag {
 export type FlagChange =
   | { readonly kind: 'upsert'; readonly key: string; readonly revision: number; readonly flag: Flag }
   | { readonly kind: 'delete'; readonly key: string; readonly revision: number; readonly version: number };
+
+/**
+ * A segment as the server serves it (PROTOCOL.md, "Segments"): a named set of contexts that flags'
+ * `segmentMatch` clauses name, shared by every environment. The client holds every segment so local
+ * evaluation can answer `segmentMatch`.
+ */
+export interface Segment {
+  readonly key: string;
+  /** 1 when created, +1 on every change to this segment. */
+  readonly version: number;
+  /** The global revision of this segment's latest change (shared with flags). */
+  readonly revision: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** The segment document (`included`, `excluded`, `rules`) with every default filled in. */
+  readonly definition: SegmentDefinition;
+}
+
+/** One committed change to one segment (SSE `segment-upsert`/`segment-delete`, `flagChanged` with entity SEGMENT). */
+export type SegmentChange =
+  | { readonly kind: 'upsert'; readonly key: string; readonly revision: number; readonly segment: Segment }
+  | { readonly kind: 'delete'; readonly key: string; readonly revision: number; readonly version: number };
+
+/**
+ * A difference in the client's segments, emitted as `segment`: every flag naming the segment may now
+ * evaluate differently, with no `change` event for the flag.
+ */
+export interface SegmentChangeEvent {
+  readonly kind: 'upsert' | 'delete';
+  readonly key: string;
+  /** The segment as it is now; absent for a delete. */
+  readonly segment?: Segment;
+  readonly revision: number;
+  /** The transport that brought it. */
+  readonly source: FlagMode;
+}
 
 /** How the client hears about changes. */
 export type FlagMode = 'poll' | 'sse' | 'subscription';

@@ -1,4 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { DEFAULT_ENVIRONMENT } from '@flagwire/core';
+import type { ClientToken } from '../config.js';
 import { AppError } from '../errors.js';
 
 /** What a token lets its holder do: `admin` reads and writes, `client` reads and streams. */
@@ -8,6 +10,11 @@ export type Scope = 'admin' | 'client';
 export interface Principal {
   readonly scope: Scope;
   readonly id: string;
+  /**
+   * The one environment a client token may read (see read-scope.ts); undefined for admin tokens and
+   * open access, which read any environment, or all of them.
+   */
+  readonly environment?: string | undefined;
 }
 
 /** Distinct accepted `Authorization` values remembered (see {@link AccessControl}). */
@@ -36,12 +43,21 @@ export class AccessControl {
    */
   private readonly accepted = new Map<string, Principal>();
 
-  constructor(tokens: { admin: readonly string[]; client: readonly string[] }) {
-    const known = (scope: Scope) => (token: string) => {
+  /** Client tokens given as plain strings read production, as a plain `CLIENT_TOKENS` entry does. */
+  constructor(tokens: { admin: readonly string[]; client: readonly (string | ClientToken)[] }) {
+    const known = (scope: Scope, token: string, environment?: string): KnownToken => {
       const digest = sha256(token);
-      return { digest, principal: { scope, id: digest.toString('hex').slice(0, 12) } };
+      const id = digest.toString('hex').slice(0, 12);
+      return { digest, principal: environment === undefined ? { scope, id } : { scope, id, environment } };
     };
-    this.tokens = [...tokens.admin.map(known('admin')), ...tokens.client.map(known('client'))];
+    this.tokens = [
+      ...tokens.admin.map((token) => known('admin', token)),
+      ...tokens.client.map((entry) =>
+        typeof entry === 'string'
+          ? known('client', entry, DEFAULT_ENVIRONMENT)
+          : known('client', entry.token, entry.environment),
+      ),
+    ];
   }
 
   /** True when no token is configured: everyone is admin. */

@@ -5,7 +5,7 @@ import {
   type ValidationResult,
   validateFlag,
 } from '@flagwire/core';
-import { ValidationError } from './errors.js';
+import { EnvironmentNotFoundError, ValidationError } from './errors.js';
 import { environmentRecordKey, segmentRecordKey } from './flag.js';
 import type { RecordCatalog } from './record-catalog.js';
 
@@ -14,13 +14,12 @@ export function environmentExists(catalog: RecordCatalog, key: string): boolean 
   return key === DEFAULT_ENVIRONMENT || catalog.get(environmentRecordKey(key)) !== null;
 }
 
+/**
+ * ENVIRONMENT_NOT_FOUND (404) unless `key` names an environment: a read or seed write in an environment
+ * nobody created. (A definition naming one is refused with 400 at its path instead: validDefinition.)
+ */
 export function assertEnvironmentExists(catalog: RecordCatalog, key: string): void {
-  if (!environmentExists(catalog, key)) {
-    throw new ValidationError(`Environment '${key}' does not exist; create it with POST /environments`, {
-      field: 'environment',
-      environment: key,
-    });
-  }
+  if (!environmentExists(catalog, key)) throw new EnvironmentNotFoundError(key);
 }
 
 /**

@@ -1,7 +1,10 @@
 import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
+import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
+import type { EnvironmentService } from '../flags/environment-service.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
+import type { SegmentService } from '../flags/segment-service.js';
 import type { MemoVerdict } from './memoisable.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 
@@ -16,7 +19,11 @@ export interface GraphQLContext {
   /** Mutations take from the principal's write budget, as REST writes do. */
   readonly writeLimiter: WriteRateLimiter;
   readonly flags: FlagService;
+  readonly environments: EnvironmentService;
+  readonly segments: SegmentService;
   readonly snapshot: FlagSnapshot;
+  /** `evaluate`: the evaluator OFREP uses too. */
+  readonly evaluator: FlagEvaluator;
   readonly subscriptions: SubscriptionHub;
   /** Over HTTP: where Apollo's plugin says whether the answer may be memoised (memoisable.ts). */
   readonly memoVerdict?: MemoVerdict;

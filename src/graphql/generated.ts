@@ -1,7 +1,11 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { FlagView as FlagViewModel } from '../flags/flag-view.js';
 import type { DeletedFlag as DeletedFlagModel } from '../flags/flag-service.js';
-import type { FlagChange as FlagChangeModel } from '../flags/flag.js';
+import type { ScopedFlagChange as ScopedFlagChangeModel } from './subscription-hub.js';
+import type { EnvironmentView as EnvironmentViewModel } from '../flags/environment-service.js';
+import type { ServedEvaluation as ServedEvaluationModel } from '../evaluation/flag-evaluator.js';
+import type { SegmentView as SegmentViewModel } from '../flags/segment-view.js';
+import type { DeletedSegment as DeletedSegmentModel } from '../flags/segment-service.js';
 import type { VariantPart as VariantPartModel, EnvironmentPart as EnvironmentPartModel, RulePart as RulePartModel } from './flag-parts.js';
 import type { Clause as ClauseModel, Serve as ServeModel, Rollout as RolloutModel, WeightedVariant as WeightedVariantModel, Target as TargetModel, Prerequisite as PrerequisiteModel } from '@flagwire/core';
 import type { GraphQLContext } from './context.js';
@@ -22,6 +26,13 @@ export type Scalars = {
    */
   JSON: { input: unknown; output: unknown; }
 };
+
+/** What a change is to. */
+export type ChangeEntity =
+  /** A flag: `FlagChange.flag` holds it after an UPSERT. */
+  | 'FLAG'
+  /** A segment: `FlagChange.segment` holds it after an UPSERT; `flag` is always null. */
+  | 'SEGMENT';
 
 /** One condition on the evaluation context. */
 export type Clause = {
@@ -55,6 +66,14 @@ export type ClauseOperator =
   | 'semverLt'
   | 'startsWith';
 
+/** A new environment. */
+export type CreateEnvironmentInput = {
+  /** Free text for humans. Omit for empty. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The new environment's key (see `Flag.key` for the allowed characters). */
+  key: Scalars['String']['input'];
+};
+
 /** A new flag. */
 export type CreateFlagInput = {
   /** Free text for humans. Omit for empty; null is refused. */
@@ -80,6 +99,54 @@ export type DeletedFlag = {
   revision: Scalars['Int']['output'];
   /** The version the flag had when it was deleted. */
   version: Scalars['Int']['output'];
+};
+
+/** What is left of a segment after `deleteSegment`. */
+export type DeletedSegment = {
+  __typename?: 'DeletedSegment';
+  /** The key of the deleted segment. */
+  key: Scalars['String']['output'];
+  /** The global revision of the delete. */
+  revision: Scalars['Int']['output'];
+  /** The version the segment had when it was deleted. */
+  version: Scalars['Int']['output'];
+};
+
+/** An environment (`production`, `staging`, ...): each flag is configured per environment. */
+export type Environment = {
+  __typename?: 'Environment';
+  /** Free text for humans (empty when not set). */
+  description: Scalars['String']['output'];
+  /** Unique key (the same characters as `Flag.key`). `production` always exists. */
+  key: Scalars['String']['output'];
+};
+
+/**
+ * One flag evaluated for one context: what `evaluate` answers, in OpenFeature's words (the same answer as
+ * `POST /ofrep/v1/evaluate/flags/{key}` and as the client library's local evaluation).
+ */
+export type Evaluation = {
+  __typename?: 'Evaluation';
+  /** The environment evaluated in. */
+  environment: Scalars['String']['output'];
+  /**
+   * OpenFeature's error code when `reason` is ERROR: FLAG_NOT_FOUND, INVALID_CONTEXT, PARSE_ERROR,
+   * TARGETING_KEY_MISSING or GENERAL; null otherwise.
+   */
+  errorCode?: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for logs; null without an error. */
+  errorDetails?: Maybe<Scalars['String']['output']>;
+  /** The flag's key, as asked. */
+  key: Scalars['String']['output'];
+  /** OpenFeature's resolution reason: STATIC, DEFAULT, TARGETING_MATCH, SPLIT, DISABLED or ERROR. */
+  reason: Scalars['String']['output'];
+  /**
+   * The variant's value (any JSON); null when the caller's own default applies: no variant was served
+   * (the flag is unknown, not configured in the environment, or an error occurred).
+   */
+  value?: Maybe<Scalars['JSON']['output']>;
+  /** The variant served; null when none was. */
+  variant?: Maybe<Scalars['String']['output']>;
 };
 
 /**
@@ -128,14 +195,19 @@ export type Flag = {
   version: Scalars['Int']['output'];
 };
 
-/** One committed change to one flag, as pushed by `flagChanged`. */
+/**
+ * One committed change to one flag, or to one segment (`entity: SEGMENT`), as pushed by `flagChanged`.
+ * A subscriber that only knows flags should ignore events whose `entity` is not FLAG.
+ */
 export type FlagChange = {
   __typename?: 'FlagChange';
-  /** The flag after an UPSERT; null for a DELETE. */
+  /** Whether the change is to a flag or to a segment. */
+  entity: ChangeEntity;
+  /** The flag after an UPSERT of a flag; null for a DELETE and for segment changes. */
   flag?: Maybe<Flag>;
-  /** The key of the flag that changed. */
+  /** The key of the flag (or segment) that changed. */
   key: Scalars['String']['output'];
-  /** Whether the flag was written or deleted. */
+  /** Whether the flag (or segment) was written or deleted. */
   kind: FlagChangeKind;
   /**
    * Every read, as this instance has it when the event is sent (at or after this change). Select the
@@ -149,15 +221,17 @@ export type FlagChange = {
    * highest one seen can order changes across flags and notice when it may have missed some.
    */
   revision: Scalars['Int']['output'];
+  /** The segment after an UPSERT of a segment; null otherwise. */
+  segment?: Maybe<Segment>;
   /** The flag's version after an UPSERT; for a DELETE, the version the flag had when it was deleted. */
   version: Scalars['Int']['output'];
 };
 
-/** What happened to a flag. */
+/** What happened to a flag (or segment: see `FlagChange.entity`). */
 export type FlagChangeKind =
-  /** The flag was deleted; `FlagChange.flag` is null. */
+  /** The flag (or segment) was deleted; `FlagChange.flag` and `segment` are null. */
   | 'DELETE'
-  /** The flag was created or changed; `FlagChange.flag` holds it as it is now. */
+  /** The flag was created or changed; `FlagChange.flag` (or `segment`) holds it as it is now. */
   | 'UPSERT';
 
 /** A flag's decision in one environment (the document's `environments.<key>`). */
@@ -202,16 +276,33 @@ export type FlagType =
  */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Creates an environment. ENVIRONMENT_ALREADY_EXISTS when the key is taken (`production` always is). */
+  createEnvironment: Environment;
   /** Creates a flag. FLAG_ALREADY_EXISTS when the key is taken. */
   createFlag: Flag;
+  /**
+   * Creates a segment from its document (`key`, `description`, `included`, `excluded`, `rules`), like
+   * `POST /segments`. SEGMENT_ALREADY_EXISTS when the key is taken; VALIDATION_FAILED names the path.
+   */
+  createSegment: Segment;
   /** Deletes a flag. FLAG_NOT_FOUND when there is no such flag. */
   deleteFlag: DeletedFlag;
+  /**
+   * Deletes a segment. SEGMENT_NOT_FOUND when there is none; SEGMENT_IN_USE (with `details.flags`) while a
+   * flag's rules still name it.
+   */
+  deleteSegment: DeletedSegment;
   /**
    * Writes a whole flag document, like `PUT /feature-flags/{key}`: creates the flag when it is absent
    * (unless `expectedVersion` is given), else replaces it. A document that cannot be evaluated is refused
    * with VALIDATION_FAILED, `extensions.details.field` naming the first refused path.
    */
   replaceFlag: ReplaceFlagResult;
+  /**
+   * Creates the segment, or replaces it when it exists (like `PUT /segments/{key}`). With
+   * `expectedVersion` it must exist at that version (SEGMENT_NOT_FOUND, VERSION_MISMATCH).
+   */
+  replaceSegment: ReplaceSegmentResult;
   /** Creates the flag, or updates the fields given when it exists (like `POST /feature-flags`). */
   setFlag: SetFlagResult;
   /**
@@ -226,10 +317,7 @@ export type Mutation = {
    * `environments.production.rules[0].serve.variant`. FLAG_NOT_FOUND when there is no such flag.
    */
   setRules: Flag;
-  /**
-   * Flips `enabled` in `environment` (omitted or null: `production`, whose `enabled` is `isEnabled`).
-   * FLAG_NOT_FOUND when there is no such flag.
-   */
+  /** Flips `isEnabled` in one environment. FLAG_NOT_FOUND when there is no such flag. */
   toggleFlag: Flag;
   /** Changes the fields given. FLAG_NOT_FOUND when there is no such flag. */
   updateFlag: Flag;
@@ -240,7 +328,17 @@ export type Mutation = {
  * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
+export type MutationCreateEnvironmentArgs = {
+  input: CreateEnvironmentInput;
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
 export type MutationCreateFlagArgs = {
+  environment?: InputMaybe<Scalars['String']['input']>;
   input: CreateFlagInput;
 };
 
@@ -249,7 +347,26 @@ export type MutationCreateFlagArgs = {
  * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
+export type MutationCreateSegmentArgs = {
+  segment: Scalars['JSON']['input'];
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
 export type MutationDeleteFlagArgs = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  key: Scalars['String']['input'];
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
+export type MutationDeleteSegmentArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
 };
@@ -270,7 +387,19 @@ export type MutationReplaceFlagArgs = {
  * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
+export type MutationReplaceSegmentArgs = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  key: Scalars['String']['input'];
+  segment: Scalars['JSON']['input'];
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
 export type MutationSetFlagArgs = {
+  environment?: InputMaybe<Scalars['String']['input']>;
   input: SetFlagInput;
 };
 
@@ -316,6 +445,7 @@ export type MutationToggleFlagArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationUpdateFlagArgs = {
+  environment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
   patch: FlagPatch;
@@ -333,22 +463,53 @@ export type Prerequisite = {
 /** Reads, answered from this instance's in-memory view of the flags. */
 export type Query = {
   __typename?: 'Query';
+  /** Every environment, `production` included, sorted by key. */
+  environments: Array<Environment>;
+  /**
+   * Evaluates a flag for a context, as OFREP and the client library do. Evaluation errors are answered
+   * in the result (`reason` ERROR with an `errorCode`), never as GraphQL errors; an unknown or malformed
+   * `environment` is VALIDATION_FAILED.
+   */
+  evaluate: Evaluation;
   /** The flag with this key, or null when there is none (VALIDATION_FAILED when the key is malformed). */
   flag?: Maybe<Flag>;
-  /** Every flag whose key starts with `prefix` (omitted, null or empty: every flag), sorted by key. */
+  /**
+   * Every flag whose key starts with `prefix` (omitted, null or empty: every flag), sorted by key, as
+   * the environment sees it.
+   */
   flags: Array<Flag>;
+  /** The segment with this key, or null when there is none (VALIDATION_FAILED when the key is malformed). */
+  segment?: Maybe<Segment>;
+  /** Every segment, sorted by key. */
+  segments: Array<Segment>;
+};
+
+
+/** Reads, answered from this instance's in-memory view of the flags. */
+export type QueryEvaluateArgs = {
+  context: Scalars['JSON']['input'];
+  environment?: InputMaybe<Scalars['String']['input']>;
+  key: Scalars['String']['input'];
 };
 
 
 /** Reads, answered from this instance's in-memory view of the flags. */
 export type QueryFlagArgs = {
+  environment?: InputMaybe<Scalars['String']['input']>;
   key: Scalars['String']['input'];
 };
 
 
 /** Reads, answered from this instance's in-memory view of the flags. */
 export type QueryFlagsArgs = {
+  environment?: InputMaybe<Scalars['String']['input']>;
   prefix?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Reads, answered from this instance's in-memory view of the flags. */
+export type QuerySegmentArgs = {
+  key: Scalars['String']['input'];
 };
 
 /** The answer to `replaceFlag`: the flag as written, and whether it was created. */
@@ -360,6 +521,15 @@ export type ReplaceFlagResult = {
   flag: Flag;
   /** Every read, as it is after the write: select `query { flags { id } }` so a cached list gains a new flag. */
   query: Query;
+};
+
+/** The answer to `replaceSegment`: the segment as written, and whether it was created. */
+export type ReplaceSegmentResult = {
+  __typename?: 'ReplaceSegmentResult';
+  /** True when the segment did not exist and was created. */
+  created: Scalars['Boolean']['output'];
+  /** The segment after the write. */
+  segment: Segment;
 };
 
 /** A percentage rollout, bucketed like flagd's `fractional` (v2). */
@@ -405,6 +575,44 @@ export type Rule = {
   serve: Serve;
 };
 
+/**
+ * A named, reusable set of contexts, shared by every environment: a flag's rule matches it with a
+ * `segmentMatch` clause. A context is in the segment when its `targetingKey` is not `excluded` (excluded
+ * wins) and is `included`, or when any rule matches (rules are OR-ed; each is an AND of its clauses).
+ */
+export type Segment = {
+  __typename?: 'Segment';
+  /** When the segment was created: an ISO-8601 timestamp in UTC. */
+  createdAt: Scalars['String']['output'];
+  /**
+   * The segment document (`key`, `description`, `included`, `excluded`, `rules`) with every default filled
+   * in, exactly as `PUT /segments/{key}` takes it: what a client evaluates `segmentMatch` with.
+   */
+  definition: Scalars['JSON']['output'];
+  /** Free text for humans (empty when not set). */
+  description: Scalars['String']['output'];
+  /** `targetingKey`s never in the segment: wins over `included` and the rules. */
+  excluded: Array<Scalars['String']['output']>;
+  /**
+   * Stable identity for normalised caches (Apollo Client, urql's graphcache): the segment's key, which
+   * never changes. With `__typename` it is unique.
+   */
+  id: Scalars['ID']['output'];
+  /** `targetingKey`s always in the segment (unless excluded). */
+  included: Array<Scalars['String']['output']>;
+  /** The segment's key: 1 to 128 letters, digits, '.', '_', '-' or ':', starting with a letter or digit. */
+  key: Scalars['String']['output'];
+  /** The global revision of this segment's latest change (shared with flags). */
+  revision: Scalars['Int']['output'];
+  /** When the segment last changed: an ISO-8601 timestamp in UTC. */
+  updatedAt: Scalars['String']['output'];
+  /**
+   * Starts at 1 and grows by one on every change to this segment. Pass it as `expectedVersion` to make a
+   * write conditional.
+   */
+  version: Scalars['Int']['output'];
+};
+
 /** What a rule or the fallthrough serves: exactly one of `variant` and `rollout` is set. */
 export type Serve = {
   __typename?: 'Serve';
@@ -443,7 +651,8 @@ export type Subscription = {
   __typename?: 'Subscription';
   /**
    * One event per change to a flag whose key starts with `prefix` (omitted, null or empty: every flag),
-   * in revision order. VALIDATION_FAILED when the prefix is malformed. A subscriber that falls too far
+   * and one per change to any segment (the prefix does not apply to segments: any flag may use any
+   * segment), in revision order. VALIDATION_FAILED when the prefix is malformed. A subscriber that falls too far
    * behind is cut off with SLOW_CONSUMER and should subscribe again and re-read the flags.
    */
   flagChanged: FlagChange;
@@ -455,6 +664,7 @@ export type Subscription = {
  * read the current flags with `flags(prefix)` after it is live, and order by `revision`.
  */
 export type SubscriptionFlagChangedArgs = {
+  environment?: InputMaybe<Scalars['String']['input']>;
   prefix?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -564,12 +774,17 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ChangeEntity: ChangeEntity;
   Clause: ResolverTypeWrapper<ClauseModel>;
   ClauseOperator: ClauseOperator;
+  CreateEnvironmentInput: CreateEnvironmentInput;
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: ResolverTypeWrapper<DeletedFlagModel>;
+  DeletedSegment: ResolverTypeWrapper<DeletedSegmentModel>;
+  Environment: ResolverTypeWrapper<EnvironmentViewModel>;
+  Evaluation: ResolverTypeWrapper<ServedEvaluationModel>;
   Flag: ResolverTypeWrapper<FlagViewModel>;
-  FlagChange: ResolverTypeWrapper<FlagChangeModel>;
+  FlagChange: ResolverTypeWrapper<ScopedFlagChangeModel>;
   FlagChangeKind: FlagChangeKind;
   FlagEnvironment: ResolverTypeWrapper<EnvironmentPartModel>;
   FlagPatch: FlagPatch;
@@ -581,9 +796,11 @@ export type ResolversTypes = {
   Prerequisite: ResolverTypeWrapper<PrerequisiteModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReplaceFlagResult: ResolverTypeWrapper<Omit<ReplaceFlagResult, 'flag' | 'query'> & { flag: ResolversTypes['Flag'], query: ResolversTypes['Query'] }>;
+  ReplaceSegmentResult: ResolverTypeWrapper<Omit<ReplaceSegmentResult, 'segment'> & { segment: ResolversTypes['Segment'] }>;
   Rollout: ResolverTypeWrapper<RolloutModel>;
   RolloutInput: RolloutInput;
   Rule: ResolverTypeWrapper<RulePartModel>;
+  Segment: ResolverTypeWrapper<SegmentViewModel>;
   Serve: ResolverTypeWrapper<ServeModel>;
   SetFlagInput: SetFlagInput;
   SetFlagResult: ResolverTypeWrapper<Omit<SetFlagResult, 'flag' | 'query'> & { flag: ResolversTypes['Flag'], query: ResolversTypes['Query'] }>;
@@ -599,10 +816,14 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Clause: ClauseModel;
+  CreateEnvironmentInput: CreateEnvironmentInput;
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: DeletedFlagModel;
+  DeletedSegment: DeletedSegmentModel;
+  Environment: EnvironmentViewModel;
+  Evaluation: ServedEvaluationModel;
   Flag: FlagViewModel;
-  FlagChange: FlagChangeModel;
+  FlagChange: ScopedFlagChangeModel;
   FlagEnvironment: EnvironmentPartModel;
   FlagPatch: FlagPatch;
   ID: Scalars['ID']['output'];
@@ -612,9 +833,11 @@ export type ResolversParentTypes = {
   Prerequisite: PrerequisiteModel;
   Query: Record<PropertyKey, never>;
   ReplaceFlagResult: Omit<ReplaceFlagResult, 'flag' | 'query'> & { flag: ResolversParentTypes['Flag'], query: ResolversParentTypes['Query'] };
+  ReplaceSegmentResult: Omit<ReplaceSegmentResult, 'segment'> & { segment: ResolversParentTypes['Segment'] };
   Rollout: RolloutModel;
   RolloutInput: RolloutInput;
   Rule: RulePartModel;
+  Segment: SegmentViewModel;
   Serve: ServeModel;
   SetFlagInput: SetFlagInput;
   SetFlagResult: Omit<SetFlagResult, 'flag' | 'query'> & { flag: ResolversParentTypes['Flag'], query: ResolversParentTypes['Query'] };
@@ -644,6 +867,27 @@ export type DeletedFlagResolvers<ContextType = GraphQLContext, ParentType extend
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type DeletedSegmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeletedSegment'] = ResolversParentTypes['DeletedSegment']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EnvironmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Environment'] = ResolversParentTypes['Environment']> = {
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type EvaluationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Evaluation'] = ResolversParentTypes['Evaluation']> = {
+  environment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errorDetails?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  variant?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type FlagResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Flag'] = ResolversParentTypes['Flag']> = {
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   definition?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
@@ -661,11 +905,13 @@ export type FlagResolvers<ContextType = GraphQLContext, ParentType extends Resol
 };
 
 export type FlagChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FlagChange'] = ResolversParentTypes['FlagChange']> = {
+  entity?: Resolver<ResolversTypes['ChangeEntity'], ParentType, ContextType>;
   flag?: Resolver<Maybe<ResolversTypes['Flag']>, ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['FlagChangeKind'], ParentType, ContextType>;
   query?: Resolver<ResolversTypes['Query'], ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
@@ -685,9 +931,13 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  createEnvironment?: Resolver<ResolversTypes['Environment'], ParentType, ContextType, RequireFields<MutationCreateEnvironmentArgs, 'input'>>;
   createFlag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationCreateFlagArgs, 'input'>>;
+  createSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationCreateSegmentArgs, 'segment'>>;
   deleteFlag?: Resolver<ResolversTypes['DeletedFlag'], ParentType, ContextType, RequireFields<MutationDeleteFlagArgs, 'key'>>;
+  deleteSegment?: Resolver<ResolversTypes['DeletedSegment'], ParentType, ContextType, RequireFields<MutationDeleteSegmentArgs, 'key'>>;
   replaceFlag?: Resolver<ResolversTypes['ReplaceFlagResult'], ParentType, ContextType, RequireFields<MutationReplaceFlagArgs, 'definition' | 'key'>>;
+  replaceSegment?: Resolver<ResolversTypes['ReplaceSegmentResult'], ParentType, ContextType, RequireFields<MutationReplaceSegmentArgs, 'key' | 'segment'>>;
   setFlag?: Resolver<ResolversTypes['SetFlagResult'], ParentType, ContextType, RequireFields<MutationSetFlagArgs, 'input'>>;
   setRollout?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationSetRolloutArgs, 'environment' | 'key' | 'rollout'>>;
   setRules?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationSetRulesArgs, 'environment' | 'key' | 'rules'>>;
@@ -701,14 +951,23 @@ export type PrerequisiteResolvers<ContextType = GraphQLContext, ParentType exten
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  environments?: Resolver<Array<ResolversTypes['Environment']>, ParentType, ContextType>;
+  evaluate?: Resolver<ResolversTypes['Evaluation'], ParentType, ContextType, RequireFields<QueryEvaluateArgs, 'context' | 'key'>>;
   flag?: Resolver<Maybe<ResolversTypes['Flag']>, ParentType, ContextType, RequireFields<QueryFlagArgs, 'key'>>;
   flags?: Resolver<Array<ResolversTypes['Flag']>, ParentType, ContextType, Partial<QueryFlagsArgs>>;
+  segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'key'>>;
+  segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType>;
 };
 
 export type ReplaceFlagResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplaceFlagResult'] = ResolversParentTypes['ReplaceFlagResult']> = {
   created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   flag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType>;
   query?: Resolver<ResolversTypes['Query'], ParentType, ContextType>;
+};
+
+export type ReplaceSegmentResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplaceSegmentResult'] = ResolversParentTypes['ReplaceSegmentResult']> = {
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  segment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType>;
 };
 
 export type RolloutResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Rollout'] = ResolversParentTypes['Rollout']> = {
@@ -724,6 +983,19 @@ export type RuleResolvers<ContextType = GraphQLContext, ParentType extends Resol
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   ruleId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   serve?: Resolver<ResolversTypes['Serve'], ParentType, ContextType>;
+};
+
+export type SegmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Segment'] = ResolversParentTypes['Segment']> = {
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  definition?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  excluded?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  included?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ServeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Serve'] = ResolversParentTypes['Serve']> = {
@@ -760,6 +1032,9 @@ export type WeightResolvers<ContextType = GraphQLContext, ParentType extends Res
 export type Resolvers<ContextType = GraphQLContext> = {
   Clause?: ClauseResolvers<ContextType>;
   DeletedFlag?: DeletedFlagResolvers<ContextType>;
+  DeletedSegment?: DeletedSegmentResolvers<ContextType>;
+  Environment?: EnvironmentResolvers<ContextType>;
+  Evaluation?: EvaluationResolvers<ContextType>;
   Flag?: FlagResolvers<ContextType>;
   FlagChange?: FlagChangeResolvers<ContextType>;
   FlagEnvironment?: FlagEnvironmentResolvers<ContextType>;
@@ -768,8 +1043,10 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Prerequisite?: PrerequisiteResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReplaceFlagResult?: ReplaceFlagResultResolvers<ContextType>;
+  ReplaceSegmentResult?: ReplaceSegmentResultResolvers<ContextType>;
   Rollout?: RolloutResolvers<ContextType>;
   Rule?: RuleResolvers<ContextType>;
+  Segment?: SegmentResolvers<ContextType>;
   Serve?: ServeResolvers<ContextType>;
   SetFlagResult?: SetFlagResultResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;

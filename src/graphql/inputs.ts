@@ -1,4 +1,3 @@
-import { DEFAULT_ENVIRONMENT } from '@flagwire/core';
 import { ValidationError } from '../flags/errors.js';
 import type { CreateFlagInput, FlagPatch } from '../flags/flag-service.js';
 import type { InputMaybe, RolloutInput } from './generated.js';
@@ -41,11 +40,6 @@ function toPatchFields(input: FieldsInput): FlagPatch {
     isEnabled: notNull(input.isEnabled, 'isEnabled'),
     description: notNull(input.description, 'description'),
   };
-}
-
-/** An omitted or null `environment` means `production`, where the seed's `isEnabled` lives. */
-export function toEnvironment(environment: InputMaybe<string> | undefined): string {
-  return environment ?? DEFAULT_ENVIRONMENT;
 }
 
 /** The rollout as the flag document spells it: omitted and null optional fields are left out. */

@@ -33,9 +33,10 @@ import {
  *
  * Over HTTP both are status 400. Our schema is shallow (`flags { key }` is depth 2; the deepest real
  * selection, a rollout's weights read through a payload's `query`, `deleteFlag { query { flags {
- * environments { rules { serve { rollout { weights { variant } } } } } } } }`, depth 9) and has one
- * unbounded list field (`Query.flags`: the lists inside a flag's document are bounded by its limits,
- * see `@withinFlag`), so the limits sit above anything a real client sends and far below what hurts.
+ * environments { rules { serve { rollout { weights { variant } } } } } } } }`, depth 9) and two
+ * unbounded list fields of objects (`Query.flags`, `Query.segments`: the lists inside a flag's document
+ * are bounded by its limits, see `@withinFlag`), so the limits sit above anything a real client sends
+ * and far below what hurts.
  */
 
 /** Longest accepted document, in characters (UTF-16 code units); a longer one is refused unparsed. */

@@ -9,11 +9,12 @@ import {
 import type { GraphQLContext } from './context.js';
 
 /**
- * Root query fields whose answer depends on nothing but their arguments and the flag snapshot: they
- * and every field below them resolve from the snapshot alone (resolvers.ts), never from the principal,
- * the request or the clock. A new query field is not memoised until it is listed here.
+ * Root query fields whose answer depends on nothing but their arguments, the principal's environment
+ * (read-scope.ts) and the snapshot: they and every field below them resolve from those alone
+ * (resolvers.ts), never from the request or the clock. The memo key holds the principal and the
+ * arguments (request-key.ts). A new query field is not memoised until it is listed here.
  */
-const FLAG_STATE_FIELDS = new Set(['flags', 'flag', '__typename']);
+const FLAG_STATE_FIELDS = new Set(['flags', 'flag', 'environments', 'segments', 'segment', '__typename']);
 
 /** Filled in by {@link markMemoisable} while Apollo runs a request; read by the HTTP handler after. */
 export interface MemoVerdict {

@@ -8,8 +8,11 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Logger } from 'pino';
 import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
+import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
+import type { EnvironmentService } from '../flags/environment-service.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
+import type { SegmentService } from '../flags/segment-service.js';
 import { authenticate } from '../http/access.js';
 import { acceptGraphQLQuery } from '../http/graphql-query.js';
 import { rejectInvalidUtf8 } from '../http/request-parsing.js';
@@ -59,7 +62,10 @@ export async function mountGraphQL(
   server: http.Server,
   deps: {
     flags: FlagService;
+    environments: EnvironmentService;
+    segments: SegmentService;
     snapshot: FlagSnapshot;
+    evaluator: FlagEvaluator;
     access: AccessControl;
     writeLimiter: WriteRateLimiter;
     production: boolean;
@@ -107,7 +113,10 @@ export async function mountGraphQL(
   await apollo.start();
   const contextFor = (principal: Principal): GraphQLContext => ({
     flags: deps.flags,
+    environments: deps.environments,
+    segments: deps.segments,
     snapshot: deps.snapshot,
+    evaluator: deps.evaluator,
     subscriptions,
     access: deps.access,
     writeLimiter: deps.writeLimiter,

@@ -18,8 +18,10 @@ const ABSENT = '\u0000';
 /**
  * The memo key of a GraphQL request over HTTP: every input Apollo's answer depends on, so two requests
  * with the same key get the same answer from Apollo while the flag state stays the same; plus the
- * principal (scope and token digest), though no read depends on it today, so answers are never shared
- * between tokens. Undefined when the request is not memoised: not GET or POST, or a POST without a
+ * principal: its token digest (answers are never shared between tokens) and the environment it is
+ * bound to, which picks the read scope (read-scope.ts), so two environments never share an answer
+ * even were two tokens to share a digest prefix. The `environment` argument is in the document or
+ * variables, so in the key. Undefined when the request is not memoised: not GET or POST, or a POST without a
  * body parsed as JSON.
  *
  * @param header a request header as Apollo sees it (repeated ones joined with ", "), or undefined
@@ -36,7 +38,7 @@ export function requestKey(
   rawBody: Buffer | undefined,
 ): string | undefined {
   if (method !== 'GET' && (method !== 'POST' || rawBody === undefined)) return undefined;
-  const head = [principal.scope, principal.id, method, search];
+  const head = [principal.scope, principal.id, principal.environment ?? ABSENT, method, search];
   for (const name of HEADERS_APOLLO_READS) head.push(header(name) ?? ABSENT);
   // A JSON array of strings is self-delimiting: the body that follows cannot blur into it.
   const prefix = JSON.stringify(head);

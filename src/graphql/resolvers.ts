@@ -1,21 +1,43 @@
-import type { FlagChange, FlagRecord } from '../flags/flag.js';
+import { evaluationEnvironment } from '../evaluation/environment.js';
+import { assertMayEvaluate } from '../evaluation/permission.js';
+import { type FlagRecord, kindOfKey, segmentRecordKey } from '../flags/flag.js';
 import { ALL_ENVIRONMENTS, type FlagView, flagView } from '../flags/flag-view.js';
+import { readScopeOf, writeEnvironmentOf } from '../flags/read-scope.js';
+import { segmentKeyOf, segmentView, segmentViews } from '../flags/segment-view.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
 import type { GraphQLContext } from './context.js';
 import { environmentsOf, rulesOf, variantsOf } from './flag-parts.js';
-import type { Resolvers } from './generated.js';
-import { toEnvironment, toExpectedVersion, toFlagInput, toFlagPatch, toRollout } from './inputs.js';
+import type { InputMaybe, Resolvers } from './generated.js';
+import { toExpectedVersion, toFlagInput, toFlagPatch, toRollout } from './inputs.js';
 import { JsonScalar } from './json-scalar.js';
+import type { ScopedFlagChange } from './subscription-hub.js';
 
-function view(flag: FlagRecord): FlagView {
-  return flagView(flag, ALL_ENVIRONMENTS);
+/** A written flag as the environment written sees it, or whole when none was named. */
+function written(flag: FlagRecord, environment: string | undefined): FlagView {
+  return flagView(flag, environment ?? ALL_ENVIRONMENTS);
 }
 
-/** The flag service, for a principal allowed to write (FORBIDDEN) and within its write rate (RATE_LIMITED). */
-function writer(ctx: GraphQLContext) {
+/** The principal must be allowed to write (FORBIDDEN) and within its write rate (RATE_LIMITED). */
+function mayWrite(ctx: GraphQLContext): void {
   ctx.access.requireWrite(ctx.principal);
   ctx.writeLimiter.take(ctx.principal);
+}
+
+/** The flag service, for a principal allowed to write. */
+function writer(ctx: GraphQLContext) {
+  mayWrite(ctx);
   return ctx.flags;
+}
+
+/** The read scope of a query or subscription: the token's environment, else the argument (read-scope.ts). */
+function scopeOf(ctx: GraphQLContext, environment: InputMaybe<string> | undefined) {
+  return readScopeOf(ctx.snapshot, ctx.principal.environment, environment);
+}
+
+/** The segment service, for a principal allowed to write. */
+function segmentWriter(ctx: GraphQLContext) {
+  mayWrite(ctx);
+  return ctx.segments;
 }
 
 /**
@@ -31,45 +53,89 @@ const READS = {};
 export const resolvers: Resolvers = {
   JSON: JsonScalar,
   Query: {
-    flags: (_parent, { prefix }, { snapshot }) =>
-      snapshot.list(normalizePrefix(prefix)).map((flag) => flagView(flag, ALL_ENVIRONMENTS)),
-    flag: (_parent, { key }, { snapshot }) => {
+    flags: (_parent, { prefix, environment }, ctx) => {
+      const scope = scopeOf(ctx, environment);
+      return ctx.snapshot.list(normalizePrefix(prefix)).map((flag) => flagView(flag, scope));
+    },
+    flag: (_parent, { key, environment }, ctx) => {
       assertValidKey(key);
-      const flag = snapshot.get(key);
-      return flag?.kind === 'flag' ? flagView(flag, ALL_ENVIRONMENTS) : null;
+      const scope = scopeOf(ctx, environment);
+      const flag = ctx.snapshot.get(key);
+      return flag?.kind === 'flag' ? flagView(flag, scope) : null;
+    },
+    environments: (_parent, _args, ctx) => ctx.environments.list(),
+    evaluate: (_parent, { key, context, environment }, { principal, snapshot, evaluator }) => {
+      assertMayEvaluate(principal);
+      return evaluator.evaluate(key, evaluationEnvironment(principal, environment, snapshot), context);
+    },
+    segments: (_parent, _args, { snapshot }) => segmentViews(snapshot),
+    segment: (_parent, { key }, { snapshot }) => {
+      assertValidKey(key);
+      const record = snapshot.get(segmentRecordKey(key));
+      return record?.kind === 'segment' ? segmentView(record) : null;
     },
   },
   Mutation: {
-    createFlag: async (_parent, { input }, ctx) => view(await writer(ctx).create(toFlagInput(input))),
-    setFlag: async (_parent, { input }, ctx) => {
-      const { flag, created } = await writer(ctx).upsert(toFlagInput(input));
-      return { flag: view(flag), created, query: READS };
+    createFlag: async (_parent, { input, environment }, ctx) => {
+      const env = writeEnvironmentOf(environment);
+      return written(await writer(ctx).create(toFlagInput(input), env), env);
     },
-    updateFlag: async (_parent, { key, patch, expectedVersion }, ctx) =>
-      view(await writer(ctx).update(key, toFlagPatch(patch), toExpectedVersion(expectedVersion))),
-    toggleFlag: async (_parent, { key, environment, expectedVersion }, ctx) =>
-      view(await writer(ctx).toggle(key, toExpectedVersion(expectedVersion), toEnvironment(environment))),
+    setFlag: async (_parent, { input, environment }, ctx) => {
+      const env = writeEnvironmentOf(environment);
+      const { flag, created } = await writer(ctx).upsert(toFlagInput(input), env);
+      return { flag: written(flag, env), created, query: READS };
+    },
+    updateFlag: async (_parent, { key, patch, expectedVersion, environment }, ctx) => {
+      const env = writeEnvironmentOf(environment);
+      const flag = await writer(ctx).update(key, toFlagPatch(patch), toExpectedVersion(expectedVersion), env);
+      return written(flag, env);
+    },
+    toggleFlag: async (_parent, { key, expectedVersion, environment }, ctx) => {
+      const env = writeEnvironmentOf(environment);
+      return written(await writer(ctx).toggle(key, toExpectedVersion(expectedVersion), env), env);
+    },
     replaceFlag: async (_parent, { key, definition, expectedVersion }, ctx) => {
       const guard = { expectedVersion: toExpectedVersion(expectedVersion) };
       const { flag, created } = await writer(ctx).replace(key, definition, guard);
-      return { flag: view(flag), created, query: READS };
+      return { flag: written(flag, undefined), created, query: READS };
     },
     setRules: async (_parent, { key, environment, rules, expectedVersion }, ctx) =>
-      view(await writer(ctx).setRules(key, environment, rules, toExpectedVersion(expectedVersion))),
-    setRollout: async (_parent, { key, environment, ruleId, rollout, expectedVersion }, ctx) =>
-      view(
-        await writer(ctx).setRollout(
-          key,
-          environment,
-          ruleId ?? null,
-          toRollout(rollout),
-          toExpectedVersion(expectedVersion),
-        ),
+      written(
+        await writer(ctx).setRules(key, environment, rules, toExpectedVersion(expectedVersion)),
+        undefined,
       ),
+    setRollout: async (_parent, { key, environment, ruleId, rollout, expectedVersion }, ctx) => {
+      const version = toExpectedVersion(expectedVersion);
+      const flag = await writer(ctx).setRollout(
+        key,
+        environment,
+        ruleId ?? null,
+        toRollout(rollout),
+        version,
+      );
+      return written(flag, undefined);
+    },
     deleteFlag: async (_parent, { key, expectedVersion }, ctx) => ({
       ...(await writer(ctx).remove(key, toExpectedVersion(expectedVersion))),
       query: READS,
     }),
+    createEnvironment: async (_parent, { input }, ctx) => {
+      mayWrite(ctx);
+      // GraphQL's null for an omitted description: the service takes the REST body's shape.
+      const { key, description } = input;
+      return ctx.environments.create(
+        description === null || description === undefined ? { key } : { key, description },
+      );
+    },
+    createSegment: async (_parent, { segment }, ctx) => segmentView(await segmentWriter(ctx).create(segment)),
+    replaceSegment: async (_parent, { key, segment, expectedVersion }, ctx) => {
+      const written = await segmentWriter(ctx).replace(key, segment, {
+        expectedVersion: toExpectedVersion(expectedVersion),
+      });
+      return { segment: segmentView(written.segment), created: written.created };
+    },
+    deleteSegment: (_parent, { key, expectedVersion }, ctx) =>
+      segmentWriter(ctx).remove(key, toExpectedVersion(expectedVersion)),
   },
   Flag: {
     id: (flag) => flag.key,
@@ -98,15 +164,28 @@ export const resolvers: Resolvers = {
   },
   Subscription: {
     flagChanged: {
-      // Validated before the hub registers anything: a bad prefix costs no subscriber.
-      subscribe: (_parent, { prefix }, { subscriptions }) => subscriptions.subscribe(normalizePrefix(prefix)),
-      resolve: (change: FlagChange) => change,
+      // Validated before the hub registers anything: a bad prefix or environment costs no subscriber.
+      subscribe: (_parent, { prefix, environment }, ctx) =>
+        ctx.subscriptions.subscribe(normalizePrefix(prefix), scopeOf(ctx, environment)),
+      resolve: (event: ScopedFlagChange) => event,
     },
   },
   FlagChange: {
-    kind: (change) => (change.kind === 'upsert' ? 'UPSERT' : 'DELETE'),
-    version: (change) => (change.kind === 'upsert' ? change.flag.version : change.version),
-    flag: (change) => (change.kind === 'upsert' && change.flag.kind === 'flag' ? view(change.flag) : null),
+    kind: ({ change }) => (change.kind === 'upsert' ? 'UPSERT' : 'DELETE'),
+    entity: ({ change }) => (kindOfKey(change.key) === 'segment' ? 'SEGMENT' : 'FLAG'),
+    // A segment's own key, not its store key.
+    key: ({ change }) => (kindOfKey(change.key) === 'segment' ? segmentKeyOf(change.key) : change.key),
+    revision: ({ change }) => change.revision,
+    version: ({ change }) => (change.kind === 'upsert' ? change.flag.version : change.version),
+    flag: ({ flag }) => flag,
     query: () => READS,
+    segment: ({ change }) =>
+      change.kind === 'upsert' && change.flag.kind === 'segment' ? segmentView(change.flag) : null,
+  },
+  Segment: {
+    id: (segment) => segment.key,
+    description: (segment) => segment.definition.description,
+    included: (segment) => segment.definition.included,
+    excluded: (segment) => segment.definition.excluded,
   },
 };

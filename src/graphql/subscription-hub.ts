@@ -1,6 +1,21 @@
 import { AppError } from '../errors.js';
-import { type FlagChange, isFlagKey } from '../flags/flag.js';
+import { type FlagChange, kindOfKey } from '../flags/flag.js';
 import type { FlagSnapshot, SnapshotEvent } from '../flags/flag-snapshot.js';
+import { ALL_ENVIRONMENTS, type FlagView, flagView, type ReadScope } from '../flags/flag-view.js';
+
+/**
+ * One change as the subscribers of one read scope see it: the flag's view is built once per scope and
+ * shared by every subscriber in it (GraphQL then only picks fields from it).
+ */
+export interface ScopedFlagChange {
+  readonly change: FlagChange;
+  readonly scope: ReadScope;
+  /** The flag after an upsert, as the scope sees it; null for a delete. */
+  readonly flag: FlagView | null;
+}
+
+/** Subscribers of one prefix, by read scope. */
+type PrefixGroup = Map<ReadScope, Set<ChangeStream>>;
 
 /** A subscriber fell more than `limit` changes behind and was cut off; its queue was dropped. */
 export class SlowConsumerError extends AppError {
@@ -28,11 +43,11 @@ type CountListener = (count: number) => void;
 
 /**
  * Fans the snapshot's changes out to `flagChanged` subscribers. It holds one snapshot listener for all
- * of them and groups subscribers by prefix, so each change is matched once per prefix, not once per
- * subscriber; each subscriber gets its own bounded queue.
+ * of them and groups subscribers by prefix, then read scope, so each change is matched once per prefix
+ * and viewed once per scope, not once per subscriber; each subscriber gets its own bounded queue.
  */
 export class SubscriptionHub {
-  private readonly groups = new Map<string, Set<ChangeStream>>();
+  private readonly groups = new Map<string, PrefixGroup>();
   private readonly countListeners = new Set<CountListener>();
   private readonly maxQueued: number;
   private readonly onDelivered: (count: number) => void;
@@ -55,22 +70,28 @@ export class SubscriptionHub {
   }
 
   /**
-   * A stream of the changes to flags under `prefix` (already validated), starting with the next one.
-   * It is registered before this returns, so no change applied after the call is missed. It ends, and
-   * unregisters, on `return()`; after {@link close} it ends at once.
+   * A stream of the changes to flags under `prefix`, as `scope` sees them (both already validated), and
+   * to every segment, starting with the next one. It is registered before this returns, so no change
+   * applied after the call is missed. It ends, and unregisters, on `return()`; after {@link close} it
+   * ends at once.
    */
-  subscribe(prefix: string): AsyncIterableIterator<FlagChange> {
-    const stream = new ChangeStream(this.maxQueued, () => this.remove(prefix, stream));
+  subscribe(prefix: string, scope: ReadScope = ALL_ENVIRONMENTS): AsyncIterableIterator<ScopedFlagChange> {
+    const stream = new ChangeStream(this.maxQueued, () => this.remove(prefix, scope, stream));
     if (this.closed) {
       stream.end();
       return stream;
     }
     let group = this.groups.get(prefix);
     if (!group) {
-      group = new Set();
+      group = new Map();
       this.groups.set(prefix, group);
     }
-    group.add(stream);
+    let streams = group.get(scope);
+    if (!streams) {
+      streams = new Set();
+      group.set(scope, streams);
+    }
+    streams.add(stream);
     this.setCount(this.count + 1);
     return stream;
   }
@@ -86,7 +107,8 @@ export class SubscriptionHub {
     if (this.closed) return;
     this.closed = true;
     this.stopListening();
-    for (const group of [...this.groups.values()]) for (const stream of [...group]) stream.end();
+    for (const group of [...this.groups.values()])
+      for (const streams of [...group.values()]) for (const stream of [...streams]) stream.end();
   }
 
   private onSnapshotEvent(event: SnapshotEvent): void {
@@ -102,24 +124,34 @@ export class SubscriptionHub {
     if (change.revision < this.lastRevision) return;
     this.lastRevision = change.revision;
     const { key } = change;
-    if (!isFlagKey(key)) return; // segments and environments are not `flagChanged` events
-
+    const kind = kindOfKey(key);
+    if (kind === 'environment') return; // not a `flagChanged` event
     let delivered = 0;
+    const events = new ScopedEvents(change);
+    if (kind === 'segment') {
+      // Any flag may use any segment: every subscriber hears it, whatever its prefix or scope.
+      for (const group of this.groups.values()) delivered += pushToGroup(group, events);
+      if (delivered > 0) this.onDelivered(delivered);
+      return;
+    }
     // Whichever is fewer: the distinct prefixes, or the prefixes of this key (at most 129).
     if (this.groups.size <= key.length + 1) {
-      for (const [prefix, group] of this.groups) if (key.startsWith(prefix)) delivered += push(group, change);
+      for (const [prefix, group] of this.groups)
+        if (key.startsWith(prefix)) delivered += pushToGroup(group, events);
     } else {
       for (let end = 0; end <= key.length; end++) {
         const group = this.groups.get(key.slice(0, end));
-        if (group) delivered += push(group, change);
+        if (group) delivered += pushToGroup(group, events);
       }
     }
     if (delivered > 0) this.onDelivered(delivered);
   }
 
-  private remove(prefix: string, stream: ChangeStream): void {
+  private remove(prefix: string, scope: ReadScope, stream: ChangeStream): void {
     const group = this.groups.get(prefix);
-    if (!group?.delete(stream)) return;
+    const streams = group?.get(scope);
+    if (!group || !streams?.delete(stream)) return;
+    if (streams.size === 0) group.delete(scope);
     if (group.size === 0) this.groups.delete(prefix);
     this.setCount(this.count - 1);
   }
@@ -130,24 +162,50 @@ export class SubscriptionHub {
   }
 }
 
-/** Pushes to every stream of the group; returns how many there were. */
-function push(group: ReadonlySet<ChangeStream>, change: FlagChange): number {
-  const size = group.size;
-  // A push may end a stream (overflow), which removes it from the group: iterate over a copy then.
-  for (const stream of size === 1 ? group : [...group]) stream.push(change);
+/** One change's event per read scope, each built the first time a subscriber in that scope needs it. */
+class ScopedEvents {
+  private readonly byScope = new Map<ReadScope, ScopedFlagChange>();
+
+  constructor(private readonly change: FlagChange) {}
+
+  of(scope: ReadScope): ScopedFlagChange {
+    let event = this.byScope.get(scope);
+    if (!event) {
+      const { change } = this;
+      const flag =
+        change.kind === 'upsert' && change.flag.kind === 'flag' ? flagView(change.flag, scope) : null;
+      event = { change, scope, flag };
+      this.byScope.set(scope, event);
+    }
+    return event;
+  }
+}
+
+/** Pushes to every stream of a prefix's group, in its scope's view; returns how many there were. */
+function pushToGroup(group: PrefixGroup, events: ScopedEvents): number {
+  let delivered = 0;
+  for (const [scope, streams] of group) delivered += push(streams, events.of(scope));
+  return delivered;
+}
+
+/** Pushes to every stream of the set; returns how many there were. */
+function push(streams: ReadonlySet<ChangeStream>, event: ScopedFlagChange): number {
+  const size = streams.size;
+  // A push may end a stream (overflow), which removes it from the set: iterate over a copy then.
+  for (const stream of size === 1 ? streams : [...streams]) stream.push(event);
   return size;
 }
 
 interface Waiter {
-  resolve(result: IteratorResult<FlagChange, undefined>): void;
+  resolve(result: IteratorResult<ScopedFlagChange, undefined>): void;
   reject(error: unknown): void;
 }
 
-const DONE: IteratorResult<FlagChange, undefined> = { done: true, value: undefined };
+const DONE: IteratorResult<ScopedFlagChange, undefined> = { done: true, value: undefined };
 
 /** One subscriber's bounded queue, read as an async iterator. */
-class ChangeStream implements AsyncIterableIterator<FlagChange, undefined> {
-  private queue: FlagChange[] = [];
+class ChangeStream implements AsyncIterableIterator<ScopedFlagChange, undefined> {
+  private queue: ScopedFlagChange[] = [];
   private readonly waiters: Waiter[] = [];
   private failure: Error | undefined;
   private ended = false;
@@ -157,7 +215,7 @@ class ChangeStream implements AsyncIterableIterator<FlagChange, undefined> {
     private readonly onEnd: () => void,
   ) {}
 
-  push(change: FlagChange): void {
+  push(change: ScopedFlagChange): void {
     if (this.ended) return;
     const waiter = this.waiters.shift();
     if (waiter) waiter.resolve({ done: false, value: change });
@@ -165,7 +223,7 @@ class ChangeStream implements AsyncIterableIterator<FlagChange, undefined> {
     else this.fail(new SlowConsumerError(this.limit));
   }
 
-  next(): Promise<IteratorResult<FlagChange, undefined>> {
+  next(): Promise<IteratorResult<ScopedFlagChange, undefined>> {
     const change = this.queue.shift();
     if (change) return Promise.resolve({ done: false, value: change });
     if (this.failure) {
@@ -177,12 +235,12 @@ class ChangeStream implements AsyncIterableIterator<FlagChange, undefined> {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  return(): Promise<IteratorResult<FlagChange, undefined>> {
+  return(): Promise<IteratorResult<ScopedFlagChange, undefined>> {
     this.end();
     return Promise.resolve(DONE);
   }
 
-  throw(error?: unknown): Promise<IteratorResult<FlagChange, undefined>> {
+  throw(error?: unknown): Promise<IteratorResult<ScopedFlagChange, undefined>> {
     this.end();
     return Promise.reject(error);
   }

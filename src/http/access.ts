@@ -33,3 +33,11 @@ export function principalOf(res: Response): Principal {
   if (!principal) throw new Error('authenticate() must run before principalOf()');
   return principal;
 }
+
+/**
+ * The environment the caller's token is bound to (read-scope.ts). A route mounted without
+ * {@link authenticate} serves everyone as an open service does: unbound.
+ */
+export function boundEnvironmentOf(res: Response): string | undefined {
+  return (res.locals.principal as Principal | undefined)?.environment;
+}

@@ -17,6 +17,8 @@ export function corsFor(origins: readonly string[]): RequestHandler {
       'Last-Event-ID',
       'X-Request-Id',
       'apollo-require-preflight',
+      // OFREP's second way to send a token.
+      'X-API-Key',
     ],
     exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,

@@ -23,17 +23,27 @@ export function memoise(body: Buffer, etag = etagOf(body)): MemoisedBody {
   return { body, etag, headers200, headers304 };
 }
 
+interface Entry {
+  readonly scope: ReadScope;
+  readonly prefix: string;
+  readonly memoised: MemoisedBody;
+}
+
 /**
- * The serialised `GET /feature-flags?prefix=` response and its ETag, per read scope (environment)
- * and prefix, so a warm poll does
- * no store, cache or JSON work at all. Bounded: past `maxEntries` prefixes the least recently used is
- * forgotten, so a stream of random prefixes cannot grow memory without limit. A change drops only the
- * entries whose prefix the changed key starts with, in every scope (one definition holds every
- * environment).
+ * The serialised `GET /feature-flags?prefix=` response and its ETag, per read scope (environment) and
+ * prefix, so a warm poll does no store, cache or JSON work at all, and allocates nothing: the lookup
+ * is two Map reads with the strings the request already holds. Bounded: past `maxEntries` answers the
+ * least recently used is forgotten, so a stream of random prefixes cannot grow memory without limit.
+ *
+ * A change drops the entries whose prefix the changed key starts with, in every scope: one definition
+ * holds every environment, and every scope's view of it carries its `version` and `revision`, so a
+ * change in staging changes production's body (and ETag) too. Never a stale 304; at worst a 200 whose
+ * flags decide as before.
  */
 export class FlagListMemo {
-  // A Map iterates in insertion order; re-inserting on use makes the first key the least recent.
-  private readonly entries = new Map<string, MemoisedBody>();
+  private readonly byScope = new Map<ReadScope, Map<string, Entry>>();
+  // A Set iterates in insertion order; re-inserting on use makes the first entry the least recent.
+  private readonly recency = new Set<Entry>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -46,40 +56,51 @@ export class FlagListMemo {
     });
   }
 
+  /** The list under `prefix` as `scope` sees it; the scope must be valid (read-scope.ts). */
   get(prefix: string, scope: ReadScope = ALL_ENVIRONMENTS): MemoisedBody {
-    // The prefix last: invalidation reads it back from the memo key.
-    const memoKey = `${scope}\u0000${prefix}`;
-    const hit = this.entries.get(memoKey);
+    const hit = this.byScope.get(scope)?.get(prefix);
     if (hit) {
-      if (this.entries.size > 1) {
-        this.entries.delete(memoKey);
-        this.entries.set(memoKey, hit);
+      if (this.recency.size > 1) {
+        this.recency.delete(hit);
+        this.recency.add(hit);
       }
-      return hit;
+      return hit.memoised;
     }
     const views = this.snapshot.list(prefix).map((record) => flagView(record, scope));
-    const fresh = memoise(Buffer.from(JSON.stringify(views)));
-    this.entries.set(memoKey, fresh);
-    if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+    const entry: Entry = { scope, prefix, memoised: memoise(Buffer.from(JSON.stringify(views))) };
+    let prefixes = this.byScope.get(scope);
+    if (!prefixes) {
+      prefixes = new Map();
+      this.byScope.set(scope, prefixes);
     }
-    return fresh;
+    prefixes.set(prefix, entry);
+    this.recency.add(entry);
+    if (this.recency.size > this.maxEntries) {
+      const oldest = this.recency.values().next();
+      if (!oldest.done) this.forget(oldest.value);
+    }
+    return entry.memoised;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.recency.size;
   }
 
   close(): void {
     this.unsubscribe();
-    this.entries.clear();
+    this.byScope.clear();
+    this.recency.clear();
   }
 
   private invalidate(key: string): void {
     if (!isFlagKey(key)) return; // segments and environments are not in flag lists
-    for (const memoKey of this.entries.keys()) {
-      if (key.startsWith(memoKey.slice(memoKey.indexOf('\u0000') + 1))) this.entries.delete(memoKey);
-    }
+    for (const entry of this.recency) if (key.startsWith(entry.prefix)) this.forget(entry);
+  }
+
+  private forget(entry: Entry): void {
+    this.recency.delete(entry);
+    const prefixes = this.byScope.get(entry.scope);
+    prefixes?.delete(entry.prefix);
+    if (prefixes?.size === 0) this.byScope.delete(entry.scope);
   }
 }

@@ -5,7 +5,9 @@ import type { FlagRecord } from '../flags/flag.js';
 import type { FlagService, ReplaceGuard } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import { ALL_ENVIRONMENTS, flagView, type ReadScope } from '../flags/flag-view.js';
+import { readScopeOf, writeEnvironmentOf } from '../flags/read-scope.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
+import { principalOf } from './access.js';
 import { parseIfMatch } from './etag.js';
 import { type FlagListMemo, type MemoisedBody, memoise } from './flag-list-memo.js';
 import { writeConditional } from './poll-fast-path.js';
@@ -21,8 +23,10 @@ export interface FlagRoutesDeps {
   onPoll?: (status: '200' | '304') => void;
 }
 
-/** The list's query: `?prefix=` and nothing else (the fast path answers the plainest form first). */
-const ListQuery = z.strictObject({ prefix: z.string().optional() });
+/** The list's query: `?prefix=&environment=` (the fast path answers the plainest forms first). */
+const ListQuery = z.strictObject({ prefix: z.string().optional(), environment: z.string().optional() });
+/** One flag's query, and a seed write's: the environment read or written. */
+const EnvironmentQuery = z.strictObject({ environment: z.string().optional() });
 
 const CreateBody = z.strictObject({
   key: z.string(),
@@ -54,22 +58,32 @@ export function flagRoutes(deps: FlagRoutesDeps): Router {
   // Most polls are answered by pollFastPath before they get here; this serves the rest (encoded
   // prefixes) and refuses bad ones (unknown, repeated or malformed parameters, invalid prefixes).
   router.get('/', (req, res) => {
-    const prefix = normalizePrefix(parseQuery(ListQuery, req).prefix);
-    deps.onPoll?.(sendConditional(req, res, memo.get(prefix)));
+    const query = parseQuery(ListQuery, req);
+    const prefix = normalizePrefix(query.prefix);
+    const scope = readScopeOf(snapshot, principalOf(res).environment, query.environment);
+    deps.onPoll?.(sendConditional(req, res, memo.get(prefix, scope)));
   });
 
-  router.post('/', noQuery, ...jsonBody, async (req, res) => {
+  // The seed's create-or-update, in `?environment=` (default production). The answer shows the flag
+  // as that environment sees it when one is named, else whole.
+  router.post('/', acceptQuery(EnvironmentQuery), ...jsonBody, async (req, res) => {
+    const environment = writeEnvironmentOf(parseQuery(EnvironmentQuery, req).environment);
     const input = parseBody(CreateBody, req.body);
-    const { flag, created } = await flags.upsert(input);
+    const { flag, created } = await flags.upsert(input, environment);
     if (created) res.location(`/feature-flags/${encodeURIComponent(flag.key)}`);
-    sendFlag(res.status(created ? 201 : 200), flag);
+    sendFlag(res.status(created ? 201 : 200), flag, environment);
   });
 
-  router.get('/:key', noQuery, (req, res) => {
+  router.get('/:key', acceptQuery(EnvironmentQuery), (req, res) => {
     const key = keyParam(req);
+    const scope = readScopeOf(
+      snapshot,
+      principalOf(res).environment,
+      parseQuery(EnvironmentQuery, req).environment,
+    );
     const flag = snapshot.get(key);
     if (flag?.kind !== 'flag') throw new FlagNotFoundError(key);
-    sendConditional(req, res, representationOf(flag));
+    sendConditional(req, res, representationOf(flag, scope));
   });
 
   // A whole definition: creates the flag when absent (unless `If-Match` says it must exist), replaces
@@ -81,11 +95,14 @@ export function flagRoutes(deps: FlagRoutesDeps): Router {
     sendFlag(res.status(created ? 201 : 200), flag);
   });
 
-  router.patch('/:key', noQuery, ...jsonBody, async (req, res) => {
+  // The seed's patch, in `?environment=` (default production); an ETag in `If-Match` is compared with
+  // the flag as that environment sees it (what `GET /feature-flags/:key?environment=` served).
+  router.patch('/:key', acceptQuery(EnvironmentQuery), ...jsonBody, async (req, res) => {
     const key = rawKeyParam(req);
+    const environment = writeEnvironmentOf(parseQuery(EnvironmentQuery, req).environment);
     const patch = parseBody(PatchBody, req.body);
-    const { expectedVersion } = await writeGuardOf(req, flags, key);
-    sendFlag(res, await flags.update(key, patch, expectedVersion));
+    const { expectedVersion } = await writeGuardOf(req, flags, key, environment);
+    sendFlag(res, await flags.update(key, patch, expectedVersion, environment), environment);
   });
 
   router.delete('/:key', noQuery, async (req, res) => {
@@ -116,12 +133,13 @@ function sendConditional(req: Request, res: Response, memoised: MemoisedBody): '
 }
 
 /** One flag as served: its JSON body, strong ETag and headers (the same for GET, writes and If-Match). */
-function representationOf(flag: FlagRecord, scope: ReadScope = ALL_ENVIRONMENTS): MemoisedBody {
+function representationOf(flag: FlagRecord, scope: ReadScope): MemoisedBody {
   return memoise(Buffer.from(JSON.stringify(flagView(flag, scope))));
 }
 
-function sendFlag(res: Response, flag: FlagRecord): void {
-  const { body, headers200 } = representationOf(flag);
+/** A written flag as the environment written sees it, or whole when none was named. */
+function sendFlag(res: Response, flag: FlagRecord, environment?: string): void {
+  const { body, headers200 } = representationOf(flag, environment ?? ALL_ENVIRONMENTS);
   res.writeHead(res.statusCode, headers200);
   res.end(body);
 }
@@ -130,7 +148,12 @@ function sendFlag(res: Response, flag: FlagRecord): void {
  * `If-Match` on a write: `"<version>"` (e.g. `"3"`), or the flag's current ETag as served by
  * `GET /feature-flags/:key`, or `*` (the flag must exist). Absent: no precondition.
  */
-async function writeGuardOf(req: Request, flags: FlagService, key: string): Promise<ReplaceGuard> {
+async function writeGuardOf(
+  req: Request,
+  flags: FlagService,
+  key: string,
+  environment?: string,
+): Promise<ReplaceGuard> {
   const header = req.headers['if-match'];
   if (header === undefined) return {};
   const tags = parseIfMatch(header);
@@ -147,6 +170,7 @@ async function writeGuardOf(req: Request, flags: FlagService, key: string): Prom
   if (version !== undefined) return { expectedVersion: Number(version) };
   const current = await flags.current(key);
   if (!current) throw new FlagNotFoundError(key);
-  if (tag === representationOf(current).etag) return { expectedVersion: current.version };
+  if (tag === representationOf(current, environment ?? ALL_ENVIRONMENTS).etag)
+    return { expectedVersion: current.version };
   throw new VersionMismatchError(key, tag, current.version);
 }

@@ -11,7 +11,7 @@ export class Metrics {
 
   readonly httpDuration = new Histogram({
     name: 'flagwire_http_request_duration_seconds',
-    help: 'HTTP request latency by method, route and status (polls answered before routing: route "poll")',
+    help: 'HTTP request latency by method, route and status (answered before routing: polls as route "poll", OFREP evaluations as "ofrep-flag")',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],

@@ -178,6 +178,8 @@ describe('local evaluation (getBooleanValue and its siblings) against a running 
 
   it("reads the client's environment: today's flags are configured in production only, elsewhere the default with DISABLED", async () => {
     await create(app, 'local.env', true);
+    // The client reads the environment it evaluates, so it must exist on the server.
+    expect((await sendJson(app, 'POST', '/environments', { key: 'staging' })).status).toBe(201);
     const staging = await open({ environment: 'staging' });
     expect(staging.getBooleanDetails('local.env', false, USER)).toEqual({
       flagKey: 'local.env',

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { FlagChange, FlagFields, StoredRecord } from '../../src/flags/flag.js';
+import { segmentRecordKey } from '../../src/flags/flag.js';
+import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
+import { SegmentService } from '../../src/flags/segment-service.js';
 import type { FlagStore, WriteResult } from '../../src/flags/store/flag-store.js';
 import { body } from '../support/flags.js';
 import { itWhen } from '../support/skip.js';
@@ -286,6 +289,41 @@ export function describeFlagStoreContract(
       const change = changeOf(await store.update('keep', 2, ON));
       expect(change.revision).toBeGreaterThan(next.revision);
       expect(await store.currentRevision()).toBeGreaterThanOrEqual(change.revision);
+    });
+
+    it('keeps segments written by the SegmentService beside flags: versioned, guarded, deleted; across reopen when durable', async () => {
+      const snapshot = new FlagSnapshot();
+      const segments = new SegmentService(
+        store,
+        { publish: async (change) => void snapshot.apply(change) },
+        snapshot,
+      );
+      await inserted('flag.a', ON);
+      const created = await segments.create({ key: 'beta', included: ['user-1'] });
+      expect(created).toMatchObject({ key: segmentRecordKey('beta'), kind: 'segment', version: 1 });
+      const { segment: replaced } = await segments.replace(
+        'beta',
+        { excluded: ['user-2'] },
+        { expectedVersion: 1 },
+      );
+      expect(replaced.version).toBe(2);
+      expect(replaced.definition).toMatchObject({ key: 'beta', included: [], excluded: ['user-2'] });
+      await expect(segments.replace('beta', {}, { expectedVersion: 1 })).rejects.toMatchObject({
+        code: 'VERSION_MISMATCH',
+      });
+      expect(await store.get(segmentRecordKey('beta'))).toStrictEqual(replaced);
+      await segments.create({ key: 'gone' });
+      await segments.remove('gone', 1);
+      expect(await store.get(segmentRecordKey('gone'))).toBeNull();
+      // One keyspace: the segment is a record like the flag, listed with everything.
+      expect((await store.list('')).map((record) => record.key)).toEqual([
+        segmentRecordKey('beta'),
+        'flag.a',
+      ]);
+      if (!durable || !subject.reopen) return;
+      await store.close();
+      store = await subject.reopen();
+      expect(await store.get(segmentRecordKey('beta'))).toStrictEqual(replaced);
     });
   });
 }

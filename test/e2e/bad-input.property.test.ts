@@ -472,6 +472,10 @@ const TOGGLE =
   'mutation Toggle($key: String!, $expectedVersion: Int) { toggleFlag(key: $key, expectedVersion: $expectedVersion) { key } }';
 const DELETE =
   'mutation Delete($key: String!, $expectedVersion: Int) { deleteFlag(key: $key, expectedVersion: $expectedVersion) { key } }';
+const CREATE_ENVIRONMENT =
+  'mutation CreateEnvironment($input: CreateEnvironmentInput!) { createEnvironment(input: $input) { key } }';
+const TOGGLE_IN =
+  'mutation ToggleIn($key: String!, $environment: String) { toggleFlag(key: $key, environment: $environment) { key } }';
 /** Documents without string literals or comments, for splicing junk into. */
 const PLAIN_DOCUMENTS = [LIST, GET, CREATE, SET, UPDATE, TOGGLE, DELETE, '{ flags { key isEnabled } }'];
 
@@ -715,6 +719,8 @@ const impossibleVersion = fc.integer({ min: -(2 ** 31), max: 0 });
 const badKeyPath = badPathKey.map(pct);
 /** A new key or an existing one: with a valid body, either would be written. */
 const anyValidKey = fc.oneof(validKey, existingKey);
+/** An environment key nobody created (only `production` exists here). */
+const unknownEnvironment = validKey.filter((key) => key !== 'production');
 
 const restPast = (
   what: string,
@@ -862,6 +868,26 @@ const definitionDefects = fc.constantFrom<Defect>(
 );
 
 const restPastTransport: fc.Arbitrary<BadRequest> = fc.oneof(
+  badKey.map((key) =>
+    restPast('an environment with a bad key', 'POST', '/environments', invalid('key'), { key }),
+  ),
+  fc.tuple(validKey, badDescription).map(([key, description]) =>
+    restPast('an environment with a bad description', 'POST', '/environments', invalid('description'), {
+      key,
+      description,
+    }),
+  ),
+  fc
+    .tuple(existingKey, unknownEnvironment, fc.boolean())
+    .map(([key, environment, isEnabled]) =>
+      restPast(
+        'in an environment that does not exist',
+        'PATCH',
+        `/feature-flags/${key}?environment=${environment}`,
+        { code: 'ENVIRONMENT_NOT_FOUND' },
+        { isEnabled },
+      ),
+    ),
   fc.tuple(fc.oneof(existingKey, absentKey), definitionDefects).map(([key, [what, path, edit]]) => {
     const doc = goodDefinition(key);
     edit(doc);
@@ -970,6 +996,49 @@ const keyed = (document: string, key: string, extra: Record<string, unknown> = {
 const KEYED = [UPDATE, TOGGLE, DELETE] as const;
 
 const graphqlPastTransport: fc.Arbitrary<BadRequest> = fc.oneof(
+  badKey.map((key) =>
+    graphqlPast('createEnvironment with a bad key', CREATE_ENVIRONMENT, { input: { key } }, invalid('key')),
+  ),
+  fc
+    .tuple(unknownEnvironment, badDescription)
+    .map(([key, description]) =>
+      graphqlPast(
+        'createEnvironment with a bad description',
+        CREATE_ENVIRONMENT,
+        { input: { key, description } },
+        invalid('description'),
+      ),
+    ),
+  fc.constant(
+    graphqlPast(
+      'createEnvironment of production',
+      CREATE_ENVIRONMENT,
+      { input: { key: 'production' } },
+      {
+        code: 'ENVIRONMENT_ALREADY_EXISTS',
+      },
+    ),
+  ),
+  fc.tuple(existingKey, unknownEnvironment).map(([key, environment]) =>
+    graphqlPast(
+      'toggleFlag in an environment that does not exist',
+      TOGGLE_IN,
+      { key, environment },
+      {
+        code: 'ENVIRONMENT_NOT_FOUND',
+      },
+    ),
+  ),
+  fc
+    .tuple(existingKey, badKey)
+    .map(([key, environment]) =>
+      graphqlPast(
+        'toggleFlag in a malformed environment',
+        TOGGLE_IN,
+        { key, environment },
+        invalid('environment'),
+      ),
+    ),
   fc
     .tuple(fc.constantFrom(CREATE, SET), badKey, goodFields)
     .map(([document, key, fields]) =>
@@ -1055,6 +1124,65 @@ const graphqlPastTransport: fc.Arbitrary<BadRequest> = fc.oneof(
     ),
 );
 
+const CREATE_SEGMENT = 'mutation CreateSegment($segment: JSON!) { createSegment(segment: $segment) { id } }';
+const REPLACE_SEGMENT =
+  'mutation ReplaceSegment($key: String!, $segment: JSON!, $expectedVersion: Int) { replaceSegment(key: $key, segment: $segment, expectedVersion: $expectedVersion) { created } }';
+const DELETE_SEGMENT =
+  'mutation DeleteSegment($key: String!, $expectedVersion: Int) { deleteSegment(key: $key, expectedVersion: $expectedVersion) { key } }';
+const SEGMENT_NOT_FOUND: Refusal = { code: 'SEGMENT_NOT_FOUND' };
+
+/** A segment document with one defect, and the path the refusal must name. */
+const badSegment = fc.oneof(
+  badKey.map((key) => [{ key }, 'key'] as const),
+  validKey.map((key) => [{ key, included: 'everyone' }, 'included'] as const),
+  validKey.map((key) => [{ key, rules: [{ clauses: [] }] }, 'rules[0].clauses'] as const),
+  validKey.map(
+    (key) =>
+      [
+        { key, rules: [{ clauses: [{ op: 'segmentMatch', values: ['x'] }] }] },
+        'rules[0].clauses[0].op',
+      ] as const,
+  ),
+  validKey.map(
+    (key) =>
+      [
+        { key, rules: [{ clauses: [{ attribute: 'age', op: 'gt', values: ['old'] }] }] },
+        'rules[0].clauses[0].values[0]',
+      ] as const,
+  ),
+);
+
+/** Segment writes the service must refuse, over REST and GraphQL: nothing may be stored. */
+const segmentPastTransport: fc.Arbitrary<BadRequest> = fc.oneof(
+  badSegment.map(([segment, field]) =>
+    graphqlPast('createSegment of a bad document', CREATE_SEGMENT, { segment }, invalid(field)),
+  ),
+  badSegment.map(([segment, field]) =>
+    restPast('a bad segment', 'POST', '/segments', invalid(field), segment),
+  ),
+  fc
+    .tuple(absentKey, staleVersion)
+    .map(([key, expectedVersion]) =>
+      graphqlPast(
+        'replaceSegment of a missing segment',
+        REPLACE_SEGMENT,
+        { key, segment: {}, expectedVersion },
+        SEGMENT_NOT_FOUND,
+      ),
+    ),
+  fc
+    .tuple(absentKey, fc.option(staleVersion, { nil: null }))
+    .map(([key, expectedVersion]) =>
+      graphqlPast(
+        'deleteSegment of a missing segment',
+        DELETE_SEGMENT,
+        { key, expectedVersion },
+        SEGMENT_NOT_FOUND,
+      ),
+    ),
+  absentKey.map((key) => restPast('of a missing segment', 'DELETE', `/segments/${key}`, SEGMENT_NOT_FOUND)),
+);
+
 // ---------------------------------------------------------------------------------------------------
 // Who sends it: mostly the admin token (so the request reaches validation), sometimes a read-only token
 // (every write is then also forbidden) or credentials that are not valid at all.
@@ -1095,7 +1223,7 @@ const sentAnyhow: fc.Arbitrary<Sent> = fc
 
 /** Requests built to reach the service go as the admin: nothing else may stop them first. */
 const sentToTheService: fc.Arbitrary<Sent> = fc
-  .oneof(restPastTransport, graphqlPastTransport)
+  .oneof(restPastTransport, graphqlPastTransport, segmentPastTransport)
   .map((request) => ({ request, authorization: `Bearer ${ADMIN}`, as: 'admin' }));
 
 const sent: fc.Arbitrary<Sent> = fc.oneof(
@@ -1112,6 +1240,9 @@ const GRAPHQL_CLIENT_CODES = new Set([
   'VALIDATION_FAILED',
   'FLAG_NOT_FOUND',
   'FLAG_ALREADY_EXISTS',
+  'ENVIRONMENT_NOT_FOUND',
+  'ENVIRONMENT_ALREADY_EXISTS',
+  'SEGMENT_NOT_FOUND',
   'VERSION_MISMATCH',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',

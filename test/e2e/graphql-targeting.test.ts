@@ -284,10 +284,10 @@ describe('GraphQL typed flags and targeting mutations', () => {
     expect(explicitNull.toggleFlag.isEnabled).toBe(false);
   });
 
-  it('toggleFlag refuses an environment that does not exist, naming it, and a stale version', async () => {
+  it('toggleFlag refuses an environment that does not exist (ENVIRONMENT_NOT_FOUND) and a stale version', async () => {
     const flag = await replaced('checkout.toggle-guard');
     const unknown = await refusal(TOGGLE, { key: 'checkout.toggle-guard', environment: 'nowhere' });
-    expect(unknown).toMatchObject({ code: 'VALIDATION_FAILED', field: 'environment' });
+    expect(unknown).toMatchObject({ code: 'ENVIRONMENT_NOT_FOUND', environment: 'nowhere' });
     const stale = await refusal(TOGGLE, { key: 'checkout.toggle-guard', expectedVersion: flag.version + 5 });
     expect(stale.code).toBe('VERSION_MISMATCH');
     expect((await stored('checkout.toggle-guard')).version).toBe(flag.version);

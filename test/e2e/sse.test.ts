@@ -195,9 +195,10 @@ describe('SSE GET /feature-flags/stream', () => {
     const flags = app.snapshot.list('snap.').map((flag) => seen(flag));
     expect(flags.map((flag) => (flag as { key: string }).key)).toEqual(['snap.a', 'snap.b']);
     expect(client.text).toBe(
-      `retry: 1500\n\nevent: snapshot\nid: ${revision}\ndata: ${JSON.stringify({ revision, flags })}\n\n`,
+      `retry: 1500\n\nevent: snapshot\nid: ${revision}\ndata: ${JSON.stringify({ revision, flags, segments: [] })}\n\n`,
     );
-    expect(parse(snapshot)).toEqual({ revision, flags: JSON.parse(JSON.stringify(flags)) });
+    // Every segment rides beside the flags (none here): see segments-sse.test.ts.
+    expect(parse(snapshot)).toEqual({ revision, flags: JSON.parse(JSON.stringify(flags)), segments: [] });
   });
 
   it('sends each change in scope as an upsert or delete event whose id is its revision and whose data is the change', async () => {

@@ -164,6 +164,7 @@ describe('GraphQL subscription flagChanged', () => {
         version: 1,
         flag: createFlag,
       });
+      expect(toggleFlag.definition).toMatchObject({ environments: { production: { enabled: true } } });
       expect(await nextChange(subscription)).toEqual({
         kind: 'UPSERT',
         key: 'gql.a',
@@ -175,6 +176,7 @@ describe('GraphQL subscription flagChanged', () => {
           version: 2,
           revision: toggleFlag.revision,
           updatedAt: toggleFlag.updatedAt,
+          definition: toggleFlag.definition,
         },
       });
       expect(await nextChange(subscription)).toEqual({

@@ -11,6 +11,18 @@ describe('AccessControl', () => {
     }
   });
 
+  it('binds a client token to its environment (a plain one to production) and leaves admin tokens unbound', () => {
+    const bound = new AccessControl({
+      admin: ['admin-secret'],
+      client: ['plain-secret', { token: 'staging-secret', environment: 'staging' }],
+    });
+    for (let i = 0; i < 2; i++) {
+      expect(bound.authenticate('Bearer plain-secret').environment).toBe('production');
+      expect(bound.authenticate('Bearer staging-secret').environment).toBe('staging');
+      expect(bound.authenticate('Bearer admin-secret').environment).toBeUndefined();
+    }
+  });
+
   it('refuses an unknown token every time, also after valid tokens were accepted', () => {
     access.authenticate('Bearer client-secret');
     for (let i = 0; i < 3; i++) {

@@ -33,9 +33,32 @@ describe('config', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/refusing/);
     expect(loadConfig({ NODE_ENV: 'production', CLIENT_TOKENS: 'c'.repeat(16) })).toMatchObject({
       production: true,
-      clientTokens: ['c'.repeat(16)],
+      clientTokens: [{ token: 'c'.repeat(16), environment: 'production' }],
       adminTokens: [],
     });
+  });
+
+  it('binds a plain CLIENT_TOKENS entry to production and "<environment> <token>" to that environment', () => {
+    // A token cannot hold a space, so the second entry can only be a binding; the ':' in the third is
+    // part of its token (tokens may hold any printable character but space and comma).
+    const tokens = loadConfig({
+      CLIENT_TOKENS: `${'p'.repeat(16)}, staging ${'s'.repeat(16)},qa:${'q'.repeat(16)}`,
+    }).clientTokens;
+    expect(tokens).toEqual([
+      { token: 'p'.repeat(16), environment: 'production' },
+      { token: 's'.repeat(16), environment: 'staging' },
+      { token: `qa:${'q'.repeat(16)}`, environment: 'production' },
+    ]);
+  });
+
+  it.each([
+    ['three words', `a b ${'t'.repeat(16)}`],
+    ['a bad environment key', `-staging ${'t'.repeat(16)}`],
+    ['a short bound token', 'staging short-token'],
+    ['one token bound to two environments', `staging ${'t'.repeat(16)},qa ${'t'.repeat(16)}`],
+  ])('refuses CLIENT_TOKENS with %s, without echoing it', (_what, value) => {
+    expect(() => loadConfig({ CLIENT_TOKENS: value })).toThrow(/CLIENT_TOKENS=<redacted>/);
+    expect(() => loadConfig({ CLIENT_TOKENS: value })).not.toThrow(/tttt|short-token/);
   });
 
   it('splits token lists, and never echoes a bad token in the error', () => {

@@ -55,4 +55,24 @@ describe('FlagListMemo', () => {
     snapshot.reset([aFlag('beta.z', 7)], 7);
     expect(memo.get('beta').etag).not.toBe(before.etag);
   });
+
+  it("keeps one answer per environment and prefix, drops a change's prefix in every environment, and forgets the least recent across environments", () => {
+    const { snapshot, memo } = setup(3);
+    const production = memo.get('beta', 'production');
+    const staging = memo.get('beta', 'staging');
+    expect(staging).not.toBe(production);
+    expect(memo.get('beta', 'production')).toBe(production);
+    snapshot.apply({ kind: 'upsert', key: 'beta.b', revision: 3, flag: aFlag('beta.b', 3) });
+    const betaProduction = memo.get('beta', 'production');
+    const betaStaging = memo.get('beta', 'staging');
+    expect(betaProduction).not.toBe(production);
+    expect(betaStaging).not.toBe(staging);
+    // Least recent first out, whatever its environment: production's beta goes.
+    const payStaging = memo.get('pay', 'staging');
+    memo.get('pay', 'production');
+    expect(memo.size).toBe(3);
+    expect(memo.get('beta', 'staging')).toBe(betaStaging);
+    expect(memo.get('pay', 'staging')).toBe(payStaging);
+    expect(memo.get('beta', 'production')).not.toBe(betaProduction);
+  });
 });

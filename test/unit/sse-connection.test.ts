@@ -65,7 +65,7 @@ async function openStream(maxBufferedBytes = 1 << 20) {
     req.end();
   });
   const res = await nextResponse();
-  return { res, connection: new Connection('', res, maxBufferedBytes, silent), read };
+  return { res, connection: new Connection('', ALL_ENVIRONMENTS, res, maxBufferedBytes, silent), read };
 }
 
 describe('an SSE connection', () => {
@@ -91,7 +91,7 @@ describe('an SSE connection', () => {
     connection.deliverChange(3, frame(3));
     connection.deliverChange(5, frame(5));
     connection.deliverChange(4, frame(4));
-    connection.release(replayOf([change(3), change(4)], 2, 4, ''), () => SNAPSHOT);
+    connection.release(replayOf([change(3), change(4)], 2, 4, '', ALL_ENVIRONMENTS), () => SNAPSHOT);
     connection.deliverChange(6, frame(6));
     connection.end(END);
     const { text } = await read;
@@ -106,7 +106,7 @@ describe('an SSE connection', () => {
     connection.deliverChange(3, frame(3));
     connection.deliverChange(4, frame(4));
     connection.deliverChange(5, frame(5));
-    connection.release(replayOf([change(3), change(4)], 2, 2, ''), () => SNAPSHOT);
+    connection.release(replayOf([change(3), change(4)], 2, 2, '', ALL_ENVIRONMENTS), () => SNAPSHOT);
     connection.deliverChange(6, frame(6));
     connection.end(END);
     expect(framesIn((await read).text)).toEqual(expected(frame(3), frame(4), frame(5), frame(6), END));
@@ -118,7 +118,7 @@ describe('an SSE connection', () => {
     for (let revision = 1; revision <= 5; revision++) connection.deliverChange(revision, frame(revision));
     // Only what the response itself carries: no frame reached it.
     expect(res.headersSent).toBe(false);
-    connection.release(replayOf([], 5, 5, ''), () => SNAPSHOT);
+    connection.release(replayOf([], 5, 5, '', ALL_ENVIRONMENTS), () => SNAPSHOT);
     connection.end(END);
     expect(framesIn((await read).text)).toEqual(
       expected(frame(1), frame(2), frame(3), frame(4), frame(5), END),
@@ -129,7 +129,10 @@ describe('an SSE connection', () => {
     const { connection, read } = await openStream();
     connection.hold();
     // The shared log is ahead of this instance: 4 and 5 are replayed before they arrive here live.
-    connection.release(replayOf([change(3), change(4), change(5)], 2, 3, ''), () => SNAPSHOT);
+    connection.release(
+      replayOf([change(3), change(4), change(5)], 2, 3, '', ALL_ENVIRONMENTS),
+      () => SNAPSHOT,
+    );
     connection.deliverChange(4, frame(4));
     connection.deliverChange(5, frame(5));
     connection.deliverChange(6, frame(6));
@@ -141,7 +144,10 @@ describe('an SSE connection', () => {
     const { connection, read } = await openStream();
     connection.hold();
     connection.deliverChange(4, frame(4));
-    connection.release(replayOf([change(3), change(4), change(5)], 2, 3, ''), () => SNAPSHOT);
+    connection.release(
+      replayOf([change(3), change(4), change(5)], 2, 3, '', ALL_ENVIRONMENTS),
+      () => SNAPSHOT,
+    );
     connection.deliverChange(5, frame(5));
     connection.deliverChange(6, frame(6));
     connection.end(END);
@@ -164,7 +170,7 @@ describe('an SSE connection', () => {
     connection.deliverChange(3, frame(3));
     connection.deliverReset(Buffer.from('event: snapshot\nid: 3\ndata: {"stale":true}\n\n'));
     connection.deliverChange(4, frame(4)); // part of the state the snapshot on release carries
-    connection.release(replayOf([change(3)], 2, 3, ''), () => SNAPSHOT);
+    connection.release(replayOf([change(3)], 2, 3, '', ALL_ENVIRONMENTS), () => SNAPSHOT);
     connection.deliverChange(5, frame(5));
     connection.end(END);
     expect(framesIn((await read).text)).toEqual(expected(SNAPSHOT, frame(5), END));
@@ -186,7 +192,7 @@ describe('an SSE connection', () => {
     const { connection, read } = await openStream();
     connection.hold();
     // The replay stops at 3, what this instance had released; 4 would come live.
-    connection.release(replayOf([change(3), change(4)], 2, 3, ''), () => SNAPSHOT);
+    connection.release(replayOf([change(3), change(4)], 2, 3, '', ALL_ENVIRONMENTS), () => SNAPSHOT);
     const fresh = Buffer.from('event: snapshot\nid: 4\ndata: {"fresh":true}\n\n');
     connection.deliverReset(fresh);
     connection.deliverChange(5, frame(5));
@@ -203,7 +209,7 @@ describe('an SSE connection', () => {
     expect(connection.isOpen).toBe(true); // exactly at the bound: still fine
     connection.deliverChange(3, frame(3));
     expect(connection.isOpen).toBe(false);
-    connection.release(replayOf([], 0, 0, ''), () => SNAPSHOT);
+    connection.release(replayOf([], 0, 0, '', ALL_ENVIRONMENTS), () => SNAPSHOT);
     connection.write(frame(4));
     const { text, complete } = await read;
     expect(complete).toBe(false);
@@ -216,7 +222,7 @@ describe('an SSE connection', () => {
     connection.hold();
     connection.deliverChange(1, frame(1));
     connection.deliverChange(2, frame(2));
-    connection.release(replayOf([], 0, 0, ''), () => SNAPSHOT);
+    connection.release(replayOf([], 0, 0, '', ALL_ENVIRONMENTS), () => SNAPSHOT);
     connection.end(END);
     expect(await read).toEqual({ text: expected(frame(1), frame(2), END).join(''), complete: true });
   });
@@ -238,7 +244,7 @@ describe('an SSE connection', () => {
     socket.pause();
     socket.write('GET / HTTP/1.1\r\nHost: test\r\n\r\n');
     const res = await nextResponse();
-    const connection = new Connection('', res, 64 * 1024, silent);
+    const connection = new Connection('', ALL_ENVIRONMENTS, res, 64 * 1024, silent);
     const closed = new Promise((resolve) => res.once('close', resolve));
     connection.write(Buffer.alloc(32 << 20, 'x')); // far more than the kernel takes
     expect(connection.isOpen).toBe(true);
@@ -251,11 +257,11 @@ describe('an SSE connection', () => {
   it('is not open around a response that has already ended or been destroyed', async () => {
     const ended = await openStream();
     ended.res.end();
-    expect(new Connection('', ended.res, 1024, silent).isOpen).toBe(false);
+    expect(new Connection('', ALL_ENVIRONMENTS, ended.res, 1024, silent).isOpen).toBe(false);
     await ended.read;
     const destroyed = await openStream();
     destroyed.res.destroy();
-    expect(new Connection('', destroyed.res, 1024, silent).isOpen).toBe(false);
+    expect(new Connection('', ALL_ENVIRONMENTS, destroyed.res, 1024, silent).isOpen).toBe(false);
     await destroyed.read;
   });
 

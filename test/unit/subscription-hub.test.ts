@@ -11,10 +11,12 @@ describe('SubscriptionHub', () => {
     const stream = hub.subscribe('a.');
 
     snapshot.reset([aFlag('a.kept', 1), aFlag('a.new', 5), aFlag('b.new', 6)], 7);
-    expect(await stream.next()).toEqual({ done: false, value: upsertOf(aFlag('a.new', 5)) });
-    expect(await stream.next()).toEqual({
-      done: false,
-      value: { kind: 'delete', key: 'a.gone', revision: 7, version: 3 },
+    expect((await stream.next()).value?.change).toEqual(upsertOf(aFlag('a.new', 5)));
+    expect((await stream.next()).value?.change).toEqual({
+      kind: 'delete',
+      key: 'a.gone',
+      revision: 7,
+      version: 3,
     });
     await stream.return?.();
     hub.close();
@@ -37,7 +39,7 @@ describe('SubscriptionHub', () => {
     await expect(slow.next()).rejects.toBeInstanceOf(SlowConsumerError);
     expect(await slow.next()).toEqual({ done: true, value: undefined });
     expect(hub.subscriberCount).toBe(1);
-    expect((await read).value).toMatchObject({ key: 'k1' });
+    expect((await read).value?.change).toMatchObject({ key: 'k1' });
     await reader.return?.();
     expect(hub.subscriberCount).toBe(0);
     hub.close();
@@ -49,5 +51,21 @@ describe('SubscriptionHub', () => {
     hub.close();
     expect(await waiting).toEqual({ done: true, value: undefined });
     expect(hub.subscriberCount).toBe(0);
+  });
+
+  it('hands each subscriber the change as its environment sees it, the view built once per environment', async () => {
+    const snapshot = new FlagSnapshot();
+    const hub = new SubscriptionHub(snapshot);
+    // Two prefixes, one environment: one view.
+    const staging = [hub.subscribe('', 'staging'), hub.subscribe('k', 'staging')];
+    const all = hub.subscribe('');
+    snapshot.apply(upsertOf(aFlag('k', 1)));
+    const [first, second] = await Promise.all(staging.map((stream) => stream.next()));
+    const whole = (await all.next()).value;
+    expect(first?.value).toBe(second?.value);
+    expect(first?.value?.scope).toBe('staging');
+    expect(first?.value?.flag?.definition.environments).toEqual({});
+    expect(whole?.flag?.definition.environments).toHaveProperty('production');
+    hub.close();
   });
 });

@@ -95,8 +95,8 @@ describe('FlagService targeting writes (setRules, setRollout)', () => {
   it('refuses an environment that does not exist before reading the flag', async () => {
     const service = serviceOver(new MemoryFlagStore());
     await expect(service.setRules('k', 'staging', [])).rejects.toMatchObject({
-      code: 'VALIDATION_FAILED',
-      details: { field: 'environment' },
+      code: 'ENVIRONMENT_NOT_FOUND',
+      details: { environment: 'staging' },
     });
   });
 });

@@ -17,9 +17,10 @@ import * as types from './graphql.js';
 type Documents = {
     "mutation CreateFlag($input: CreateFlagInput!) {\n  createFlag(input: $input) {\n    ...FlagFields\n  }\n}": typeof types.CreateFlagDocument,
     "mutation DeleteFlag($key: String!, $expectedVersion: Int) {\n  deleteFlag(key: $key, expectedVersion: $expectedVersion) {\n    key\n    version\n    revision\n  }\n}": typeof types.DeleteFlagDocument,
-    "subscription FlagChanged($prefix: String) {\n  flagChanged(prefix: $prefix) {\n    kind\n    key\n    revision\n    version\n    flag {\n      ...FlagFields\n    }\n  }\n}": typeof types.FlagChangedDocument,
+    "subscription FlagChanged($prefix: String, $environment: String) {\n  flagChanged(prefix: $prefix, environment: $environment) {\n    kind\n    entity\n    key\n    revision\n    version\n    flag {\n      ...FlagFields\n    }\n    segment {\n      ...SegmentFields\n    }\n  }\n}": typeof types.FlagChangedDocument,
     "fragment FlagFields on Flag {\n  key\n  isEnabled\n  description\n  version\n  revision\n  createdAt\n  updatedAt\n  definition\n}": typeof types.FlagFieldsFragmentDoc,
-    "query Flags($prefix: String) {\n  flags(prefix: $prefix) {\n    ...FlagFields\n  }\n}": typeof types.FlagsDocument,
+    "query Flags($prefix: String, $environment: String) {\n  flags(prefix: $prefix, environment: $environment) {\n    ...FlagFields\n  }\n  segments {\n    ...SegmentFields\n  }\n}": typeof types.FlagsDocument,
+    "fragment SegmentFields on Segment {\n  key\n  version\n  revision\n  createdAt\n  updatedAt\n  definition\n}": typeof types.SegmentFieldsFragmentDoc,
     "mutation SetFlag($input: SetFlagInput!) {\n  setFlag(input: $input) {\n    created\n    flag {\n      ...FlagFields\n    }\n  }\n}": typeof types.SetFlagDocument,
     "mutation ToggleFlag($key: String!, $expectedVersion: Int) {\n  toggleFlag(key: $key, expectedVersion: $expectedVersion) {\n    ...FlagFields\n  }\n}": typeof types.ToggleFlagDocument,
     "mutation UpdateFlag($key: String!, $patch: FlagPatch!, $expectedVersion: Int) {\n  updateFlag(key: $key, patch: $patch, expectedVersion: $expectedVersion) {\n    ...FlagFields\n  }\n}": typeof types.UpdateFlagDocument,
@@ -27,9 +28,10 @@ type Documents = {
 const documents: Documents = {
     "mutation CreateFlag($input: CreateFlagInput!) {\n  createFlag(input: $input) {\n    ...FlagFields\n  }\n}": types.CreateFlagDocument,
     "mutation DeleteFlag($key: String!, $expectedVersion: Int) {\n  deleteFlag(key: $key, expectedVersion: $expectedVersion) {\n    key\n    version\n    revision\n  }\n}": types.DeleteFlagDocument,
-    "subscription FlagChanged($prefix: String) {\n  flagChanged(prefix: $prefix) {\n    kind\n    key\n    revision\n    version\n    flag {\n      ...FlagFields\n    }\n  }\n}": types.FlagChangedDocument,
+    "subscription FlagChanged($prefix: String, $environment: String) {\n  flagChanged(prefix: $prefix, environment: $environment) {\n    kind\n    entity\n    key\n    revision\n    version\n    flag {\n      ...FlagFields\n    }\n    segment {\n      ...SegmentFields\n    }\n  }\n}": types.FlagChangedDocument,
     "fragment FlagFields on Flag {\n  key\n  isEnabled\n  description\n  version\n  revision\n  createdAt\n  updatedAt\n  definition\n}": types.FlagFieldsFragmentDoc,
-    "query Flags($prefix: String) {\n  flags(prefix: $prefix) {\n    ...FlagFields\n  }\n}": types.FlagsDocument,
+    "query Flags($prefix: String, $environment: String) {\n  flags(prefix: $prefix, environment: $environment) {\n    ...FlagFields\n  }\n  segments {\n    ...SegmentFields\n  }\n}": types.FlagsDocument,
+    "fragment SegmentFields on Segment {\n  key\n  version\n  revision\n  createdAt\n  updatedAt\n  definition\n}": types.SegmentFieldsFragmentDoc,
     "mutation SetFlag($input: SetFlagInput!) {\n  setFlag(input: $input) {\n    created\n    flag {\n      ...FlagFields\n    }\n  }\n}": types.SetFlagDocument,
     "mutation ToggleFlag($key: String!, $expectedVersion: Int) {\n  toggleFlag(key: $key, expectedVersion: $expectedVersion) {\n    ...FlagFields\n  }\n}": types.ToggleFlagDocument,
     "mutation UpdateFlag($key: String!, $patch: FlagPatch!, $expectedVersion: Int) {\n  updateFlag(key: $key, patch: $patch, expectedVersion: $expectedVersion) {\n    ...FlagFields\n  }\n}": types.UpdateFlagDocument,
@@ -46,7 +48,7 @@ export function graphql(source: "mutation DeleteFlag($key: String!, $expectedVer
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "subscription FlagChanged($prefix: String) {\n  flagChanged(prefix: $prefix) {\n    kind\n    key\n    revision\n    version\n    flag {\n      ...FlagFields\n    }\n  }\n}"): typeof import('./graphql.js').FlagChangedDocument;
+export function graphql(source: "subscription FlagChanged($prefix: String, $environment: String) {\n  flagChanged(prefix: $prefix, environment: $environment) {\n    kind\n    entity\n    key\n    revision\n    version\n    flag {\n      ...FlagFields\n    }\n    segment {\n      ...SegmentFields\n    }\n  }\n}"): typeof import('./graphql.js').FlagChangedDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -54,7 +56,11 @@ export function graphql(source: "fragment FlagFields on Flag {\n  key\n  isEnabl
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Flags($prefix: String) {\n  flags(prefix: $prefix) {\n    ...FlagFields\n  }\n}"): typeof import('./graphql.js').FlagsDocument;
+export function graphql(source: "query Flags($prefix: String, $environment: String) {\n  flags(prefix: $prefix, environment: $environment) {\n    ...FlagFields\n  }\n  segments {\n    ...SegmentFields\n  }\n}"): typeof import('./graphql.js').FlagsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment SegmentFields on Segment {\n  key\n  version\n  revision\n  createdAt\n  updatedAt\n  definition\n}"): typeof import('./graphql.js').SegmentFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

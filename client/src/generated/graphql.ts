@@ -4,6 +4,13 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** What a change is to. */
+export type ChangeEntity =
+  /** A flag: `FlagChange.flag` holds it after an UPSERT. */
+  | 'FLAG'
+  /** A segment: `FlagChange.segment` holds it after an UPSERT; `flag` is always null. */
+  | 'SEGMENT';
+
 /** A new flag. */
 export type CreateFlagInput = {
   /** Free text for humans. Omit for empty; null is refused. */
@@ -14,11 +21,11 @@ export type CreateFlagInput = {
   key: string;
 };
 
-/** What happened to a flag. */
+/** What happened to a flag (or segment: see `FlagChange.entity`). */
 export type FlagChangeKind =
-  /** The flag was deleted; `FlagChange.flag` is null. */
+  /** The flag (or segment) was deleted; `FlagChange.flag` and `segment` are null. */
   | 'DELETE'
-  /** The flag was created or changed; `FlagChange.flag` holds it as it is now. */
+  /** The flag was created or changed; `FlagChange.flag` (or `segment`) holds it as it is now. */
   | 'UPSERT';
 
 /** The fields to change on a flag: give at least one. Omitted fields keep their value; null is refused. */
@@ -56,19 +63,23 @@ export type DeleteFlagMutation = { deleteFlag: { key: string, version: number, r
 
 export type FlagChangedSubscriptionVariables = Exact<{
   prefix?: string | null | undefined;
+  environment?: string | null | undefined;
 }>;
 
 
-export type FlagChangedSubscription = { flagChanged: { kind: FlagChangeKind, key: string, revision: number, version: number, flag: { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown } | null } };
+export type FlagChangedSubscription = { flagChanged: { kind: FlagChangeKind, entity: ChangeEntity, key: string, revision: number, version: number, flag: { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown } | null, segment: { key: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown } | null } };
 
 export type FlagFieldsFragment = { key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown };
 
 export type FlagsQueryVariables = Exact<{
   prefix?: string | null | undefined;
+  environment?: string | null | undefined;
 }>;
 
 
-export type FlagsQuery = { flags: Array<{ key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown }> };
+export type FlagsQuery = { flags: Array<{ key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown }>, segments: Array<{ key: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown }> };
+
+export type SegmentFieldsFragment = { key: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown };
 
 export type SetFlagMutationVariables = Exact<{
   input: SetFlagInput;
@@ -124,6 +135,16 @@ export const FlagFieldsFragmentDoc = new TypedDocumentString(`
   definition
 }
     `, {"fragmentName":"FlagFields"}) as unknown as TypedDocumentString<FlagFieldsFragment, unknown>;
+export const SegmentFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SegmentFields on Segment {
+  key
+  version
+  revision
+  createdAt
+  updatedAt
+  definition
+}
+    `, {"fragmentName":"SegmentFields"}) as unknown as TypedDocumentString<SegmentFieldsFragment, unknown>;
 export const CreateFlagDocument = new TypedDocumentString(`
     mutation CreateFlag($input: CreateFlagInput!) {
   createFlag(input: $input) {
@@ -150,14 +171,18 @@ export const DeleteFlagDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<DeleteFlagMutation, DeleteFlagMutationVariables>;
 export const FlagChangedDocument = new TypedDocumentString(`
-    subscription FlagChanged($prefix: String) {
-  flagChanged(prefix: $prefix) {
+    subscription FlagChanged($prefix: String, $environment: String) {
+  flagChanged(prefix: $prefix, environment: $environment) {
     kind
+    entity
     key
     revision
     version
     flag {
       ...FlagFields
+    }
+    segment {
+      ...SegmentFields
     }
   }
 }
@@ -170,17 +195,36 @@ export const FlagChangedDocument = new TypedDocumentString(`
   createdAt
   updatedAt
   definition
+}
+fragment SegmentFields on Segment {
+  key
+  version
+  revision
+  createdAt
+  updatedAt
+  definition
 }`) as unknown as TypedDocumentString<FlagChangedSubscription, FlagChangedSubscriptionVariables>;
 export const FlagsDocument = new TypedDocumentString(`
-    query Flags($prefix: String) {
-  flags(prefix: $prefix) {
+    query Flags($prefix: String, $environment: String) {
+  flags(prefix: $prefix, environment: $environment) {
     ...FlagFields
+  }
+  segments {
+    ...SegmentFields
   }
 }
     fragment FlagFields on Flag {
   key
   isEnabled
   description
+  version
+  revision
+  createdAt
+  updatedAt
+  definition
+}
+fragment SegmentFields on Segment {
+  key
   version
   revision
   createdAt

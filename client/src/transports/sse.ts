@@ -3,12 +3,22 @@ import { Backoff } from '../backoff.js';
 import { errorFromResponse, FlagwireError } from '../errors.js';
 import { authorization, endpoint, requestFailure } from '../http.js';
 import { Watchdog } from '../watchdog.js';
-import { parseChange, parseSnapshot } from '../wire.js';
+import { parseChange, parseSegmentChange, parseSnapshot } from '../wire.js';
 import { Sleeper, type Transport, type TransportContext, type TransportSink } from './transport.js';
+
+/** The events this client acts on; any other is ignored (a newer server may send more). */
+const STREAMED_EVENTS = new Set<string | undefined>([
+  'snapshot',
+  'upsert',
+  'delete',
+  'segment-upsert',
+  'segment-delete',
+]);
 
 /**
  * `GET /feature-flags/stream` read with `fetch` (so it can send headers, unlike EventSource) and
- * parsed with eventsource-parser. `snapshot` replaces the state; `upsert`/`delete` apply by revision.
+ * parsed with eventsource-parser. `snapshot` replaces the state (flags and segments); `upsert`/`delete`
+ * and `segment-upsert`/`segment-delete` apply by revision.
  * Every reconnection sends `Last-Event-ID` with the revision the state reflects, so the server
  * replays exactly what was missed (or sends a fresh snapshot when its log no longer reaches back).
  * Any byte (event, `retry:`, `: heartbeat`) feeds the silence watchdog. Reconnections wait for the
@@ -52,8 +62,8 @@ export class SseTransport implements Transport {
 
   /** One connection, from request to end; resolves with why it ended. */
   private async stream(): Promise<FlagwireError> {
-    const { http, prefix } = this.context;
-    const url = endpoint(http.baseUrl, '/feature-flags/stream', { prefix });
+    const { http, prefix, environment } = this.context;
+    const url = endpoint(http.baseUrl, '/feature-flags/stream', { prefix, environment });
     const abort = new AbortController();
     this.abort = abort;
     const watchdog = new Watchdog(this.context.silenceTimeoutMs, () =>
@@ -123,7 +133,7 @@ export class SseTransport implements Transport {
   private handle(event: EventSourceMessage): void {
     if (this.stopped) return;
     const kind = event.event;
-    if (kind !== 'snapshot' && kind !== 'upsert' && kind !== 'delete') return;
+    if (!STREAMED_EVENTS.has(kind)) return;
     let data: unknown;
     try {
       data = JSON.parse(event.data);
@@ -134,7 +144,16 @@ export class SseTransport implements Transport {
       const snapshot = parseSnapshot(data);
       if (!snapshot)
         throw new FlagwireError('BAD_RESPONSE', `malformed snapshot event (id ${event.id ?? '-'})`);
+      // Segments first: a flag in the new state may name a segment only the new state holds.
+      if (snapshot.segments) this.sink.replaceSegments(snapshot.segments, snapshot.revision);
       this.sink.replace(snapshot.flags, snapshot.revision);
+      return;
+    }
+    if (kind === 'segment-upsert' || kind === 'segment-delete') {
+      const change = parseSegmentChange(data);
+      if (!change || `segment-${change.kind}` !== kind)
+        throw new FlagwireError('BAD_RESPONSE', `malformed ${kind} event (id ${event.id ?? '-'})`);
+      this.sink.segmentChange(change);
       return;
     }
     const change = parseChange(data);

@@ -3,14 +3,15 @@ import { Backoff } from '../backoff.js';
 import { errorFromGraphQL, FlagwireError, isRecord, toFlagwireError } from '../errors.js';
 import { FlagChangedDocument, FlagsDocument } from '../generated/graphql.js';
 import { endpoint } from '../http.js';
-import type { FlagChange } from '../types.js';
+import type { FlagChange, SegmentChange } from '../types.js';
 import { Watchdog } from '../watchdog.js';
-import { highestRevision, parseFlagList, parseSubscriptionChange } from '../wire.js';
+import { highestRevision, parseFlagList, parseSegmentList, parseSubscriptionChange } from '../wire.js';
 import { Sleeper, type Transport, type TransportContext, type TransportSink } from './transport.js';
 
 /**
- * `flagChanged(prefix)` over graphql-ws. A subscription carries no state, so each session also runs
- * the `flags(prefix)` query, over the same socket, sent right after the subscribe message.
+ * `flagChanged(prefix)` over graphql-ws (flag changes in scope, and every segment change). A
+ * subscription carries no state, so each session also runs the `flags(prefix)` and `segments` query,
+ * over the same socket, sent right after the subscribe message.
  *
  * Why that is enough (STACK pitfall 4: graphql-ws acknowledges no subscription): graphql-ws sends a
  * socket's messages in order and the server handles them in arrival order, reaching `subscribe()`
@@ -62,11 +63,12 @@ export class SubscriptionTransport implements Transport {
 
   /** One connection, from connect to close; resolves with why it ended. */
   private session(): Promise<FlagwireError> {
-    const { http, prefix, silenceTimeoutMs } = this.context;
+    const { http, prefix, environment, silenceTimeoutMs } = this.context;
     const url = endpoint(http.baseUrl, '/graphql').replace(/^http/, 'ws');
-    const variables = prefix ? { prefix } : {};
+    const variables = { ...(prefix ? { prefix } : {}), ...(environment ? { environment } : {}) };
     // The latest change per key seen in this session, re-applied over the query's state.
     const journal = new Map<string, FlagChange>();
+    const segmentJournal = new Map<string, SegmentChange>();
 
     return new Promise((resolve) => {
       let client: Client | undefined;
@@ -112,10 +114,11 @@ export class SubscriptionTransport implements Transport {
         if (result.errors && result.errors.length > 0) end(errorFromGraphQL(result.errors));
         return ended;
       };
+      /** `what`: the root field handed to `next`, or '' for the whole `data`. */
       const sinkFor = (what: string, next: (data: unknown) => void) => ({
         next: (result: FormattedExecutionResult<unknown, unknown>) => {
           if (ended || failOn(result)) return;
-          next(isRecord(result.data) ? result.data[what] : undefined);
+          next(!isRecord(result.data) ? undefined : what === '' ? result.data : result.data[what]);
         },
         error: (err: unknown) => end(subscriptionError(url, err)),
         complete: () => {
@@ -128,8 +131,16 @@ export class SubscriptionTransport implements Transport {
       client.subscribe(
         { query: FlagChangedDocument.toString(), variables },
         sinkFor('flagChanged', (data) => {
-          const change = parseSubscriptionChange(data);
-          if (!change) return end(new FlagwireError('BAD_RESPONSE', `${url}: malformed flagChanged event`));
+          const event = parseSubscriptionChange(data);
+          if (!event) return end(new FlagwireError('BAD_RESPONSE', `${url}: malformed flagChanged event`));
+          if (event.entity === 'segment') {
+            const { change } = event;
+            const known = segmentJournal.get(change.key);
+            if (!known || known.revision < change.revision) segmentJournal.set(change.key, change);
+            this.sink.segmentChange(change);
+            return;
+          }
+          const { change } = event;
           const known = journal.get(change.key);
           if (!known || known.revision < change.revision) journal.set(change.key, change);
           this.sink.change(change);
@@ -137,9 +148,13 @@ export class SubscriptionTransport implements Transport {
       );
       client.subscribe(
         { query: FlagsDocument.toString(), variables },
-        sinkFor('flags', (data) => {
-          const flags = parseFlagList(data);
-          if (!flags) return end(new FlagwireError('BAD_RESPONSE', `${url}: malformed flags answer`));
+        sinkFor('', (data) => {
+          const flags = isRecord(data) ? parseFlagList(data.flags) : undefined;
+          const segments = isRecord(data) ? parseSegmentList(data.segments) : undefined;
+          if (!flags || !segments)
+            return end(new FlagwireError('BAD_RESPONSE', `${url}: malformed flags answer`));
+          // Segments first, so no flag arrives before a segment it names.
+          this.sink.replaceSegments(segments, highestRevision(segments), segmentJournal.values());
           this.sink.replace(flags, highestRevision(flags), journal.values());
         }),
       );

@@ -1,7 +1,7 @@
 import type { BackoffOptions } from '../backoff.js';
 import type { FlagwireError } from '../errors.js';
 import type { HttpContext } from '../http.js';
-import type { Flag, FlagChange, FlagMode } from '../types.js';
+import type { Flag, FlagChange, FlagMode, Segment, SegmentChange } from '../types.js';
 
 /**
  * What a transport reports to the client. A transport only reports; the client decides what it
@@ -19,6 +19,13 @@ export interface TransportSink {
   replace(flags: readonly Flag[], asOf: number, replay?: Iterable<FlagChange>): void;
   /** One change. */
   change(change: FlagChange): void;
+  /**
+   * Every segment, a complete list reflecting every change up to `asOf` (`replay`: segment changes that
+   * may be newer). Sent beside the flags' state, before it when both come at once.
+   */
+  replaceSegments(segments: readonly Segment[], asOf: number, replay?: Iterable<SegmentChange>): void;
+  /** One change to a segment. */
+  segmentChange(change: SegmentChange): void;
   /** A poll's answer: `200` (a new list) or `304`. */
   polled(status: 200 | 304): void;
   /** Where a stream should resume: the revision the client's state reflects, if it has a state. */
@@ -29,6 +36,8 @@ export interface TransportSink {
 export interface TransportContext {
   readonly http: HttpContext;
   readonly prefix: string;
+  /** Sent as `?environment=` / the `environment` variable when set; else the server picks. */
+  readonly environment: string | undefined;
   readonly pollIntervalMs: number;
   readonly backoff: BackoffOptions;
   readonly silenceTimeoutMs: number;

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { ReadScope } from '../../flags/flag-view.js';
 
 /** Live changes that arrived while the connection was still catching up from the change log. */
 interface Held {
@@ -33,6 +34,8 @@ export class Connection {
 
   constructor(
     readonly prefix: string,
+    /** Whose view of the flags this client reads (its token's environment, `?environment=`, or all). */
+    readonly scope: ReadScope,
     private readonly res: ServerResponse,
     private readonly maxBufferedBytes: number,
     private readonly logger: Logger,
@@ -109,7 +112,7 @@ export class Connection {
     this.closed = true;
     this.held = undefined;
     this.logger.info(
-      { prefix: this.prefix, bufferedBytes, maxBufferedBytes: this.maxBufferedBytes },
+      { prefix: this.prefix, scope: this.scope, bufferedBytes, maxBufferedBytes: this.maxBufferedBytes },
       'SSE client is not reading fast enough; stream cut off',
     );
     this.res.destroy();

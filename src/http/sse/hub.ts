@@ -1,20 +1,24 @@
-import { type FlagChange, isFlagKey } from '../../flags/flag.js';
+import { type FlagChange, kindOfKey } from '../../flags/flag.js';
 import type { FlagSnapshot } from '../../flags/flag-snapshot.js';
-import { ALL_ENVIRONMENTS, flagView } from '../../flags/flag-view.js';
+import { flagView, type ReadScope } from '../../flags/flag-view.js';
+import { segmentViews } from '../../flags/segment-view.js';
 import type { Connection } from './connection.js';
-import { changeFrame, HEARTBEAT_FRAME, snapshotFrame } from './frames.js';
+import { changeFrame, HEARTBEAT_FRAME, inScope, segmentChangeFrame, snapshotFrame } from './frames.js';
 
-/** Every connection streaming one prefix, and that prefix's latest snapshot frame. */
+/** Every connection streaming one prefix in one scope, and their latest snapshot frame. */
 interface Group {
+  readonly prefix: string;
+  readonly scope: ReadScope;
   readonly connections: Set<Connection>;
   /** Reused while the snapshot stays at this revision: a reconnect storm serialises the state once. */
   snapshot: { readonly revision: number; readonly frame: Buffer } | undefined;
 }
 
 /**
- * Fans snapshot events out to every open stream. Connections are grouped by prefix, so a change is
- * matched once per prefix (not once per connection) and serialised once: the same Buffer is written to
- * every connection it concerns. One subscription to the snapshot and one heartbeat timer serve all.
+ * Fans snapshot events out to every open stream. Connections are grouped by read scope and prefix, so
+ * a change is matched once per group (not once per connection) and serialised once per scope: the same
+ * Buffer is written to every connection of every group of that scope it concerns. One subscription to
+ * the snapshot and one heartbeat timer serve all.
  */
 export class StreamHub {
   private readonly groups = new Map<string, Group>();
@@ -41,10 +45,16 @@ export class StreamHub {
   }
 
   add(connection: Connection): void {
-    let group = this.groups.get(connection.prefix);
+    const id = groupId(connection.prefix, connection.scope);
+    let group = this.groups.get(id);
     if (!group) {
-      group = { connections: new Set(), snapshot: undefined };
-      this.groups.set(connection.prefix, group);
+      group = {
+        prefix: connection.prefix,
+        scope: connection.scope,
+        connections: new Set(),
+        snapshot: undefined,
+      };
+      this.groups.set(id, group);
     }
     if (group.connections.has(connection)) return;
     group.connections.add(connection);
@@ -54,23 +64,24 @@ export class StreamHub {
   }
 
   remove(connection: Connection): void {
-    const group = this.groups.get(connection.prefix);
+    const id = groupId(connection.prefix, connection.scope);
+    const group = this.groups.get(id);
     if (!group?.connections.delete(connection)) return;
     this.count--;
-    if (group.connections.size === 0) this.groups.delete(connection.prefix);
+    if (group.connections.size === 0) this.groups.delete(id);
     if (this.count === 0) this.stopHeartbeat();
   }
 
   /**
-   * `event: snapshot` for the prefix at the released revision (the view may hold newer changes too;
-   * they follow as events, and clients keep per key the highest revision).
+   * `event: snapshot` for the prefix as the scope sees it, at the released revision (the view may hold
+   * newer changes too; they follow as events, and clients keep per key the highest revision).
    */
-  snapshotFrame(prefix: string): Buffer {
+  snapshotFrame(prefix: string, scope: ReadScope): Buffer {
     const revision = this.snapshot.releasedRevision;
-    const group = this.groups.get(prefix);
+    const group = this.groups.get(groupId(prefix, scope));
     if (group?.snapshot?.revision === revision) return group.snapshot.frame;
-    const views = this.snapshot.list(prefix).map((flag) => flagView(flag, ALL_ENVIRONMENTS));
-    const frame = snapshotFrame(revision, views);
+    const views = this.snapshot.list(prefix).map((flag) => flagView(flag, scope));
+    const frame = snapshotFrame(revision, views, segmentViews(this.snapshot));
     if (group) group.snapshot = { revision, frame };
     return frame;
   }
@@ -86,14 +97,45 @@ export class StreamHub {
   }
 
   private fanOutChange(change: FlagChange): void {
-    if (!isFlagKey(change.key)) return;
-    let frame: Buffer | undefined;
-    for (const [prefix, group] of this.groups) {
-      if (!change.key.startsWith(prefix)) continue;
+    const kind = kindOfKey(change.key);
+    if (kind === 'segment') {
+      this.fanOutToAll(change, segmentChangeFrame(change));
+      return;
+    }
+    if (kind !== 'flag') return;
+    // Usually one scope, sometimes a few: the frame of the first is kept aside, a Map only past it.
+    let firstScope: ReadScope | undefined;
+    let firstFrame: Buffer | undefined;
+    let more: Map<ReadScope, Buffer> | undefined;
+    const frameFor = (scope: ReadScope): Buffer => {
+      if (firstFrame === undefined || firstScope === scope) {
+        firstScope = scope;
+        firstFrame ??= changeFrame(change, scope);
+        return firstFrame;
+      }
+      more ??= new Map();
+      let frame = more.get(scope);
+      if (frame === undefined) {
+        frame = changeFrame(change, scope);
+        more.set(scope, frame);
+      }
+      return frame;
+    };
+    for (const group of this.groups.values()) {
+      if (!change.key.startsWith(group.prefix)) continue;
       // Not keyed by revision alone: a late change from another instance can alter the state in scope
       // without raising the snapshot's revision.
       group.snapshot = undefined;
-      frame ??= changeFrame(change, ALL_ENVIRONMENTS);
+      const frame = frameFor(group.scope);
+      for (const connection of group.connections) connection.deliverChange(change.revision, frame);
+      this.onDelivered(group.connections.size);
+    }
+  }
+
+  /** A segment change: every stream hears it (any flag may use any segment), in the same order. */
+  private fanOutToAll(change: FlagChange, frame: Buffer): void {
+    for (const group of this.groups.values()) {
+      group.snapshot = undefined;
       for (const connection of group.connections) connection.deliverChange(change.revision, frame);
       this.onDelivered(group.connections.size);
     }
@@ -104,10 +146,11 @@ export class StreamHub {
    * once per group); the others already hold the right state and hear nothing.
    */
   private fanOutReset(changes: readonly FlagChange[]): void {
-    for (const [prefix, group] of this.groups) {
+    for (const group of this.groups.values()) {
       group.snapshot = undefined;
-      if (!changes.some((change) => isFlagKey(change.key) && change.key.startsWith(prefix))) continue;
-      const frame = this.snapshotFrame(prefix);
+      const { prefix, scope } = group;
+      if (!changes.some((change) => inScope(change.key, prefix))) continue;
+      const frame = this.snapshotFrame(prefix, scope);
       for (const connection of group.connections) connection.deliverReset(frame);
       this.onDelivered(group.connections.size);
     }
@@ -123,4 +166,9 @@ export class StreamHub {
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
   }
+}
+
+/** A group's key: a scope never holds NUL, so the two parts cannot blur into each other. */
+function groupId(prefix: string, scope: ReadScope): string {
+  return `${scope}\u0000${prefix}`;
 }

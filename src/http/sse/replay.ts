@@ -1,10 +1,11 @@
-import { type FlagChange, isFlagKey } from '../../flags/flag.js';
-import { ALL_ENVIRONMENTS } from '../../flags/flag-view.js';
+import type { FlagChange } from '../../flags/flag.js';
+import type { ReadScope } from '../../flags/flag-view.js';
 import type { Replay } from './connection.js';
-import { changeFrame } from './frames.js';
+import { inScope, streamedChangeFrame } from './frames.js';
 
 /**
- * What a client resuming after `after` is sent: the logged changes in scope up to `seen`, the revision
+ * What a client resuming after `after` is sent: the logged changes under `prefix` up to `seen`, framed
+ * as `scope` sees them, the revision
  * through which this instance had released changes to streams when the client subscribed; the later
  * ones come live, in order. Null when the log cannot vouch for it: it does not reach back, or it does
  * not hold every change up to `seen` (e.g. a failed append), in which case a snapshot is the safe answer.
@@ -14,6 +15,7 @@ export function replayOf(
   after: number,
   seen: number,
   prefix: string,
+  scope: ReadScope,
 ): Replay | null {
   if (!changes) return null;
   const frames: Buffer[] = [];
@@ -23,12 +25,10 @@ export function replayOf(
     if (change.revision <= after) continue;
     newest = Math.max(newest, change.revision);
     if (change.revision > seen || !inScope(change.key, prefix) || sent.has(change.revision)) continue;
+    const frame = streamedChangeFrame(change, scope);
+    if (!frame) continue;
     sent.add(change.revision);
-    frames.push(changeFrame(change, ALL_ENVIRONMENTS));
+    frames.push(frame);
   }
   return newest >= seen ? { frames, sent } : null;
-}
-
-function inScope(key: string, prefix: string): boolean {
-  return isFlagKey(key) && key.startsWith(prefix);
 }

@@ -5,7 +5,9 @@ import { AppError } from '../../errors.js';
 import type { ChangeLog } from '../../feed/change-log.js';
 import type { FlagChange } from '../../flags/flag.js';
 import type { FlagSnapshot } from '../../flags/flag-snapshot.js';
+import { readScopeOf } from '../../flags/read-scope.js';
 import { normalizePrefix } from '../../flags/validation.js';
+import { boundEnvironmentOf } from '../access.js';
 import { parseQuery } from '../query-params.js';
 import { Connection } from './connection.js';
 import { retryFrame } from './frames.js';
@@ -30,7 +32,10 @@ export interface SseStreamDeps {
 }
 
 export interface SseStream {
-  /** `GET /feature-flags/stream?prefix=&lastEventId=`: mount before `/feature-flags/:key`. */
+  /**
+   * `GET /feature-flags/stream?prefix=&environment=&lastEventId=`: mount before `/feature-flags/:key`,
+   * after `authenticate` (the token picks the environment, see read-scope.ts).
+   */
   handler: RequestHandler;
   /** Open streams, including those still catching up from the change log. */
   connections(): number;
@@ -39,7 +44,11 @@ export interface SseStream {
 }
 
 /** The stream's query: a scope and, for clients that cannot set headers, a resume point. */
-const StreamQuery = z.strictObject({ prefix: z.string().optional(), lastEventId: z.string().optional() });
+const StreamQuery = z.strictObject({
+  prefix: z.string().optional(),
+  environment: z.string().optional(),
+  lastEventId: z.string().optional(),
+});
 
 /**
  * The server-sent event stream of flag changes: a snapshot of the flags in scope (or, when resuming
@@ -53,7 +62,9 @@ export function sseStream(deps: SseStreamDeps): SseStream {
 
   const handler: RequestHandler = async (req, res) => {
     // Validate everything before the first byte: bad input still gets a JSON 400 from the error handler.
-    const prefix = normalizePrefix(parseQuery(StreamQuery, req).prefix);
+    const query = parseQuery(StreamQuery, req);
+    const prefix = normalizePrefix(query.prefix);
+    const scope = readScopeOf(snapshot, boundEnvironmentOf(res), query.environment);
     const lastEventId = lastEventIdOf(req);
     if (hub.size >= (deps.maxConnections ?? Number.POSITIVE_INFINITY)) {
       // Before any stream byte, so the client sees a plain 503 and retries later (or elsewhere).
@@ -68,14 +79,14 @@ export function sseStream(deps: SseStreamDeps): SseStream {
       res.end(retry);
       return;
     }
-    const connection = new Connection(prefix, res, deps.maxBufferedBytes, logger);
+    const connection = new Connection(prefix, scope, res, deps.maxBufferedBytes, logger);
     res.on('close', () => hub.remove(connection));
     // Gone before we got here: its 'close' has already fired and would never remove it.
     if (req.socket.destroyed) return;
     connection.write(retry);
     if (lastEventId === undefined) {
       hub.add(connection);
-      connection.write(hub.snapshotFrame(prefix));
+      connection.write(hub.snapshotFrame(prefix, scope));
       return;
     }
 
@@ -88,7 +99,9 @@ export function sseStream(deps: SseStreamDeps): SseStream {
     // An id from beyond this instance's view (a wiped store, a bogus id) cannot be resumed: start over.
     const changes = lastEventId > seen ? null : await readLog(lastEventId);
     if (!connection.isOpen) return;
-    connection.release(replayOf(changes, lastEventId, seen, prefix), () => hub.snapshotFrame(prefix));
+    connection.release(replayOf(changes, lastEventId, seen, prefix, scope), () =>
+      hub.snapshotFrame(prefix, scope),
+    );
   };
 
   async function readLog(after: number): Promise<FlagChange[] | null> {

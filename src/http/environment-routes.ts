@@ -1,0 +1,32 @@
+import express, { type RequestHandler, Router } from 'express';
+import type { EnvironmentService } from '../flags/environment-service.js';
+import { acceptQuery, NO_QUERY_PARAMS } from './query-params.js';
+import { rejectInvalidUtf8, requireJsonBody } from './request-parsing.js';
+
+/**
+ * The REST resource `/environments`: `GET` lists them (any token), `POST {"key","description"?}`
+ * creates one (admin tokens: `writesNeedAdmin` runs first). Thin: the service validates.
+ */
+export function environmentRoutes(environments: EnvironmentService, bodyLimitBytes: number): Router {
+  const router = Router();
+  const noQuery = acceptQuery(NO_QUERY_PARAMS);
+  const jsonBody: RequestHandler[] = [
+    (req, _res, next) => {
+      requireJsonBody(req);
+      next();
+    },
+    express.json({ limit: bodyLimitBytes, verify: rejectInvalidUtf8 }),
+  ];
+
+  router.get('/', noQuery, (_req, res) => {
+    res.json(environments.list());
+  });
+
+  router.post('/', noQuery, ...jsonBody, async (req, res) => {
+    const environment = await environments.create(req.body);
+    res.location(`/environments/${encodeURIComponent(environment.key)}`);
+    res.status(201).json(environment);
+  });
+
+  return router;
+}

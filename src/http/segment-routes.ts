@@ -1,0 +1,106 @@
+import express, { type Request, type RequestHandler, type Response, Router } from 'express';
+import { SegmentNotFoundError, ValidationError, VersionMismatchError } from '../flags/errors.js';
+import { type SegmentRecord, segmentRecordKey } from '../flags/flag.js';
+import type { ReplaceGuard } from '../flags/flag-service.js';
+import type { FlagSnapshot } from '../flags/flag-snapshot.js';
+import type { SegmentService } from '../flags/segment-service.js';
+import { segmentView } from '../flags/segment-view.js';
+import { assertValidKey } from '../flags/validation.js';
+import { parseIfMatch } from './etag.js';
+import { type MemoisedBody, memoise } from './flag-list-memo.js';
+import { writeConditional } from './poll-fast-path.js';
+import { acceptQuery, NO_QUERY_PARAMS } from './query-params.js';
+import { rejectInvalidUtf8, requireJsonBody } from './request-parsing.js';
+import type { SegmentListMemo } from './segment-list-memo.js';
+
+export interface SegmentRoutesDeps {
+  segments: SegmentService;
+  snapshot: FlagSnapshot;
+  memo: SegmentListMemo;
+  bodyLimitBytes: number;
+}
+
+/**
+ * The REST resource `/segments`: named, reusable sets of contexts shared by every environment. Thin:
+ * the service validates and guards versions, reads come from the snapshot. Access (admin writes,
+ * admin and client reads) is checked before these routes, as for `/feature-flags`.
+ */
+export function segmentRoutes(deps: SegmentRoutesDeps): Router {
+  const { segments, snapshot, memo } = deps;
+  const router = Router();
+  const noQuery = acceptQuery(NO_QUERY_PARAMS);
+  const jsonBody: RequestHandler[] = [
+    (req, _res, next) => {
+      requireJsonBody(req);
+      next();
+    },
+    express.json({ limit: deps.bodyLimitBytes, verify: rejectInvalidUtf8 }),
+  ];
+
+  router.get('/', noQuery, (req, res) => {
+    writeConditional(req.headers['if-none-match'], res, memo.get());
+  });
+
+  router.post('/', noQuery, ...jsonBody, async (req, res) => {
+    const segment = await segments.create(req.body);
+    res.location(`/segments/${encodeURIComponent(segment.definition.key)}`);
+    sendSegment(res.status(201), segment);
+  });
+
+  router.get('/:key', noQuery, (req, res) => {
+    const key = req.params.key;
+    assertValidKey(key);
+    const record = snapshot.get(segmentRecordKey(key));
+    if (record?.kind !== 'segment') throw new SegmentNotFoundError(key);
+    writeConditional(req.headers['if-none-match'], res, representationOf(record));
+  });
+
+  router.put('/:key', noQuery, ...jsonBody, async (req, res) => {
+    const key = String(req.params.key);
+    const { segment, created } = await segments.replace(key, req.body, await guardOf(req, segments, key));
+    if (created) res.location(`/segments/${encodeURIComponent(key)}`);
+    sendSegment(res.status(created ? 201 : 200), segment);
+  });
+
+  router.delete('/:key', noQuery, async (req, res) => {
+    const key = String(req.params.key);
+    await segments.remove(key, (await guardOf(req, segments, key)).expectedVersion);
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+/** One segment as served: its JSON body and strong ETag (the same for GET, writes and If-Match). */
+function representationOf(segment: SegmentRecord): MemoisedBody {
+  return memoise(Buffer.from(JSON.stringify(segmentView(segment))));
+}
+
+function sendSegment(res: Response, segment: SegmentRecord): void {
+  const { body, headers200 } = representationOf(segment);
+  res.writeHead(res.statusCode, headers200);
+  res.end(body);
+}
+
+/**
+ * `If-Match` on a segment write, as on `/feature-flags/:key`: `"<version>"`, the segment's current
+ * ETag, or `*` (it must exist). Absent: no precondition.
+ */
+async function guardOf(req: Request, segments: SegmentService, key: string): Promise<ReplaceGuard> {
+  const header = req.headers['if-match'];
+  if (header === undefined) return {};
+  const tags = parseIfMatch(header);
+  if (tags.length !== 1) {
+    throw new ValidationError(
+      '\'If-Match\' must hold exactly one entity tag: the expected version, e.g. "3"',
+    );
+  }
+  const tag = tags[0] as string;
+  if (tag === '*') return { mustExist: true };
+  const version = /^"([1-9][0-9]{0,15})"$/.exec(tag)?.[1];
+  if (version !== undefined) return { expectedVersion: Number(version) };
+  const current = await segments.current(key);
+  if (!current) throw new SegmentNotFoundError(key);
+  if (tag === representationOf(current).etag) return { expectedVersion: current.version };
+  throw new VersionMismatchError(key, tag, current.version, 'Segment');
+}

@@ -1,0 +1,102 @@
+import type { Decision } from '@flagwire/core';
+import { AppError, httpStatusOf } from '../errors.js';
+import type { ServedEvaluation } from '../evaluation/flag-evaluator.js';
+
+/*
+ * OFREP's bodies (open-feature/protocol, service/openapi.yaml): its own shapes, not the REST error body.
+ * Every failure names the flag and an OpenFeature error code, so a provider can always say why.
+ */
+
+/** A flag evaluated (`evaluationSuccess`); without `value` the provider answers its code default. */
+export interface OfrepSuccess {
+  key: string;
+  value?: unknown;
+  variant?: string;
+  reason: string;
+  metadata: Record<string, string | number | boolean>;
+}
+
+/** A flag that could not be evaluated (`evaluationFailure`, `flagNotFound`), or a refused request. */
+export interface OfrepFailure {
+  key: string;
+  errorCode: string;
+  errorDetails: string;
+}
+
+export interface OfrepAnswer {
+  status: number;
+  body: OfrepSuccess | OfrepFailure;
+  headers?: Record<string, string>;
+}
+
+/**
+ * An evaluation as OFREP answers it: 200 with the value; 404 FLAG_NOT_FOUND; 400 for every other error
+ * (INVALID_CONTEXT, PARSE_ERROR, TARGETING_KEY_MISSING, GENERAL), the status OFREP gives its
+ * `evaluationFailure`. Also the item of the bulk answer's `flags` list (its status aside).
+ */
+export function evaluationAnswer(served: ServedEvaluation): OfrepAnswer {
+  if (served.errorCode !== undefined)
+    return {
+      status: served.errorCode === 'FLAG_NOT_FOUND' ? 404 : 400,
+      body: { key: served.key, errorCode: served.errorCode, errorDetails: served.errorDetails ?? '' },
+    };
+  const { key, reason, variant } = served;
+  const metadata = metadataOf(served);
+  return {
+    status: 200,
+    body:
+      variant === undefined
+        ? { key, reason, metadata }
+        : { key, value: served.value, variant, reason, metadata },
+  };
+}
+
+/**
+ * Flag metadata (OFREP allows strings, numbers and booleans): the environment, the flag's version, and
+ * what decided: `decidedBy` (`target`, `rule`, `fallthrough`, `disabled`, `prerequisite`,
+ * `environmentNotConfigured`), with the rule's index and id, the target's index, or the prerequisite
+ * flag that was not served one of its variants.
+ */
+function metadataOf(served: ServedEvaluation): OfrepSuccess['metadata'] {
+  const metadata: OfrepSuccess['metadata'] = { environment: served.environment };
+  if (served.flag !== undefined) metadata.flagVersion = served.flag.version;
+  const decision: Decision | undefined = served.decision;
+  if (decision === undefined) return metadata;
+  metadata.decidedBy = decision.kind;
+  if (decision.kind === 'rule') {
+    metadata.ruleIndex = decision.index;
+    if (decision.id !== undefined) metadata.ruleId = decision.id;
+  } else if (decision.kind === 'target') metadata.targetIndex = decision.index;
+  else if (decision.kind === 'prerequisite') metadata.prerequisite = decision.flag;
+  return metadata;
+}
+
+/**
+ * The one place where this transport turns a thrown error into a response: an AppError keeps its
+ * HTTP status (401, 403, 400 for a bad `?environment=`, 413, 415, 429, 503 ...) and message, with
+ * OpenFeature's GENERAL code (OpenFeature has no code for a refused request); anything else is 500
+ * with a generic message, as in REST.
+ */
+export function failureAnswer(key: string, err: unknown): OfrepAnswer {
+  if (!(err instanceof AppError))
+    return { status: 500, body: { key, errorCode: 'GENERAL', errorDetails: 'Internal server error' } };
+  const status = httpStatusOf(err.code);
+  const headers: Record<string, string> = {};
+  if (status === 401) headers['WWW-Authenticate'] = 'Bearer';
+  if (status === 405) headers.Allow = 'POST';
+  if (status === 429 || status === 503) {
+    const retryAfter = err.details?.retryAfterSeconds;
+    headers['Retry-After'] = String(retryAfter ?? 1);
+  }
+  return { status, body: { key, errorCode: 'GENERAL', errorDetails: err.message }, headers };
+}
+
+/** A request OFREP calls a parse error (not JSON, not UTF-8): 400 PARSE_ERROR. */
+export function parseErrorAnswer(key: string, details: string): OfrepAnswer {
+  return { status: 400, body: { key, errorCode: 'PARSE_ERROR', errorDetails: details } };
+}
+
+/** A request without a usable context: 400 INVALID_CONTEXT. */
+export function invalidContextAnswer(key: string, details: string): OfrepAnswer {
+  return { status: 400, body: { key, errorCode: 'INVALID_CONTEXT', errorDetails: details } };
+}
