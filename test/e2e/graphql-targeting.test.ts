@@ -293,6 +293,33 @@ describe('GraphQL typed flags and targeting mutations', () => {
     expect((await stored('checkout.toggle-guard')).version).toBe(flag.version);
   });
 
+  it('toggleFlag and setRules in another environment change only that environment', async () => {
+    const created = await graphql('mutation { createEnvironment(input: { key: "staging" }) { key } }', {});
+    expect(created.errors).toBeUndefined();
+    const document = checkout();
+    const staging = { ...document.environments.production, enabled: false, rules: [] };
+    await replaced('checkout.staged', { ...document, environments: { ...document.environments, staging } });
+    const { toggleFlag } = await ok<{ toggleFlag: { isEnabled: boolean } }>(TOGGLE, {
+      key: 'checkout.staged',
+      environment: 'staging',
+    });
+    expect(toggleFlag.isEnabled).toBe(true);
+    const rules = [
+      {
+        id: 'qa',
+        clauses: [{ attribute: 'team', op: 'in', values: ['qa'] }],
+        serve: { variant: 'treatment' },
+      },
+    ];
+    await ok(SET_RULES, { key: 'checkout.staged', environment: 'staging', rules });
+    const flag = await stored('checkout.staged');
+    const byEnvironment = Object.fromEntries(flag.environments.map((part) => [part.environment, part]));
+    expect(byEnvironment.staging).toMatchObject({ id: 'checkout.staged/staging', enabled: true });
+    expect(byEnvironment.staging?.rules.map((rule) => rule.id)).toEqual(['checkout.staged/staging/id:qa']);
+    expect(byEnvironment.production?.enabled).toBe(true);
+    expect(byEnvironment.production?.rules.map((rule) => rule.ruleId)).toEqual(['pro-plans', '#1']);
+  });
+
   it('setRules replaces the environment rules and keeps the rest of the document', async () => {
     const flag = await replaced('checkout.rules');
     const rules = [
