@@ -10,6 +10,7 @@ import type { FlagChange, FlagRecord, StoredRecord } from './flag.js';
 import { applyLegacyPatch, type LegacyPatch, toggledIn } from './legacy-writes.js';
 import type { RecordCatalog } from './record-catalog.js';
 import type { FlagStore, WriteResult } from './store/flag-store.js';
+import { withRollout, withRules } from './targeting-writes.js';
 import {
   assertValidDescription,
   assertValidExpectedVersion,
@@ -181,6 +182,41 @@ export class FlagService {
         throw new VersionMismatchError(key, guard.expectedVersion as number, result.currentVersion);
     }
     throw new WriteConflictError(key, this.maxAttempts);
+  }
+
+  /**
+   * Replaces `environment`'s rules with `rules` (the document's JSON). The whole resulting definition
+   * is validated like `replace`'s, so a refusal names the path and nothing is stored.
+   */
+  async setRules(
+    key: string,
+    environment: string,
+    rules: unknown,
+    expectedVersion?: number,
+  ): Promise<FlagRecord> {
+    assertValidKey(key);
+    assertEnvironmentExists(this.catalog, environment);
+    return this.readModifyWrite(key, expectedVersion, (current) =>
+      validDefinition(this.catalog, key, withRules(current, environment, rules)),
+    );
+  }
+
+  /**
+   * Serves `rollout` from the rule `ruleRef` addresses (rule-address.ts) in `environment`, or from its
+   * fallthrough when `ruleRef` is null; validated like `replace`.
+   */
+  async setRollout(
+    key: string,
+    environment: string,
+    ruleRef: string | null,
+    rollout: unknown,
+    expectedVersion?: number,
+  ): Promise<FlagRecord> {
+    assertValidKey(key);
+    assertEnvironmentExists(this.catalog, environment);
+    return this.readModifyWrite(key, expectedVersion, (current) =>
+      validDefinition(this.catalog, key, withRollout(current, environment, ruleRef, rollout)),
+    );
   }
 
   async remove(key: string, expectedVersion?: number): Promise<DeletedFlag> {

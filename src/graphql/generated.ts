@@ -6,6 +6,8 @@ import type { EnvironmentView as EnvironmentViewModel } from '../flags/environme
 import type { ServedEvaluation as ServedEvaluationModel } from '../evaluation/flag-evaluator.js';
 import type { SegmentView as SegmentViewModel } from '../flags/segment-view.js';
 import type { DeletedSegment as DeletedSegmentModel } from '../flags/segment-service.js';
+import type { VariantPart as VariantPartModel, EnvironmentPart as EnvironmentPartModel, RulePart as RulePartModel } from './flag-parts.js';
+import type { Clause as ClauseModel, Serve as ServeModel, Rollout as RolloutModel, WeightedVariant as WeightedVariantModel, Target as TargetModel, Prerequisite as PrerequisiteModel } from '@flagwire/core';
 import type { GraphQLContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -32,6 +34,38 @@ export type ChangeEntity =
   /** A segment: `FlagChange.segment` holds it after an UPSERT; `flag` is always null. */
   | 'SEGMENT';
 
+/** One condition on the evaluation context. */
+export type Clause = {
+  __typename?: 'Clause';
+  /** The context attribute compared; null for `segmentMatch`. */
+  attribute?: Maybe<Scalars['String']['output']>;
+  /** Inverts this clause's result. */
+  negate: Scalars['Boolean']['output'];
+  op: ClauseOperator;
+  /** Strings or numbers; any one matching is enough (segment keys for `segmentMatch`). */
+  values: Array<Scalars['JSON']['output']>;
+};
+
+/** Clause operators (spelled as in the flag document). */
+export type ClauseOperator =
+  | 'after'
+  | 'before'
+  | 'contains'
+  | 'endsWith'
+  | 'exists'
+  | 'gt'
+  | 'gte'
+  | 'in'
+  | 'lt'
+  | 'lte'
+  | 'matches'
+  | 'notIn'
+  | 'segmentMatch'
+  | 'semverEq'
+  | 'semverGt'
+  | 'semverLt'
+  | 'startsWith';
+
 /** A new environment. */
 export type CreateEnvironmentInput = {
   /** Free text for humans. Omit for empty. */
@@ -55,6 +89,12 @@ export type DeletedFlag = {
   __typename?: 'DeletedFlag';
   /** The key of the deleted flag. */
   key: Scalars['String']['output'];
+  /**
+   * Every read, as it is after the delete. Select the lists your cache holds here (`query { flags { id } }`):
+   * Apollo Client and urql normalise `__typename: "Query"` into their root query, so the cached list drops
+   * the flag with no eviction and no configuration.
+   */
+  query: Query;
   /** The global revision of the delete. */
   revision: Scalars['Int']['output'];
   /** The version the flag had when it was deleted. */
@@ -109,7 +149,11 @@ export type Evaluation = {
   variant?: Maybe<Scalars['String']['output']>;
 };
 
-/** A feature flag. */
+/**
+ * A feature flag. Normalised caches need no configuration: every object type with an identity has an `id`
+ * (here the key), so Apollo Client's InMemoryCache and urql's graphcache update a cached flag from any
+ * mutation result or subscription event that selects it.
+ */
 export type Flag = {
   __typename?: 'Flag';
   /** When the flag was created: an ISO-8601 timestamp in UTC, e.g. `2025-01-31T12:00:00.000Z`. */
@@ -118,10 +162,15 @@ export type Flag = {
    * The flag document (type, variants, and per environment: enabled, offVariant, prerequisites, targets,
    * rules, fallthrough) with every default filled in: what a client evaluates locally. Admins reading
    * without an environment see every environment; a reader bound to one environment sees only it.
+   * The typed fields below (`type`, `variants`, `tags`, `environments`) are this document, field by field.
    */
   definition: Scalars['JSON']['output'];
   /** Free text for humans (at most 1000 characters; empty when not set). */
   description: Scalars['String']['output'];
+  /** The flag's decision per environment (those this reader may see), in the document's order. */
+  environments: Array<FlagEnvironment>;
+  /** The flag's key: its identity for normalised caches. */
+  id: Scalars['ID']['output'];
   /** Whether the feature is on. */
   isEnabled: Scalars['Boolean']['output'];
   /** Unique key: 1 to 128 letters, digits, '.', '_', '-' or ':', starting with a letter or digit. */
@@ -131,8 +180,14 @@ export type Flag = {
    * holes), so it orders changes across flags.
    */
   revision: Scalars['Int']['output'];
+  /** Free labels for humans and tooling. */
+  tags: Array<Scalars['String']['output']>;
+  /** The type every variant's value has. */
+  type: FlagType;
   /** When the flag last changed: an ISO-8601 timestamp in UTC, e.g. `2025-01-31T12:00:00.000Z`. */
   updatedAt: Scalars['String']['output'];
+  /** The values the flag can serve, in the document's order. */
+  variants: Array<Variant>;
   /**
    * Starts at 1 and grows by one on every change to this flag. Pass it as `expectedVersion` to make a
    * write conditional.
@@ -155,6 +210,13 @@ export type FlagChange = {
   /** Whether the flag (or segment) was written or deleted. */
   kind: FlagChangeKind;
   /**
+   * Every read, as this instance has it when the event is sent (at or after this change). Select the
+   * lists your cache holds here (`query { flags { id } }`) and the cached list follows creates and deletes
+   * made anywhere (REST included) with no configuration. It costs a listing per event: select it only
+   * where a cache keeps the list.
+   */
+  query: Query;
+  /**
    * The global revision of the change. Revisions only grow (with holes), so a subscriber that keeps the
    * highest one seen can order changes across flags and notice when it may have missed some.
    */
@@ -172,6 +234,27 @@ export type FlagChangeKind =
   /** The flag was created or changed; `FlagChange.flag` (or `segment`) holds it as it is now. */
   | 'UPSERT';
 
+/** A flag's decision in one environment (the document's `environments.<key>`). */
+export type FlagEnvironment = {
+  __typename?: 'FlagEnvironment';
+  /** When false, every evaluation serves `offVariant` (reason DISABLED). */
+  enabled: Scalars['Boolean']['output'];
+  /** The environment's key, e.g. `production`. */
+  environment: Scalars['String']['output'];
+  /** What is served when no target or rule matched. */
+  fallthrough: Serve;
+  /** `<flag key>/<environment key>`. */
+  id: Scalars['ID']['output'];
+  /** Served when disabled or when a prerequisite fails. */
+  offVariant: Scalars['String']['output'];
+  /** Flags that must serve one of the listed variants first. */
+  prerequisites: Array<Prerequisite>;
+  /** In order: the first rule whose clauses all match decides. */
+  rules: Array<Rule>;
+  /** Individual targeting by `targetingKey`, checked before the rules. */
+  targets: Array<Target>;
+};
+
 /** The fields to change on a flag: give at least one. Omitted fields keep their value; null is refused. */
 export type FlagPatch = {
   /** Free text for humans (at most 1000 characters). */
@@ -179,6 +262,13 @@ export type FlagPatch = {
   /** Whether the feature is on. */
   isEnabled?: InputMaybe<Scalars['Boolean']['input']>;
 };
+
+/** The type of a flag's values (the document's `type`). */
+export type FlagType =
+  | 'boolean'
+  | 'number'
+  | 'object'
+  | 'string';
 
 /**
  * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
@@ -203,12 +293,30 @@ export type Mutation = {
    */
   deleteSegment: DeletedSegment;
   /**
+   * Writes a whole flag document, like `PUT /feature-flags/{key}`: creates the flag when it is absent
+   * (unless `expectedVersion` is given), else replaces it. A document that cannot be evaluated is refused
+   * with VALIDATION_FAILED, `extensions.details.field` naming the first refused path.
+   */
+  replaceFlag: ReplaceFlagResult;
+  /**
    * Creates the segment, or replaces it when it exists (like `PUT /segments/{key}`). With
    * `expectedVersion` it must exist at that version (SEGMENT_NOT_FOUND, VERSION_MISMATCH).
    */
   replaceSegment: ReplaceSegmentResult;
   /** Creates the flag, or updates the fields given when it exists (like `POST /feature-flags`). */
   setFlag: SetFlagResult;
+  /**
+   * Serves a percentage rollout from one rule (`ruleId`, see `Rule.ruleId`) or, when `ruleId` is omitted
+   * or null, from the fallthrough. Validated like `replaceFlag` (weights, variants). FLAG_NOT_FOUND when
+   * there is no such flag; VALIDATION_FAILED with `details.field` `ruleId` when there is no such rule.
+   */
+  setRollout: Flag;
+  /**
+   * Replaces the rules of the flag in `environment` (a JSON array of rules, as in the flag document). The
+   * resulting document is validated like `replaceFlag`'s: VALIDATION_FAILED names the path, e.g.
+   * `environments.production.rules[0].serve.variant`. FLAG_NOT_FOUND when there is no such flag.
+   */
+  setRules: Flag;
   /** Flips `isEnabled` in one environment. FLAG_NOT_FOUND when there is no such flag. */
   toggleFlag: Flag;
   /** Changes the fields given. FLAG_NOT_FOUND when there is no such flag. */
@@ -268,6 +376,17 @@ export type MutationDeleteSegmentArgs = {
  * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
+export type MutationReplaceFlagArgs = {
+  definition: Scalars['JSON']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  key: Scalars['String']['input'];
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
 export type MutationReplaceSegmentArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
@@ -282,6 +401,31 @@ export type MutationReplaceSegmentArgs = {
 export type MutationSetFlagArgs = {
   environment?: InputMaybe<Scalars['String']['input']>;
   input: SetFlagInput;
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
+export type MutationSetRolloutArgs = {
+  environment: Scalars['String']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  key: Scalars['String']['input'];
+  rollout: RolloutInput;
+  ruleId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
+export type MutationSetRulesArgs = {
+  environment: Scalars['String']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  key: Scalars['String']['input'];
+  rules: Scalars['JSON']['input'];
 };
 
 
@@ -305,6 +449,15 @@ export type MutationUpdateFlagArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
   patch: FlagPatch;
+};
+
+/** A flag that must serve one of `variants` for this flag to be evaluated further. */
+export type Prerequisite = {
+  __typename?: 'Prerequisite';
+  /** The prerequisite flag's key. */
+  flag: Scalars['String']['output'];
+  /** The variants of that flag that let this one go on. */
+  variants: Array<Scalars['String']['output']>;
 };
 
 /** Reads, answered from this instance's in-memory view of the flags. */
@@ -359,6 +512,17 @@ export type QuerySegmentArgs = {
   key: Scalars['String']['input'];
 };
 
+/** The answer to `replaceFlag`: the flag as written, and whether it was created. */
+export type ReplaceFlagResult = {
+  __typename?: 'ReplaceFlagResult';
+  /** True when the flag did not exist and was created. */
+  created: Scalars['Boolean']['output'];
+  /** The flag after the write. */
+  flag: Flag;
+  /** Every read, as it is after the write: select `query { flags { id } }` so a cached list gains a new flag. */
+  query: Query;
+};
+
 /** The answer to `replaceSegment`: the segment as written, and whether it was created. */
 export type ReplaceSegmentResult = {
   __typename?: 'ReplaceSegmentResult';
@@ -366,6 +530,49 @@ export type ReplaceSegmentResult = {
   created: Scalars['Boolean']['output'];
   /** The segment after the write. */
   segment: Segment;
+};
+
+/** A percentage rollout, bucketed like flagd's `fractional` (v2). */
+export type Rollout = {
+  __typename?: 'Rollout';
+  /** The context attribute hashed; null means `targetingKey`. */
+  bucketBy?: Maybe<Scalars['String']['output']>;
+  /** Prepended to the hashed value; null means the flag's key. */
+  seed?: Maybe<Scalars['String']['output']>;
+  /** In order; the order decides the buckets. */
+  weights: Array<Weight>;
+};
+
+/** A percentage rollout for `setRollout`. */
+export type RolloutInput = {
+  /** The context attribute hashed; omitted or null: `targetingKey`. */
+  bucketBy?: InputMaybe<Scalars['String']['input']>;
+  /** Prepended to the hashed value; omitted or null: the flag's key. */
+  seed?: InputMaybe<Scalars['String']['input']>;
+  /** In order: keep the order when changing percentages, so users stay in their buckets. */
+  weights: Array<WeightInput>;
+};
+
+/** A targeting rule: when all its clauses match, it serves `serve`. */
+export type Rule = {
+  __typename?: 'Rule';
+  /** All must match (AND). */
+  clauses: Array<Clause>;
+  description?: Maybe<Scalars['String']['output']>;
+  /**
+   * Its identity for normalised caches: `<flag key>/<environment>/id:<rule id>` for a rule with an `id` in
+   * the document, `<flag key>/<environment>/#<position>` (0-based) for one without.
+   */
+  id: Scalars['ID']['output'];
+  /** The document's `id`; null when the rule has none. */
+  name?: Maybe<Scalars['String']['output']>;
+  /**
+   * How mutations address this rule (`setRollout`'s `ruleId`): the document's `id` when it has one, else
+   * `#<position>` (0-based), which follows the rule only while the rules before it stay. Give rules an `id`
+   * to address them for good.
+   */
+  ruleId: Scalars['String']['output'];
+  serve: Serve;
 };
 
 /**
@@ -406,6 +613,15 @@ export type Segment = {
   version: Scalars['Int']['output'];
 };
 
+/** What a rule or the fallthrough serves: exactly one of `variant` and `rollout` is set. */
+export type Serve = {
+  __typename?: 'Serve';
+  /** A percentage rollout. */
+  rollout?: Maybe<Rollout>;
+  /** One variant for everyone. */
+  variant?: Maybe<Scalars['String']['output']>;
+};
+
 /** A create-or-update, like `POST /feature-flags`. */
 export type SetFlagInput = {
   /** Free text for humans. Omit to keep the current value (empty on create); null is refused. */
@@ -423,6 +639,8 @@ export type SetFlagResult = {
   created: Scalars['Boolean']['output'];
   /** The flag after the write. */
   flag: Flag;
+  /** Every read, as it is after the write: select `query { flags { id } }` so a cached list gains a new flag. */
+  query: Query;
 };
 
 /**
@@ -448,6 +666,38 @@ export type Subscription = {
 export type SubscriptionFlagChangedArgs = {
   environment?: InputMaybe<Scalars['String']['input']>;
   prefix?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Contexts whose `targetingKey` is one of `values` get `variant`. */
+export type Target = {
+  __typename?: 'Target';
+  values: Array<Scalars['String']['output']>;
+  variant: Scalars['String']['output'];
+};
+
+/** One value a flag can serve. */
+export type Variant = {
+  __typename?: 'Variant';
+  /** `<flag key>/variants/<name>`. */
+  id: Scalars['ID']['output'];
+  /** The variant's name, as rules, targets and evaluation results name it. */
+  name: Scalars['String']['output'];
+  /** The value, of the flag's `type`. */
+  value?: Maybe<Scalars['JSON']['output']>;
+};
+
+/** One variant's share of a rollout. */
+export type Weight = {
+  __typename?: 'Weight';
+  variant: Scalars['String']['output'];
+  /** An integer; shares are weight / total of the rollout's weights. */
+  weight: Scalars['Int']['output'];
+};
+
+/** One variant's share of a rollout. */
+export type WeightInput = {
+  variant: Scalars['String']['input'];
+  weight: Scalars['Int']['input'];
 };
 
 
@@ -525,6 +775,8 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ChangeEntity: ChangeEntity;
+  Clause: ResolverTypeWrapper<ClauseModel>;
+  ClauseOperator: ClauseOperator;
   CreateEnvironmentInput: CreateEnvironmentInput;
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: ResolverTypeWrapper<DeletedFlagModel>;
@@ -534,23 +786,36 @@ export type ResolversTypes = {
   Flag: ResolverTypeWrapper<FlagViewModel>;
   FlagChange: ResolverTypeWrapper<ScopedFlagChangeModel>;
   FlagChangeKind: FlagChangeKind;
+  FlagEnvironment: ResolverTypeWrapper<EnvironmentPartModel>;
   FlagPatch: FlagPatch;
+  FlagType: FlagType;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Prerequisite: ResolverTypeWrapper<PrerequisiteModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReplaceFlagResult: ResolverTypeWrapper<Omit<ReplaceFlagResult, 'flag' | 'query'> & { flag: ResolversTypes['Flag'], query: ResolversTypes['Query'] }>;
   ReplaceSegmentResult: ResolverTypeWrapper<Omit<ReplaceSegmentResult, 'segment'> & { segment: ResolversTypes['Segment'] }>;
+  Rollout: ResolverTypeWrapper<RolloutModel>;
+  RolloutInput: RolloutInput;
+  Rule: ResolverTypeWrapper<RulePartModel>;
   Segment: ResolverTypeWrapper<SegmentViewModel>;
+  Serve: ResolverTypeWrapper<ServeModel>;
   SetFlagInput: SetFlagInput;
-  SetFlagResult: ResolverTypeWrapper<Omit<SetFlagResult, 'flag'> & { flag: ResolversTypes['Flag'] }>;
+  SetFlagResult: ResolverTypeWrapper<Omit<SetFlagResult, 'flag' | 'query'> & { flag: ResolversTypes['Flag'], query: ResolversTypes['Query'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Target: ResolverTypeWrapper<TargetModel>;
+  Variant: ResolverTypeWrapper<VariantPartModel>;
+  Weight: ResolverTypeWrapper<WeightedVariantModel>;
+  WeightInput: WeightInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
+  Clause: ClauseModel;
   CreateEnvironmentInput: CreateEnvironmentInput;
   CreateFlagInput: CreateFlagInput;
   DeletedFlag: DeletedFlagModel;
@@ -559,22 +824,45 @@ export type ResolversParentTypes = {
   Evaluation: ServedEvaluationModel;
   Flag: FlagViewModel;
   FlagChange: ScopedFlagChangeModel;
+  FlagEnvironment: EnvironmentPartModel;
   FlagPatch: FlagPatch;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
+  Prerequisite: PrerequisiteModel;
   Query: Record<PropertyKey, never>;
+  ReplaceFlagResult: Omit<ReplaceFlagResult, 'flag' | 'query'> & { flag: ResolversParentTypes['Flag'], query: ResolversParentTypes['Query'] };
   ReplaceSegmentResult: Omit<ReplaceSegmentResult, 'segment'> & { segment: ResolversParentTypes['Segment'] };
+  Rollout: RolloutModel;
+  RolloutInput: RolloutInput;
+  Rule: RulePartModel;
   Segment: SegmentViewModel;
+  Serve: ServeModel;
   SetFlagInput: SetFlagInput;
-  SetFlagResult: Omit<SetFlagResult, 'flag'> & { flag: ResolversParentTypes['Flag'] };
+  SetFlagResult: Omit<SetFlagResult, 'flag' | 'query'> & { flag: ResolversParentTypes['Flag'], query: ResolversParentTypes['Query'] };
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
+  Target: TargetModel;
+  Variant: VariantPartModel;
+  Weight: WeightedVariantModel;
+  WeightInput: WeightInput;
+};
+
+export type WithinFlagDirectiveArgs = { };
+
+export type WithinFlagDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = WithinFlagDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ClauseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Clause'] = ResolversParentTypes['Clause']> = {
+  attribute?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  negate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  op?: Resolver<ResolversTypes['ClauseOperator'], ParentType, ContextType>;
+  values?: Resolver<Array<ResolversTypes['JSON']>, ParentType, ContextType>;
 };
 
 export type DeletedFlagResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeletedFlag'] = ResolversParentTypes['DeletedFlag']> = {
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  query?: Resolver<ResolversTypes['Query'], ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -604,10 +892,15 @@ export type FlagResolvers<ContextType = GraphQLContext, ParentType extends Resol
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   definition?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  environments?: Resolver<Array<ResolversTypes['FlagEnvironment']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['FlagType'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variants?: Resolver<Array<ResolversTypes['Variant']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
@@ -616,9 +909,21 @@ export type FlagChangeResolvers<ContextType = GraphQLContext, ParentType extends
   flag?: Resolver<Maybe<ResolversTypes['Flag']>, ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['FlagChangeKind'], ParentType, ContextType>;
+  query?: Resolver<ResolversTypes['Query'], ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type FlagEnvironmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FlagEnvironment'] = ResolversParentTypes['FlagEnvironment']> = {
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  environment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fallthrough?: Resolver<ResolversTypes['Serve'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  offVariant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  prerequisites?: Resolver<Array<ResolversTypes['Prerequisite']>, ParentType, ContextType>;
+  rules?: Resolver<Array<ResolversTypes['Rule']>, ParentType, ContextType>;
+  targets?: Resolver<Array<ResolversTypes['Target']>, ParentType, ContextType>;
 };
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -631,10 +936,18 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   createSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationCreateSegmentArgs, 'segment'>>;
   deleteFlag?: Resolver<ResolversTypes['DeletedFlag'], ParentType, ContextType, RequireFields<MutationDeleteFlagArgs, 'key'>>;
   deleteSegment?: Resolver<ResolversTypes['DeletedSegment'], ParentType, ContextType, RequireFields<MutationDeleteSegmentArgs, 'key'>>;
+  replaceFlag?: Resolver<ResolversTypes['ReplaceFlagResult'], ParentType, ContextType, RequireFields<MutationReplaceFlagArgs, 'definition' | 'key'>>;
   replaceSegment?: Resolver<ResolversTypes['ReplaceSegmentResult'], ParentType, ContextType, RequireFields<MutationReplaceSegmentArgs, 'key' | 'segment'>>;
   setFlag?: Resolver<ResolversTypes['SetFlagResult'], ParentType, ContextType, RequireFields<MutationSetFlagArgs, 'input'>>;
+  setRollout?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationSetRolloutArgs, 'environment' | 'key' | 'rollout'>>;
+  setRules?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationSetRulesArgs, 'environment' | 'key' | 'rules'>>;
   toggleFlag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationToggleFlagArgs, 'key'>>;
   updateFlag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationUpdateFlagArgs, 'key' | 'patch'>>;
+};
+
+export type PrerequisiteResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Prerequisite'] = ResolversParentTypes['Prerequisite']> = {
+  flag?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variants?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -646,9 +959,30 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType>;
 };
 
+export type ReplaceFlagResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplaceFlagResult'] = ResolversParentTypes['ReplaceFlagResult']> = {
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  flag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType>;
+  query?: Resolver<ResolversTypes['Query'], ParentType, ContextType>;
+};
+
 export type ReplaceSegmentResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplaceSegmentResult'] = ResolversParentTypes['ReplaceSegmentResult']> = {
   created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   segment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType>;
+};
+
+export type RolloutResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Rollout'] = ResolversParentTypes['Rollout']> = {
+  bucketBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  seed?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  weights?: Resolver<Array<ResolversTypes['Weight']>, ParentType, ContextType>;
+};
+
+export type RuleResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Rule'] = ResolversParentTypes['Rule']> = {
+  clauses?: Resolver<Array<ResolversTypes['Clause']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ruleId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  serve?: Resolver<ResolversTypes['Serve'], ParentType, ContextType>;
 };
 
 export type SegmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Segment'] = ResolversParentTypes['Segment']> = {
@@ -664,28 +998,63 @@ export type SegmentResolvers<ContextType = GraphQLContext, ParentType extends Re
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type ServeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Serve'] = ResolversParentTypes['Serve']> = {
+  rollout?: Resolver<Maybe<ResolversTypes['Rollout']>, ParentType, ContextType>;
+  variant?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type SetFlagResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SetFlagResult'] = ResolversParentTypes['SetFlagResult']> = {
   created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   flag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType>;
+  query?: Resolver<ResolversTypes['Query'], ParentType, ContextType>;
 };
 
 export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   flagChanged?: SubscriptionResolver<ResolversTypes['FlagChange'], "flagChanged", ParentType, ContextType, Partial<SubscriptionFlagChangedArgs>>;
 };
 
+export type TargetResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Target'] = ResolversParentTypes['Target']> = {
+  values?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  variant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type VariantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Variant'] = ResolversParentTypes['Variant']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+};
+
+export type WeightResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Weight'] = ResolversParentTypes['Weight']> = {
+  variant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GraphQLContext> = {
+  Clause?: ClauseResolvers<ContextType>;
   DeletedFlag?: DeletedFlagResolvers<ContextType>;
   DeletedSegment?: DeletedSegmentResolvers<ContextType>;
   Environment?: EnvironmentResolvers<ContextType>;
   Evaluation?: EvaluationResolvers<ContextType>;
   Flag?: FlagResolvers<ContextType>;
   FlagChange?: FlagChangeResolvers<ContextType>;
+  FlagEnvironment?: FlagEnvironmentResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  Prerequisite?: PrerequisiteResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReplaceFlagResult?: ReplaceFlagResultResolvers<ContextType>;
   ReplaceSegmentResult?: ReplaceSegmentResultResolvers<ContextType>;
+  Rollout?: RolloutResolvers<ContextType>;
+  Rule?: RuleResolvers<ContextType>;
   Segment?: SegmentResolvers<ContextType>;
+  Serve?: ServeResolvers<ContextType>;
   SetFlagResult?: SetFlagResultResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  Target?: TargetResolvers<ContextType>;
+  Variant?: VariantResolvers<ContextType>;
+  Weight?: WeightResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = GraphQLContext> = {
+  withinFlag?: WithinFlagDirectiveResolver<any, any, ContextType>;
+};

@@ -1,6 +1,6 @@
 import { ValidationError } from '../flags/errors.js';
 import type { CreateFlagInput, FlagPatch } from '../flags/flag-service.js';
-import type { InputMaybe } from './generated.js';
+import type { InputMaybe, RolloutInput } from './generated.js';
 
 /**
  * GraphQL lets a client send `null` for any optional input. For flag fields that would be ambiguous
@@ -39,5 +39,14 @@ function toPatchFields(input: FieldsInput): FlagPatch {
   return {
     isEnabled: notNull(input.isEnabled, 'isEnabled'),
     description: notNull(input.description, 'description'),
+  };
+}
+
+/** The rollout as the flag document spells it: omitted and null optional fields are left out. */
+export function toRollout(input: RolloutInput): object {
+  return {
+    ...(input.bucketBy != null && { bucketBy: input.bucketBy }),
+    ...(input.seed != null && { seed: input.seed }),
+    weights: input.weights.map(({ variant, weight }) => ({ variant, weight })),
   };
 }

@@ -31,10 +31,12 @@ import {
  * - too deep, too many aliases, too many root fields or too costly: refused by validation rules,
  *   `GRAPHQL_VALIDATION_FAILED` (Apollo gives every validation error that code, ours included).
  *
- * Over HTTP both are status 400. Our schema is shallow (`flags { key }` is depth 2, the deepest real
- * selection `setFlag { flag { key } }` depth 3) and two list fields of objects (`Query.flags`,
- * `Query.segments`), so the limits
- * sit far above anything a real client sends and far below what hurts.
+ * Over HTTP both are status 400. Our schema is shallow (`flags { key }` is depth 2; the deepest real
+ * selection, a rollout's weights read through a payload's `query`, `deleteFlag { query { flags {
+ * environments { rules { serve { rollout { weights { variant } } } } } } } }`, depth 9) and two
+ * unbounded list fields of objects (`Query.flags`, `Query.segments`: the lists inside a flag's document
+ * are bounded by its limits, see `@withinFlag`), so the limits sit above anything a real client sends
+ * and far below what hurts.
  */
 
 /** Longest accepted document, in characters (UTF-16 code units); a longer one is refused unparsed. */
@@ -49,8 +51,11 @@ export const MAX_TOKENS = 1_000;
 /** Options for graphql-js `parse` (Apollo's `parseOptions`): enforces {@link MAX_TOKENS}. */
 export const PARSE_OPTIONS: ParseOptions = { maxTokens: MAX_TOKENS };
 
-/** Deepest field nesting per operation: `flags { key }` is 2. Fragments add no depth of their own. */
-export const MAX_DEPTH = 8;
+/**
+ * Deepest field nesting per operation: `flags { key }` is 2, a rollout's weights through a payload's
+ * `query` 9. Fragments add no depth of their own.
+ */
+export const MAX_DEPTH = 10;
 
 /** Most aliased fields per operation (`a: flags { key }` is one), counted through fragments. */
 export const MAX_ALIASES = 15;
@@ -66,7 +71,9 @@ export const ASSUMED_LIST_SIZE = 100;
 
 /**
  * Highest estimated cost per operation. Every field costs 1 plus what it selects; a list field's
- * selection is multiplied by {@link ASSUMED_LIST_SIZE}. A fragment costs what its fields cost, at each
+ * selection is multiplied by {@link ASSUMED_LIST_SIZE}, except a list marked `@withinFlag` in the schema
+ * (a part of one flag's document: bounded by the document's limits, and all of it served by
+ * `Flag.definition` for a cost of 1). A fragment costs what its fields cost, at each
  * spread. `flags { key isEnabled }` costs 1 + 100 × 2 = 201; seven full `flags` listings fit.
  */
 export const MAX_COST = 5_000;
@@ -225,7 +232,7 @@ class Meter {
     }
     return {
       depth: 1 + inner.depth,
-      cost: 1 + listFactor(type) * inner.cost,
+      cost: 1 + (withinFlag(parent, name) ? 1 : listFactor(type)) * inner.cost,
       aliases: aliased + inner.aliases,
       fields: 1,
     };
@@ -254,6 +261,15 @@ function fieldType(parent: GraphQLNamedType | undefined, name: string): GraphQLO
   if (isObjectType(parent) || isInterfaceType(parent)) return parent.getFields()[name]?.type;
   return undefined;
 }
+
+/** Whether the schema marks `parent.name` `@withinFlag` (a list bounded by one flag's document). */
+function withinFlag(parent: GraphQLNamedType | undefined, name: string): boolean {
+  if (!isObjectType(parent) && !isInterfaceType(parent)) return false;
+  const directives = parent.getFields()[name]?.astNode?.directives ?? [];
+  return directives.some((directive) => directive.name.value === WITHIN_FLAG);
+}
+
+const WITHIN_FLAG = 'withinFlag';
 
 /** ASSUMED_LIST_SIZE for a list, its square for a list of lists, and so on; 1 for anything else. */
 function listFactor(type: GraphQLOutputType | undefined): number {

@@ -6,8 +6,9 @@ import { readScopeOf, writeEnvironmentOf } from '../flags/read-scope.js';
 import { segmentKeyOf, segmentView, segmentViews } from '../flags/segment-view.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
 import type { GraphQLContext } from './context.js';
+import { environmentsOf, rulesOf, variantsOf } from './flag-parts.js';
 import type { InputMaybe, Resolvers } from './generated.js';
-import { toExpectedVersion, toFlagInput, toFlagPatch } from './inputs.js';
+import { toExpectedVersion, toFlagInput, toFlagPatch, toRollout } from './inputs.js';
 import { JsonScalar } from './json-scalar.js';
 import type { ScopedFlagChange } from './subscription-hub.js';
 
@@ -38,6 +39,12 @@ function segmentWriter(ctx: GraphQLContext) {
   mayWrite(ctx);
   return ctx.segments;
 }
+
+/**
+ * The value of a payload's `query: Query!` field. Query's resolvers read the snapshot from the context
+ * and never their parent, so any object will do: clients normalise it into their root query.
+ */
+const READS = {};
 
 /**
  * Thin: reads come from the snapshot, writes go through the FlagService, which validates, and live
@@ -76,7 +83,7 @@ export const resolvers: Resolvers = {
     setFlag: async (_parent, { input, environment }, ctx) => {
       const env = writeEnvironmentOf(environment);
       const { flag, created } = await writer(ctx).upsert(toFlagInput(input), env);
-      return { flag: written(flag, env), created };
+      return { flag: written(flag, env), created, query: READS };
     },
     updateFlag: async (_parent, { key, patch, expectedVersion, environment }, ctx) => {
       const env = writeEnvironmentOf(environment);
@@ -87,8 +94,31 @@ export const resolvers: Resolvers = {
       const env = writeEnvironmentOf(environment);
       return written(await writer(ctx).toggle(key, toExpectedVersion(expectedVersion), env), env);
     },
-    deleteFlag: (_parent, { key, expectedVersion }, ctx) =>
-      writer(ctx).remove(key, toExpectedVersion(expectedVersion)),
+    replaceFlag: async (_parent, { key, definition, expectedVersion }, ctx) => {
+      const guard = { expectedVersion: toExpectedVersion(expectedVersion) };
+      const { flag, created } = await writer(ctx).replace(key, definition, guard);
+      return { flag: written(flag, undefined), created, query: READS };
+    },
+    setRules: async (_parent, { key, environment, rules, expectedVersion }, ctx) =>
+      written(
+        await writer(ctx).setRules(key, environment, rules, toExpectedVersion(expectedVersion)),
+        undefined,
+      ),
+    setRollout: async (_parent, { key, environment, ruleId, rollout, expectedVersion }, ctx) => {
+      const version = toExpectedVersion(expectedVersion);
+      const flag = await writer(ctx).setRollout(
+        key,
+        environment,
+        ruleId ?? null,
+        toRollout(rollout),
+        version,
+      );
+      return written(flag, undefined);
+    },
+    deleteFlag: async (_parent, { key, expectedVersion }, ctx) => ({
+      ...(await writer(ctx).remove(key, toExpectedVersion(expectedVersion))),
+      query: READS,
+    }),
     createEnvironment: async (_parent, { input }, ctx) => {
       mayWrite(ctx);
       // GraphQL's null for an omitted description: the service takes the REST body's shape.
@@ -107,6 +137,31 @@ export const resolvers: Resolvers = {
     deleteSegment: (_parent, { key, expectedVersion }, ctx) =>
       segmentWriter(ctx).remove(key, toExpectedVersion(expectedVersion)),
   },
+  Flag: {
+    id: (flag) => flag.key,
+    type: (flag) => flag.definition.type,
+    variants: variantsOf,
+    tags: (flag) => flag.definition.tags,
+    environments: environmentsOf,
+  },
+  FlagEnvironment: {
+    enabled: (part) => part.config.enabled,
+    offVariant: (part) => part.config.offVariant,
+    prerequisites: (part) => part.config.prerequisites,
+    targets: (part) => part.config.targets,
+    rules: rulesOf,
+    fallthrough: (part) => part.config.fallthrough,
+  },
+  Rule: {
+    name: (part) => part.rule.id ?? null,
+    description: (part) => part.rule.description ?? null,
+    clauses: (part) => part.rule.clauses,
+    serve: (part) => part.rule.serve,
+  },
+  Serve: {
+    variant: (serve) => ('variant' in serve ? serve.variant : null),
+    rollout: (serve) => ('rollout' in serve ? serve.rollout : null),
+  },
   Subscription: {
     flagChanged: {
       // Validated before the hub registers anything: a bad prefix or environment costs no subscriber.
@@ -123,6 +178,7 @@ export const resolvers: Resolvers = {
     revision: ({ change }) => change.revision,
     version: ({ change }) => (change.kind === 'upsert' ? change.flag.version : change.version),
     flag: ({ flag }) => flag,
+    query: () => READS,
     segment: ({ change }) =>
       change.kind === 'upsert' && change.flag.kind === 'segment' ? segmentView(change.flag) : null,
   },

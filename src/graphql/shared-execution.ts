@@ -1,4 +1,5 @@
 import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute } from 'graphql';
+import type { GraphQLContext } from './context.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
@@ -6,13 +7,16 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
  * graphql-js's `subscribe`, but executing each event once per distinct document and variables instead
  * of once per subscriber. Thousands of subscribers of `flagChanged` mostly send the same document; the
  * hub hands each of them the very same event object, so the result is memoised on that object (a
- * WeakMap: it is gone with the event). Sound because no field of a subscription result reads the
- * context (the principal): the result depends on the document, the variables and the event only.
+ * WeakMap: it is gone with the event). Sound because a result depends only on the document, the
+ * variables, the event, the instance's snapshot (read by `FlagChange.query`, the same for every
+ * subscriber) and what the principal may read: its scope and any binding (a client token's environment),
+ * which are part of the sharing key. Only the principal's `id` is left out: two tokens that may read the
+ * same things get the same answer.
  */
 export function subscribeSharingExecution(
   args: ExecutionArgs,
 ): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
-  const shape = `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
+  const shape = `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}\u0000${readerOf(args.contextValue)}`;
   return Promise.resolve(createSourceEventStream(args)).then((stream) => {
     if (!isAsyncIterable(stream)) return stream as ExecutionResult;
     return mapEvents(stream, (event) => {
@@ -37,10 +41,18 @@ export function subscribeSharingExecution(
   });
 }
 
-// event -> parsed document -> operation name and variables -> result. Documents are keyed by object:
+// event -> parsed document -> operation name, variables and reader -> result. Documents are keyed by object:
 // graphql-ws parses per subscription, so this only shares between subscribers whose onSubscribe
 // returned the same DocumentNode (see the document cache in websocket.ts).
 const executed = new WeakMap<object, WeakMap<object, Map<string, Result>>>();
+
+/** What the principal may read, as a string: every field of it but its `id`. */
+function readerOf(context: unknown): string {
+  const principal = (context as Partial<GraphQLContext> | undefined)?.principal;
+  if (!principal) return '';
+  const { id: _id, ...reads } = principal;
+  return JSON.stringify(reads);
+}
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;

@@ -98,11 +98,16 @@ describe('access control with ADMIN_TOKENS and CLIENT_TOKENS', () => {
       expect(res.status).toBe(403);
       expect(await res.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
     }
-    const mutation = await graphql('mutation { toggleFlag(key: "beta.a") { isEnabled } }', bearer(READER));
-    expect(await mutation.json()).toMatchObject({
-      data: null,
-      errors: [{ extensions: { code: 'FORBIDDEN' } }],
-    });
+    const rollout = '{ weights: [{ variant: "on", weight: 1 }] }';
+    for (const mutation of [
+      'toggleFlag(key: "beta.a") { isEnabled }',
+      'replaceFlag(key: "beta.a", definition: { type: "boolean", variants: { on: true } }) { created }',
+      'setRules(key: "beta.a", environment: "production", rules: []) { version }',
+      `setRollout(key: "beta.a", environment: "production", rollout: ${rollout}) { version }`,
+    ]) {
+      const res = await graphql(`mutation { ${mutation} }`, bearer(READER));
+      expect(await res.json()).toMatchObject({ data: null, errors: [{ extensions: { code: 'FORBIDDEN' } }] });
+    }
     expect(await (await get('/feature-flags', { headers: bearer(ADMIN) })).text()).toBe(before);
   });
 

@@ -1124,6 +1124,126 @@ const graphqlPastTransport: fc.Arbitrary<BadRequest> = fc.oneof(
     ),
 );
 
+const REPLACE_FLAG =
+  'mutation ReplaceFlag($key: String!, $definition: JSON!, $expectedVersion: Int) { replaceFlag(key: $key, definition: $definition, expectedVersion: $expectedVersion) { created } }';
+const SET_RULES =
+  'mutation SetRules($key: String!, $environment: String!, $rules: JSON!, $expectedVersion: Int) { setRules(key: $key, environment: $environment, rules: $rules, expectedVersion: $expectedVersion) { id } }';
+const SET_ROLLOUT =
+  'mutation SetRollout($key: String!, $environment: String!, $ruleId: String, $rollout: RolloutInput!, $expectedVersion: Int) { setRollout(key: $key, environment: $environment, ruleId: $ruleId, rollout: $rollout, expectedVersion: $expectedVersion) { id } }';
+const A_RULE = { clauses: [{ attribute: 'plan', op: 'in', values: ['pro'] }], serve: { variant: 'on' } };
+const A_ROLLOUT = { weights: [{ variant: 'on', weight: 1 }] };
+
+/** Targeting writes (replaceFlag, setRules, setRollout) the service must refuse: nothing may be stored. */
+const targetingPastTransport: fc.Arbitrary<BadRequest> = fc.oneof(
+  fc.tuple(fc.oneof(existingKey, absentKey), definitionDefects).map(([key, [what, path, edit]]) => {
+    const definition = goodDefinition(key);
+    edit(definition);
+    return graphqlPast(`replaceFlag with ${what}`, REPLACE_FLAG, { key, definition }, invalid(path));
+  }),
+  fc
+    .tuple(absentKey, staleVersion)
+    .map(([key, expectedVersion]) =>
+      graphqlPast(
+        'replaceFlag of a missing flag at a version',
+        REPLACE_FLAG,
+        { key, definition: goodDefinition(key), expectedVersion },
+        NOT_FOUND,
+      ),
+    ),
+  fc
+    .tuple(existingKey, fc.string({ minLength: 1, maxLength: 8 }))
+    .map(([key, variant]) =>
+      graphqlPast(
+        'setRules serving an unknown variant',
+        SET_RULES,
+        { key, environment: 'production', rules: [{ ...A_RULE, serve: { variant: `x-${variant}` } }] },
+        invalid('environments.production.rules[0].serve.variant'),
+      ),
+    ),
+  fc
+    // Not null: GraphQL itself refuses null for a JSON! variable (400), before the service.
+    .tuple(existingKey, fc.constantFrom<unknown>('all', 1, true, {}, { rules: [] }))
+    .map(([key, rules]) =>
+      graphqlPast(
+        'setRules with rules that are not a list',
+        SET_RULES,
+        { key, environment: 'production', rules },
+        invalid('environments.production.rules'),
+      ),
+    ),
+  fc
+    .tuple(existingKey, fc.string({ minLength: 1, maxLength: 8 }))
+    .map(([key, variant]) =>
+      graphqlPast(
+        'setRollout weighting an unknown variant',
+        SET_ROLLOUT,
+        { key, environment: 'production', rollout: { weights: [{ variant: `x-${variant}`, weight: 1 }] } },
+        invalid('environments.production.fallthrough.rollout.weights[0].variant'),
+      ),
+    ),
+  fc
+    .tuple(existingKey, fc.string({ minLength: 1, maxLength: 8 }))
+    .map(([key, ruleId]) =>
+      graphqlPast(
+        'setRollout of a rule that is not there',
+        SET_ROLLOUT,
+        { key, environment: 'production', ruleId, rollout: A_ROLLOUT },
+        invalid('ruleId'),
+      ),
+    ),
+  fc
+    .tuple(existingKey, unknownEnvironment, fc.boolean())
+    .map(([key, environment, rules]) =>
+      rules
+        ? graphqlPast(
+            'setRules in an environment that does not exist',
+            SET_RULES,
+            { key, environment, rules: [A_RULE] },
+            { code: 'ENVIRONMENT_NOT_FOUND' },
+          )
+        : graphqlPast(
+            'setRollout in an environment that does not exist',
+            SET_ROLLOUT,
+            { key, environment, rollout: A_ROLLOUT },
+            { code: 'ENVIRONMENT_NOT_FOUND' },
+          ),
+    ),
+  fc
+    .tuple(absentKey, fc.boolean())
+    .map(([key, rules]) =>
+      rules
+        ? graphqlPast(
+            'setRules of a missing flag',
+            SET_RULES,
+            { key, environment: 'production', rules: [A_RULE] },
+            NOT_FOUND,
+          )
+        : graphqlPast(
+            'setRollout of a missing flag',
+            SET_ROLLOUT,
+            { key, environment: 'production', rollout: A_ROLLOUT },
+            NOT_FOUND,
+          ),
+    ),
+  fc
+    .tuple(existingKey, staleVersion, fc.boolean())
+    .map(([key, expectedVersion, rules]) =>
+      rules
+        ? graphqlPast(
+            'setRules at a stale version',
+            SET_RULES,
+            { key, environment: 'production', rules: [A_RULE], expectedVersion },
+            STALE,
+          )
+        : graphqlPast(
+            'setRollout at a stale version',
+            SET_ROLLOUT,
+            { key, environment: 'production', rollout: A_ROLLOUT, expectedVersion },
+            STALE,
+          ),
+    ),
+);
+
 const CREATE_SEGMENT = 'mutation CreateSegment($segment: JSON!) { createSegment(segment: $segment) { id } }';
 const REPLACE_SEGMENT =
   'mutation ReplaceSegment($key: String!, $segment: JSON!, $expectedVersion: Int) { replaceSegment(key: $key, segment: $segment, expectedVersion: $expectedVersion) { created } }';
@@ -1223,7 +1343,7 @@ const sentAnyhow: fc.Arbitrary<Sent> = fc
 
 /** Requests built to reach the service go as the admin: nothing else may stop them first. */
 const sentToTheService: fc.Arbitrary<Sent> = fc
-  .oneof(restPastTransport, graphqlPastTransport, segmentPastTransport)
+  .oneof(restPastTransport, graphqlPastTransport, segmentPastTransport, targetingPastTransport)
   .map((request) => ({ request, authorization: `Bearer ${ADMIN}`, as: 'admin' }));
 
 const sent: fc.Arbitrary<Sent> = fc.oneof(

@@ -65,4 +65,19 @@ describe('subscribeSharingExecution', () => {
     expect(ten).toEqual([{ data: { tick: { n: 30 } } }]);
     expect(counted.resolved).toBe(2);
   });
+
+  it('executes separately for principals that may read different things, and shares between tokens that may read the same', async () => {
+    const { schema, counted } = setup([{ n: 4 }]);
+    const document = parse('subscription { tick { n } }');
+    const as = (principal: object) =>
+      subscribeSharingExecution({ schema, document, contextValue: { principal } }).then(collect);
+    await Promise.all([
+      as({ scope: 'admin', id: 'a1' }),
+      as({ scope: 'admin', id: 'a2' }),
+      as({ scope: 'client', id: 'c1', environment: 'staging' }),
+      as({ scope: 'client', id: 'c2', environment: 'production' }),
+    ]);
+    // One execution for both admins; one for each client environment.
+    expect(counted.resolved).toBe(3);
+  });
 });
