@@ -467,8 +467,9 @@ export type Query = {
   environments: Array<Environment>;
   /**
    * Evaluates a flag for a context, as OFREP and the client library do. Evaluation errors are answered
-   * in the result (`reason` ERROR with an `errorCode`), never as GraphQL errors; an unknown or malformed
-   * `environment` is VALIDATION_FAILED.
+   * in the result (`reason` ERROR with an `errorCode`), never as GraphQL errors. The environment follows
+   * the rule of reads: a token bound to one evaluates there (asking for another is FORBIDDEN); an unknown
+   * `environment` is ENVIRONMENT_NOT_FOUND, a malformed one VALIDATION_FAILED.
    */
   evaluate: Evaluation;
   /** The flag with this key, or null when there is none (VALIDATION_FAILED when the key is malformed). */

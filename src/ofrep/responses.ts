@@ -80,7 +80,8 @@ function metadataOf(served: ServedEvaluation): OfrepSuccess['metadata'] {
 export function failureAnswer(key: string, err: unknown): OfrepAnswer {
   if (!(err instanceof AppError))
     return { status: 500, body: { key, errorCode: 'GENERAL', errorDetails: 'Internal server error' } };
-  const status = httpStatusOf(err.code);
+  // OFREP's 404 means "no such flag" to a provider: an unknown environment is a bad request here.
+  const status = err.code === 'ENVIRONMENT_NOT_FOUND' ? 400 : httpStatusOf(err.code);
   const headers: Record<string, string> = {};
   if (status === 401) headers['WWW-Authenticate'] = 'Bearer';
   if (status === 405) headers.Allow = 'POST';

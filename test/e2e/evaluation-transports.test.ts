@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { sendJson, startTestApp } from '../support/app.js';
-import { bearer, evaluateOver, READER, startOfrepApp, type TestApp } from '../support/ofrep-app.js';
+import { ADMIN, bearer, evaluateOver, READER, startOfrepApp, type TestApp } from '../support/ofrep-app.js';
 
 /*
  * Evaluation beyond OFREP's statuses: GraphQL `evaluate` (the same evaluator), the request metrics,
@@ -59,14 +59,14 @@ describe('evaluation over every transport', () => {
       );
   });
 
-  it('GraphQL evaluate answers what OFREP answers, evaluation errors in the result and a missing environment as VALIDATION_FAILED', async () => {
+  it('GraphQL evaluate answers what OFREP answers, evaluation errors in the result and a missing environment as ENVIRONMENT_NOT_FOUND', async () => {
     const query = `query ($key: String!, $context: JSON!, $environment: String) {
       evaluate(key: $key, context: $context, environment: $environment) {
         key value variant reason errorCode errorDetails environment
       }
     }`;
-    const evaluate = async (variables: Record<string, unknown>) => {
-      const res = await sendJson(app, 'POST', '/graphql', { query, variables }, bearer(READER));
+    const evaluate = async (variables: Record<string, unknown>, token = READER) => {
+      const res = await sendJson(app, 'POST', '/graphql', { query, variables }, bearer(token));
       return (await res.json()) as {
         data?: { evaluate: unknown };
         errors?: { extensions: { code: string } }[];
@@ -96,15 +96,18 @@ describe('evaluation over every transport', () => {
       environment: 'production',
     });
     expect(
-      (await evaluate({ key: 'gone', context: {}, environment: 'staging' })).data?.evaluate,
+      (await evaluate({ key: 'gone', context: {}, environment: 'staging' }, ADMIN)).data?.evaluate,
     ).toMatchObject({
       value: null,
       reason: 'ERROR',
       errorCode: 'FLAG_NOT_FOUND',
       environment: 'staging',
     });
-    const missing = await evaluate({ key: 'rollout', context: {}, environment: 'qa' });
-    expect(missing.errors?.[0]?.extensions.code).toBe('VALIDATION_FAILED');
+    const missing = await evaluate({ key: 'rollout', context: {}, environment: 'qa' }, ADMIN);
+    expect(missing.errors?.[0]?.extensions.code).toBe('ENVIRONMENT_NOT_FOUND');
+    // A plain client token is production's: another environment is refused, not evaluated.
+    const elsewhere = await evaluate({ key: 'rollout', context: {}, environment: 'staging' });
+    expect(elsewhere.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
   });
 });
 

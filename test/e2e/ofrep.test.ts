@@ -126,7 +126,7 @@ describe('POST /ofrep/v1/evaluate/flags/{key}: OFREP single-flag evaluation', ()
       app,
       'checkout.new-flow',
       { context: { targetingKey: 'user-3' } },
-      bearer(READER),
+      bearer(ADMIN),
       '?environment=staging',
     );
     expect(await staging.json()).toMatchObject({
@@ -134,6 +134,11 @@ describe('POST /ofrep/v1/evaluate/flags/{key}: OFREP single-flag evaluation', ()
       reason: 'STATIC',
       metadata: { environment: 'staging' },
     });
+  });
+
+  it("answers 403 to a client token asking for an environment other than its own (a plain token's is production)", async () => {
+    const res = await evaluateOver(app, 'rollout', { context: {} }, bearer(READER), '?environment=staging');
+    expect(await answer(res)).toMatchObject({ status: 403, body: { key: 'rollout', errorCode: 'GENERAL' } });
   });
 
   it('answers 404 FLAG_NOT_FOUND for an unknown key, and for the record key of a segment', async () => {
@@ -212,7 +217,7 @@ describe('POST /ofrep/v1/evaluate/flags/{key}: OFREP single-flag evaluation', ()
       ['?environment=staging&environment=production', "'environment' must be given at most once"],
       ['?env=staging', "Unknown query parameter 'env'"],
     ] as const) {
-      const res = await evaluateOver(app, 'rollout', { context: {} }, bearer(READER), query);
+      const res = await evaluateOver(app, 'rollout', { context: {} }, bearer(ADMIN), query);
       const { status, body } = await answer(res);
       expect(status).toBe(400);
       expect(body).toMatchObject({ key: 'rollout', errorCode: 'GENERAL' });
