@@ -20,9 +20,9 @@ import { contextArbitrary, flagSetArbitrary, segmentArbitrary } from '../support
  * random valid definitions are PUT to a running app; for thousands of random contexts, each flag's
  * OFREP answer is compared with @flagwire/client's local evaluation, fed by the same server.
  *
- * Segments are not in these definitions: the client library receives flags only (segments reach it
- * with the segments work), so a segmentMatch would be empty locally. The second property adds segments
- * and compares OFREP with @flagwire/core's `evaluate` given the same definitions and segments.
+ * The second property adds segments (rules with segmentMatch) and compares OFREP both with
+ * @flagwire/core's `evaluate` given the same definitions and segments and with the client library,
+ * which receives the segments from the server like the flags.
  */
 
 const FLAGS_PER_SET = 4;
@@ -182,7 +182,7 @@ describe('OFREP reads segments from the snapshot (property, over the wire)', () 
     await app.removeDataDir();
   });
 
-  it("answers what @flagwire/core's evaluate answers given the same definitions and segments, for random definitions with segmentMatch rules and thousands of contexts", async () => {
+  it("answers what @flagwire/core's evaluate and the client evaluating locally answer given the same definitions and segments, for random definitions with segmentMatch rules and thousands of contexts", async () => {
     let ruleDecided = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -194,7 +194,7 @@ describe('OFREP reads segments from the snapshot (property, over the wire)', () 
             fc.integer(),
           );
         }),
-        async ([, documents, contextSeed]) => {
+        async ([prefix, documents, contextSeed]) => {
           const flags = new Map<string, FlagDefinition>();
           for (const document of documents) {
             const res = await sendJson(app, 'PUT', `/feature-flags/${document.key}`, document);
@@ -202,27 +202,42 @@ describe('OFREP reads segments from the snapshot (property, over the wire)', () 
             flags.set(document.key, ((await res.json()) as { definition: FlagDefinition }).definition);
           }
           const contexts = fc.sample(contextArbitrary, { numRuns: CONTEXTS_PER_SET / 2, seed: contextSeed });
-          const cases = contexts.flatMap((context) => documents.map(({ key }) => ({ key, context })));
-          await inBatches(cases, CONCURRENCY, async ({ key, context }) => {
-            const remote = await overOfrep(app, key, context);
-            const result = evaluate(flags.get(key), 'production', context, {
-              defaultValue: null,
-              flags,
-              segments,
+          const cases = contexts.flatMap((context) =>
+            documents.map(({ key, type }) => ({ key, type, context })),
+          );
+          // The client fetches the segments its flags name (poll mode: GET /segments), like the flags.
+          const client = createFlagClient({ url: app.url, mode: 'poll', prefix, pollIntervalMs: 60_000 });
+          await client.ready(5000);
+          try {
+            await inBatches(cases, CONCURRENCY, async ({ key, type, context }) => {
+              const remote = await overOfrep(app, key, context);
+              const local = locally(client, key, type, context);
+              if (JSON.stringify(remote) !== JSON.stringify(local))
+                throw new Error(
+                  `client disagrees on ${JSON.stringify(flags.get(key))}\ncontext ${JSON.stringify(context)}\n` +
+                    `OFREP ${JSON.stringify(remote)}\nlocal ${JSON.stringify(local)}`,
+                );
+              const result = evaluate(flags.get(key), 'production', context, {
+                defaultValue: null,
+                flags,
+                segments,
+              });
+              const expected: Answer = {
+                value: result.variant === undefined ? undefined : result.value,
+                variant: result.variant,
+                reason: result.reason,
+                errorCode: result.errorCode,
+              };
+              if (JSON.stringify(remote) !== JSON.stringify(expected))
+                throw new Error(
+                  `disagreement on ${JSON.stringify(flags.get(key))}\ncontext ${JSON.stringify(context)}\n` +
+                    `OFREP ${JSON.stringify(remote)}\nevaluate ${JSON.stringify(expected)}`,
+                );
+              if (result.decision?.kind === 'rule') ruleDecided++;
             });
-            const expected: Answer = {
-              value: result.variant === undefined ? undefined : result.value,
-              variant: result.variant,
-              reason: result.reason,
-              errorCode: result.errorCode,
-            };
-            if (JSON.stringify(remote) !== JSON.stringify(expected))
-              throw new Error(
-                `disagreement on ${JSON.stringify(flags.get(key))}\ncontext ${JSON.stringify(context)}\n` +
-                  `OFREP ${JSON.stringify(remote)}\nevaluate ${JSON.stringify(expected)}`,
-              );
-            if (result.decision?.kind === 'rule') ruleDecided++;
-          });
+          } finally {
+            await client.close();
+          }
         },
       ),
       { numRuns: SETS, endOnFailure: true },
