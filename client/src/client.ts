@@ -1,4 +1,4 @@
-import type { EvaluationContext, JsonValue } from '@flagwire/core';
+import { DEFAULT_ENVIRONMENT, type EvaluationContext, type JsonValue } from '@flagwire/core';
 import { createAdmin, type FlagAdmin } from './admin.js';
 import { Emitter } from './emitter.js';
 import { FlagwireError } from './errors.js';
@@ -338,6 +338,11 @@ class DefaultFlagClient implements FlagClient {
         if (status === 200) this.counters.polls200++;
         else this.counters.polls304++;
         this.events.emit('poll', { status, flags: this.state.size });
+      },
+      servedEnvironment: (environment) => {
+        // An `environment` option wins: the server then serves that one (or refuses).
+        if (live() && this.options.readEnvironment === undefined)
+          this.local.useEnvironment(environment ?? DEFAULT_ENVIRONMENT);
       },
       // Segment changes share the revision counter: resume after the newest change of either kind.
       resumeRevision: () =>

@@ -116,3 +116,12 @@ export async function graphqlRequest<TResult, TVariables>(
   }
   return body.data as TResult;
 }
+
+/**
+ * The environment a list or stream answer was served in (the `Flagwire-Environment` header: the
+ * token's), or undefined when it served every environment (an admin token, an open service) or came
+ * from a server that does not say.
+ */
+export function servedEnvironmentOf(response: Response): string | undefined {
+  return response.headers.get('flagwire-environment') ?? undefined;
+}

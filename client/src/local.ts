@@ -25,13 +25,19 @@ export class LocalEvaluator {
 
   constructor(
     private readonly state: FlagState,
-    private readonly environment: string,
+    /** Where decisions are read: the client's `environment` option, else the one the server serves. */
+    private environment: string,
     private readonly bootstrap: ReadonlyMap<string, boolean>,
     /** Every segment, for `segmentMatch`; without it every segment is unknown (matches nobody). */
     segments?: SegmentState,
   ) {
     this.flags = (key) => state.definition(key);
     this.segments = (key) => segments?.definition(key);
+  }
+
+  /** Evaluates in `environment` from now on (the server said which one it serves this client). */
+  useEnvironment(environment: string): void {
+    this.environment = environment;
   }
 
   /** The evaluation of `key` (its value and why), without the key: what the value getters read. */

@@ -43,9 +43,10 @@ export interface FlagClientOptions {
    * (`?environment=` on polls and streams, the `environment` variable over GraphQL), so the server
    * sends each flag as that environment sees it (`isEnabled` and the definition local evaluation
    * reads); a client token bound to another environment is refused (`FORBIDDEN`). When omitted, the
-   * server picks (the token's environment; every environment for an admin token) and local evaluation
-   * (`getBooleanValue` and its siblings) reads `'production'`: with a token bound to another
-   * environment, set this to it. Not a non-empty string: the constructor throws `INVALID_OPTIONS`.
+   * server picks (the token's environment; every environment for an admin token), names it in its
+   * answers (`Flagwire-Environment`, GraphQL `readEnvironment`), and local evaluation (`getBooleanValue`
+   * and its siblings) reads that one, `'production'` when it serves every environment. Not a non-empty
+   * string: the constructor throws `INVALID_OPTIONS`.
    */
   environment?: string;
   /** Interval between polls, in poll mode and during a fallback. Default 5000 ms. */

@@ -10,6 +10,17 @@ import type { FlagRecord } from './flag.js';
 export type ReadScope = string;
 export const ALL_ENVIRONMENTS: ReadScope = '*';
 
+/**
+ * The response header naming the one environment a read was served in (absent when it served every
+ * environment): a client that did not ask for one learns its token's, and evaluates there.
+ */
+export const SERVED_ENVIRONMENT_HEADER = 'Flagwire-Environment';
+
+/** The headers that say which environment `scope` serves: none for every environment. */
+export function scopeHeaders(scope: ReadScope): Record<string, string> {
+  return scope === ALL_ENVIRONMENTS ? {} : { [SERVED_ENVIRONMENT_HEADER]: scope };
+}
+
 /** The environment whose `enabled` a scope's `isEnabled` reports. */
 export function environmentOf(scope: ReadScope): string {
   return scope === ALL_ENVIRONMENTS ? DEFAULT_ENVIRONMENT : scope;
@@ -32,7 +43,29 @@ export interface FlagView {
   readonly definition: FlagDefinition;
 }
 
+/**
+ * The scope each view was built for, beside it rather than in it: the wire shape stays the seed's plus
+ * the definition, while GraphQL gives views of different scopes different ids (see {@link viewIdentity}).
+ */
+const scopes = new WeakMap<FlagView, ReadScope>();
+
+/**
+ * A stable identity for a view, for normalised caches: the key for the every-environment view, and
+ * `key@environment` for a view cut to one (`@` is in neither keys nor environments). Two scopes show one
+ * flag differently (`isEnabled`, `environments`), so one cache reading both must hold two objects.
+ */
+export function viewIdentity(view: FlagView): string {
+  const scope = scopes.get(view) ?? ALL_ENVIRONMENTS;
+  return scope === ALL_ENVIRONMENTS ? view.key : `${view.key}@${scope}`;
+}
+
 export function flagView(record: FlagRecord, scope: ReadScope): FlagView {
+  const view = buildView(record, scope);
+  scopes.set(view, scope);
+  return view;
+}
+
+function buildView(record: FlagRecord, scope: ReadScope): FlagView {
   const { definition } = record;
   const environment = environmentOf(scope);
   const config = Object.hasOwn(definition.environments, environment)

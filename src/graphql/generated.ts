@@ -169,7 +169,11 @@ export type Flag = {
   description: Scalars['String']['output'];
   /** The flag's decision per environment (those this reader may see), in the document's order. */
   environments: Array<FlagEnvironment>;
-  /** The flag's key: its identity for normalised caches. */
+  /**
+   * The flag's identity for normalised caches: its key when read for every environment, `key@environment`
+   * when read in one (the two show `isEnabled` and `environments` differently, so a cache holding both
+   * keeps two objects).
+   */
   id: Scalars['ID']['output'];
   /** Whether the feature is on. */
   isEnabled: Scalars['Boolean']['output'];
@@ -479,6 +483,12 @@ export type Query = {
    * the environment sees it.
    */
   flags: Array<Flag>;
+  /**
+   * The environment this caller's reads are served in when they name none: its token's (a plain client
+   * token's is `production`); null for an admin or an open service, which read every environment at once.
+   * A client evaluating locally without an environment of its own evaluates in this one.
+   */
+  readEnvironment?: Maybe<Scalars['String']['output']>;
   /** The segment with this key, or null when there is none (VALIDATION_FAILED when the key is malformed). */
   segment?: Maybe<Segment>;
   /** Every segment, sorted by key. */
@@ -956,6 +966,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   evaluate?: Resolver<ResolversTypes['Evaluation'], ParentType, ContextType, RequireFields<QueryEvaluateArgs, 'context' | 'key'>>;
   flag?: Resolver<Maybe<ResolversTypes['Flag']>, ParentType, ContextType, RequireFields<QueryFlagArgs, 'key'>>;
   flags?: Resolver<Array<ResolversTypes['Flag']>, ParentType, ContextType, Partial<QueryFlagsArgs>>;
+  readEnvironment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'key'>>;
   segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType>;
 };

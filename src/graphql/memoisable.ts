@@ -14,7 +14,15 @@ import type { GraphQLContext } from './context.js';
  * (resolvers.ts), never from the request or the clock. The memo key holds the principal and the
  * arguments (request-key.ts). A new query field is not memoised until it is listed here.
  */
-const FLAG_STATE_FIELDS = new Set(['flags', 'flag', 'environments', 'segments', 'segment', '__typename']);
+const FLAG_STATE_FIELDS = new Set([
+  'flags',
+  'flag',
+  'environments',
+  'readEnvironment',
+  'segments',
+  'segment',
+  '__typename',
+]);
 
 /** Filled in by {@link markMemoisable} while Apollo runs a request; read by the HTTP handler after. */
 export interface MemoVerdict {

@@ -1,7 +1,7 @@
 import { evaluationEnvironment } from '../evaluation/environment.js';
 import { assertMayEvaluate } from '../evaluation/permission.js';
 import { type FlagRecord, kindOfKey, segmentRecordKey } from '../flags/flag.js';
-import { ALL_ENVIRONMENTS, type FlagView, flagView } from '../flags/flag-view.js';
+import { ALL_ENVIRONMENTS, type FlagView, flagView, viewIdentity } from '../flags/flag-view.js';
 import { readScopeOf, writeEnvironmentOf } from '../flags/read-scope.js';
 import { segmentKeyOf, segmentView, segmentViews } from '../flags/segment-view.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
@@ -64,6 +64,10 @@ export const resolvers: Resolvers = {
       return flag?.kind === 'flag' ? flagView(flag, scope) : null;
     },
     environments: (_parent, _args, ctx) => ctx.environments.list(),
+    readEnvironment: (_parent, _args, ctx) => {
+      const scope = scopeOf(ctx, undefined);
+      return scope === ALL_ENVIRONMENTS ? null : scope;
+    },
     evaluate: (_parent, { key, context, environment }, { principal, snapshot, evaluator }) => {
       assertMayEvaluate(principal);
       return evaluator.evaluate(key, evaluationEnvironment(principal, environment, snapshot), context);
@@ -138,7 +142,7 @@ export const resolvers: Resolvers = {
       segmentWriter(ctx).remove(key, toExpectedVersion(expectedVersion)),
   },
   Flag: {
-    id: (flag) => flag.key,
+    id: (flag) => viewIdentity(flag),
     type: (flag) => flag.definition.type,
     variants: variantsOf,
     tags: (flag) => flag.definition.tags,

@@ -1,5 +1,6 @@
 import cors from 'cors';
 import type { RequestHandler } from 'express';
+import { SERVED_ENVIRONMENT_HEADER } from '../flags/flag-view.js';
 
 /**
  * Cross-origin access for browsers, only for the origins configured (`*` for any). Allows the headers
@@ -20,7 +21,7 @@ export function corsFor(origins: readonly string[]): RequestHandler {
       // OFREP's second way to send a token.
       'X-API-Key',
     ],
-    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
+    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', SERVED_ENVIRONMENT_HEADER],
     maxAge: 600,
   });
 }

@@ -1,6 +1,6 @@
 import { isFlagKey } from '../flags/flag.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
-import { ALL_ENVIRONMENTS, flagView, type ReadScope } from '../flags/flag-view.js';
+import { ALL_ENVIRONMENTS, flagView, type ReadScope, scopeHeaders } from '../flags/flag-view.js';
 import { etagOf } from './etag.js';
 
 export interface MemoisedBody {
@@ -12,9 +12,13 @@ export interface MemoisedBody {
 }
 
 /** The body, its ETag and the headers of both answers to a conditional GET of it. */
-export function memoise(body: Buffer, etag = etagOf(body)): MemoisedBody {
+export function memoise(
+  body: Buffer,
+  etag = etagOf(body),
+  extraHeaders: Readonly<Record<string, string>> = {},
+): MemoisedBody {
   // Pollers must revalidate every time (no-cache); the ETag makes that cheap.
-  const headers304 = { ETag: etag, 'Cache-Control': 'no-cache' };
+  const headers304 = { ETag: etag, 'Cache-Control': 'no-cache', ...extraHeaders };
   const headers200 = {
     ...headers304,
     'Content-Type': 'application/json; charset=utf-8',
@@ -67,7 +71,11 @@ export class FlagListMemo {
       return hit.memoised;
     }
     const views = this.snapshot.list(prefix).map((record) => flagView(record, scope));
-    const entry: Entry = { scope, prefix, memoised: memoise(Buffer.from(JSON.stringify(views))) };
+    const entry: Entry = {
+      scope,
+      prefix,
+      memoised: memoise(Buffer.from(JSON.stringify(views)), undefined, scopeHeaders(scope)),
+    };
     let prefixes = this.byScope.get(scope);
     if (!prefixes) {
       prefixes = new Map();

@@ -135,6 +135,50 @@ describe('Apollo Client 4 InMemoryCache with no configuration', () => {
   );
 
   itWithApollo(
+    'one cache keeps every-environment and one-environment views apart: a toggle in staging changes the staging list only',
+    async () => {
+      if (!loaded.ok) return;
+      const { gql } = loaded.apollo;
+      expect((await sendJson(app, 'POST', '/environments', { key: 'staging' })).status).toBe(201);
+      expect(
+        (await sendJson(app, 'POST', '/feature-flags', { key: 'scoped.a', isEnabled: false })).status,
+      ).toBe(201);
+      const scoped = `query Scoped($prefix: String, $environment: String) {
+        flags(prefix: $prefix, environment: $environment) { id key isEnabled } }`;
+      const toggle = `mutation ToggleIn($key: String!, $environment: String) {
+        toggleFlag(key: $key, environment: $environment) { id key isEnabled } }`;
+      const every = { prefix: 'scoped.' };
+      const staging = { prefix: 'scoped.', environment: 'staging' };
+      await apollo.query({ query: gql(scoped), variables: every });
+      await apollo.query({ query: gql(scoped), variables: staging });
+      const allList = new Latest(
+        apollo.watchQuery({ query: gql(scoped), variables: every, fetchPolicy: 'cache-only' }),
+      );
+      const stagingList = new Latest(
+        apollo.watchQuery({ query: gql(scoped), variables: staging, fetchPolicy: 'cache-only' }),
+      );
+      try {
+        await apollo.mutate({
+          mutation: gql(toggle),
+          variables: { key: 'scoped.a', environment: 'staging' },
+        });
+        await stagingList.until((flags) => flags[0]?.isEnabled === true);
+        // The every-environment view reports production, still off: the staging answer did not land on it
+        // (the cache broadcast both lists in the same write, so the latest is current).
+        let every: Listed[] = [];
+        await allList.until((flags) => {
+          every = flags;
+          return flags.length === 1;
+        });
+        expect(every[0]).toMatchObject({ key: 'scoped.a', isEnabled: false });
+      } finally {
+        allList.stop();
+        stagingList.stop();
+      }
+    },
+  );
+
+  itWithApollo(
     'a cached flag’s rules follow setRollout and setRules, each rule merged by its id',
     async () => {
       if (!loaded.ok) return;

@@ -19,7 +19,7 @@ type Documents = {
     "mutation DeleteFlag($key: String!, $expectedVersion: Int) {\n  deleteFlag(key: $key, expectedVersion: $expectedVersion) {\n    key\n    version\n    revision\n  }\n}": typeof types.DeleteFlagDocument,
     "subscription FlagChanged($prefix: String, $environment: String) {\n  flagChanged(prefix: $prefix, environment: $environment) {\n    kind\n    entity\n    key\n    revision\n    version\n    flag {\n      ...FlagFields\n    }\n    segment {\n      ...SegmentFields\n    }\n  }\n}": typeof types.FlagChangedDocument,
     "fragment FlagFields on Flag {\n  key\n  isEnabled\n  description\n  version\n  revision\n  createdAt\n  updatedAt\n  definition\n}": typeof types.FlagFieldsFragmentDoc,
-    "query Flags($prefix: String, $environment: String) {\n  flags(prefix: $prefix, environment: $environment) {\n    ...FlagFields\n  }\n  segments {\n    ...SegmentFields\n  }\n}": typeof types.FlagsDocument,
+    "query Flags($prefix: String, $environment: String) {\n  flags(prefix: $prefix, environment: $environment) {\n    ...FlagFields\n  }\n  segments {\n    ...SegmentFields\n  }\n  readEnvironment\n}": typeof types.FlagsDocument,
     "fragment SegmentFields on Segment {\n  key\n  version\n  revision\n  createdAt\n  updatedAt\n  definition\n}": typeof types.SegmentFieldsFragmentDoc,
     "mutation SetFlag($input: SetFlagInput!) {\n  setFlag(input: $input) {\n    created\n    flag {\n      ...FlagFields\n    }\n  }\n}": typeof types.SetFlagDocument,
     "mutation ToggleFlag($key: String!, $expectedVersion: Int) {\n  toggleFlag(key: $key, expectedVersion: $expectedVersion) {\n    ...FlagFields\n  }\n}": typeof types.ToggleFlagDocument,
@@ -30,7 +30,7 @@ const documents: Documents = {
     "mutation DeleteFlag($key: String!, $expectedVersion: Int) {\n  deleteFlag(key: $key, expectedVersion: $expectedVersion) {\n    key\n    version\n    revision\n  }\n}": types.DeleteFlagDocument,
     "subscription FlagChanged($prefix: String, $environment: String) {\n  flagChanged(prefix: $prefix, environment: $environment) {\n    kind\n    entity\n    key\n    revision\n    version\n    flag {\n      ...FlagFields\n    }\n    segment {\n      ...SegmentFields\n    }\n  }\n}": types.FlagChangedDocument,
     "fragment FlagFields on Flag {\n  key\n  isEnabled\n  description\n  version\n  revision\n  createdAt\n  updatedAt\n  definition\n}": types.FlagFieldsFragmentDoc,
-    "query Flags($prefix: String, $environment: String) {\n  flags(prefix: $prefix, environment: $environment) {\n    ...FlagFields\n  }\n  segments {\n    ...SegmentFields\n  }\n}": types.FlagsDocument,
+    "query Flags($prefix: String, $environment: String) {\n  flags(prefix: $prefix, environment: $environment) {\n    ...FlagFields\n  }\n  segments {\n    ...SegmentFields\n  }\n  readEnvironment\n}": types.FlagsDocument,
     "fragment SegmentFields on Segment {\n  key\n  version\n  revision\n  createdAt\n  updatedAt\n  definition\n}": types.SegmentFieldsFragmentDoc,
     "mutation SetFlag($input: SetFlagInput!) {\n  setFlag(input: $input) {\n    created\n    flag {\n      ...FlagFields\n    }\n  }\n}": types.SetFlagDocument,
     "mutation ToggleFlag($key: String!, $expectedVersion: Int) {\n  toggleFlag(key: $key, expectedVersion: $expectedVersion) {\n    ...FlagFields\n  }\n}": types.ToggleFlagDocument,
@@ -56,7 +56,7 @@ export function graphql(source: "fragment FlagFields on Flag {\n  key\n  isEnabl
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Flags($prefix: String, $environment: String) {\n  flags(prefix: $prefix, environment: $environment) {\n    ...FlagFields\n  }\n  segments {\n    ...SegmentFields\n  }\n}"): typeof import('./graphql.js').FlagsDocument;
+export function graphql(source: "query Flags($prefix: String, $environment: String) {\n  flags(prefix: $prefix, environment: $environment) {\n    ...FlagFields\n  }\n  segments {\n    ...SegmentFields\n  }\n  readEnvironment\n}"): typeof import('./graphql.js').FlagsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

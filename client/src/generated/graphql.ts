@@ -77,7 +77,7 @@ export type FlagsQueryVariables = Exact<{
 }>;
 
 
-export type FlagsQuery = { flags: Array<{ key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown }>, segments: Array<{ key: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown }> };
+export type FlagsQuery = { readEnvironment: string | null, flags: Array<{ key: string, isEnabled: boolean, description: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown }>, segments: Array<{ key: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown }> };
 
 export type SegmentFieldsFragment = { key: string, version: number, revision: number, createdAt: string, updatedAt: string, definition: unknown };
 
@@ -212,6 +212,7 @@ export const FlagsDocument = new TypedDocumentString(`
   segments {
     ...SegmentFields
   }
+  readEnvironment
 }
     fragment FlagFields on Flag {
   key

@@ -1,6 +1,6 @@
 import { Backoff } from '../backoff.js';
 import { errorFromResponse, FlagwireError, toFlagwireError } from '../errors.js';
-import { endpoint, request, requestFailure } from '../http.js';
+import { endpoint, request, requestFailure, servedEnvironmentOf } from '../http.js';
 import { highestRevision, namesSegments, parseFlagList, parseSegmentList } from '../wire.js';
 import { Sleeper, type Transport, type TransportContext, type TransportSink } from './transport.js';
 
@@ -67,6 +67,8 @@ export class PollTransport implements Transport {
       signal: this.abort.signal,
     });
     if (this.stopped) return;
+    if (response.status === 200 || response.status === 304)
+      this.sink.servedEnvironment(servedEnvironmentOf(response));
     if (response.status === 304) {
       await response.body?.cancel();
       // The flags did not change, but a segment they name may have.

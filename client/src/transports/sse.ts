@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Backoff } from '../backoff.js';
 import { errorFromResponse, FlagwireError } from '../errors.js';
-import { authorization, endpoint, requestFailure } from '../http.js';
+import { authorization, endpoint, requestFailure, servedEnvironmentOf } from '../http.js';
 import { Watchdog } from '../watchdog.js';
 import { parseChange, parseSegmentChange, parseSnapshot } from '../wire.js';
 import { Sleeper, type Transport, type TransportContext, type TransportSink } from './transport.js';
@@ -91,6 +91,7 @@ export class SseTransport implements Transport {
           `GET ${url}: not an event stream (${type || 'no content type'})`,
         );
       }
+      this.sink.servedEnvironment(servedEnvironmentOf(response));
       let speaking = false;
       const heard = () => {
         if (speaking) return;

@@ -153,6 +153,8 @@ export class SubscriptionTransport implements Transport {
           const segments = isRecord(data) ? parseSegmentList(data.segments) : undefined;
           if (!flags || !segments)
             return end(new FlagwireError('BAD_RESPONSE', `${url}: malformed flags answer`));
+          const served = isRecord(data) ? data.readEnvironment : undefined;
+          this.sink.servedEnvironment(typeof served === 'string' ? served : undefined);
           // Segments first, so no flag arrives before a segment it names.
           this.sink.replaceSegments(segments, highestRevision(segments), segmentJournal.values());
           this.sink.replace(flags, highestRevision(flags), journal.values());

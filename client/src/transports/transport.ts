@@ -28,6 +28,12 @@ export interface TransportSink {
   segmentChange(change: SegmentChange): void;
   /** A poll's answer: `200` (a new list) or `304`. */
   polled(status: 200 | 304): void;
+  /**
+   * The environment the server serves this client in (its token's), read from the answer carrying the
+   * state; undefined when it serves every environment. Local evaluation without an `environment` option
+   * evaluates there.
+   */
+  servedEnvironment(environment: string | undefined): void;
   /** Where a stream should resume: the revision the client's state reflects, if it has a state. */
   resumeRevision(): number | undefined;
 }

@@ -5,6 +5,7 @@ import { AppError } from '../../errors.js';
 import type { ChangeLog } from '../../feed/change-log.js';
 import type { FlagChange } from '../../flags/flag.js';
 import type { FlagSnapshot } from '../../flags/flag-snapshot.js';
+import { type ReadScope, scopeHeaders } from '../../flags/flag-view.js';
 import { readScopeOf } from '../../flags/read-scope.js';
 import { normalizePrefix } from '../../flags/validation.js';
 import { boundEnvironmentOf } from '../access.js';
@@ -73,7 +74,7 @@ export function sseStream(deps: SseStreamDeps): SseStream {
         'This instance holds as many event streams as it may; retry later',
       );
     }
-    openEventStream(res);
+    openEventStream(res, scope);
     if (closed) {
       // Shutting down: not an error status, which would stop an EventSource for good; come back later.
       res.end(retry);
@@ -125,8 +126,9 @@ export function sseStream(deps: SseStreamDeps): SseStream {
   };
 }
 
-function openEventStream(res: Response): void {
+function openEventStream(res: Response, scope: ReadScope): void {
   res.status(200);
+  for (const [name, value] of Object.entries(scopeHeaders(scope))) res.setHeader(name, value);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
   res.setHeader('Cache-Control', 'no-cache');
   res.setHeader('Connection', 'keep-alive');
