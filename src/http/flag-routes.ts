@@ -1,6 +1,6 @@
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
-import { FlagNotFoundError, ValidationError, VersionMismatchError } from '../flags/errors.js';
+import { FlagNotFoundError, VersionMismatchError } from '../flags/errors.js';
 import type { FlagRecord } from '../flags/flag.js';
 import type { FlagService, ReplaceGuard } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
@@ -8,11 +8,11 @@ import { ALL_ENVIRONMENTS, flagView, type ReadScope } from '../flags/flag-view.j
 import { readScopeOf, writeEnvironmentOf } from '../flags/read-scope.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
 import { principalOf } from './access.js';
-import { parseIfMatch } from './etag.js';
 import { type FlagListMemo, type MemoisedBody, memoise } from './flag-list-memo.js';
 import { writeConditional } from './poll-fast-path.js';
 import { acceptQuery, NO_QUERY_PARAMS, parseQuery } from './query-params.js';
 import { parseBody, rejectInvalidUtf8, requireJsonBody } from './request-parsing.js';
+import { writeGuardOf } from './write-guard.js';
 
 export interface FlagRoutesDeps {
   flags: FlagService;
@@ -90,7 +90,7 @@ export function flagRoutes(deps: FlagRoutesDeps): Router {
   // it otherwise. The service validates the document and names the refused path.
   router.put('/:key', noQuery, ...jsonBody, async (req, res) => {
     const key = rawKeyParam(req);
-    const { flag, created } = await flags.replace(key, req.body, await writeGuardOf(req, flags, key));
+    const { flag, created } = await flags.replace(key, req.body, await flagGuardOf(req, flags, key));
     if (created) res.location(`/feature-flags/${encodeURIComponent(flag.key)}`);
     sendFlag(res.status(created ? 201 : 200), flag);
   });
@@ -101,13 +101,13 @@ export function flagRoutes(deps: FlagRoutesDeps): Router {
     const key = rawKeyParam(req);
     const environment = writeEnvironmentOf(parseQuery(EnvironmentQuery, req).environment);
     const patch = parseBody(PatchBody, req.body);
-    const { expectedVersion } = await writeGuardOf(req, flags, key, environment);
+    const { expectedVersion } = await flagGuardOf(req, flags, key, environment);
     sendFlag(res, await flags.update(key, patch, expectedVersion, environment), environment);
   });
 
   router.delete('/:key', noQuery, async (req, res) => {
     const key = rawKeyParam(req);
-    await flags.remove(key, (await writeGuardOf(req, flags, key)).expectedVersion);
+    await flags.remove(key, (await flagGuardOf(req, flags, key)).expectedVersion);
     res.status(204).end();
   });
 
@@ -144,33 +144,17 @@ function sendFlag(res: Response, flag: FlagRecord, environment?: string): void {
   res.end(body);
 }
 
-/**
- * `If-Match` on a write: `"<version>"` (e.g. `"3"`), or the flag's current ETag as served by
- * `GET /feature-flags/:key`, or `*` (the flag must exist). Absent: no precondition.
- */
-async function writeGuardOf(
+/** `If-Match` on a flag write (write-guard.ts), ETags compared as the writer's environment sees the flag. */
+function flagGuardOf(
   req: Request,
   flags: FlagService,
   key: string,
   environment?: string,
 ): Promise<ReplaceGuard> {
-  const header = req.headers['if-match'];
-  if (header === undefined) return {};
-  const tags = parseIfMatch(header);
-  if (tags.length !== 1) {
-    throw new ValidationError(
-      '\'If-Match\' must hold exactly one entity tag: the expected version, e.g. "3"',
-    );
-  }
-  const tag = tags[0] as string;
-  // `*` asks only that the flag exist, which PATCH and DELETE require anyway (404 otherwise). Pinning
-  // the version read here would turn a concurrent write into a spurious 412.
-  if (tag === '*') return { mustExist: true };
-  const version = /^"([1-9][0-9]{0,15})"$/.exec(tag)?.[1];
-  if (version !== undefined) return { expectedVersion: Number(version) };
-  const current = await flags.current(key);
-  if (!current) throw new FlagNotFoundError(key);
-  if (tag === representationOf(current, environment ?? ALL_ENVIRONMENTS).etag)
-    return { expectedVersion: current.version };
-  throw new VersionMismatchError(key, tag, current.version);
+  return writeGuardOf(req.headers['if-match'], {
+    current: () => flags.current(key),
+    etagOf: (flag) => representationOf(flag, environment ?? ALL_ENVIRONMENTS).etag,
+    notFound: () => new FlagNotFoundError(key),
+    stale: (tag, currentVersion) => new VersionMismatchError(key, tag, currentVersion),
+  });
 }

@@ -1,17 +1,17 @@
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
-import { SegmentNotFoundError, ValidationError, VersionMismatchError } from '../flags/errors.js';
+import { SegmentNotFoundError, VersionMismatchError } from '../flags/errors.js';
 import { type SegmentRecord, segmentRecordKey } from '../flags/flag.js';
 import type { ReplaceGuard } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import type { SegmentService } from '../flags/segment-service.js';
 import { segmentView } from '../flags/segment-view.js';
 import { assertValidKey } from '../flags/validation.js';
-import { parseIfMatch } from './etag.js';
 import { type MemoisedBody, memoise } from './flag-list-memo.js';
 import { writeConditional } from './poll-fast-path.js';
 import { acceptQuery, NO_QUERY_PARAMS } from './query-params.js';
 import { rejectInvalidUtf8, requireJsonBody } from './request-parsing.js';
 import type { SegmentListMemo } from './segment-list-memo.js';
+import { writeGuardOf } from './write-guard.js';
 
 export interface SegmentRoutesDeps {
   segments: SegmentService;
@@ -82,25 +82,12 @@ function sendSegment(res: Response, segment: SegmentRecord): void {
   res.end(body);
 }
 
-/**
- * `If-Match` on a segment write, as on `/feature-flags/:key`: `"<version>"`, the segment's current
- * ETag, or `*` (it must exist). Absent: no precondition.
- */
-async function guardOf(req: Request, segments: SegmentService, key: string): Promise<ReplaceGuard> {
-  const header = req.headers['if-match'];
-  if (header === undefined) return {};
-  const tags = parseIfMatch(header);
-  if (tags.length !== 1) {
-    throw new ValidationError(
-      '\'If-Match\' must hold exactly one entity tag: the expected version, e.g. "3"',
-    );
-  }
-  const tag = tags[0] as string;
-  if (tag === '*') return { mustExist: true };
-  const version = /^"([1-9][0-9]{0,15})"$/.exec(tag)?.[1];
-  if (version !== undefined) return { expectedVersion: Number(version) };
-  const current = await segments.current(key);
-  if (!current) throw new SegmentNotFoundError(key);
-  if (tag === representationOf(current).etag) return { expectedVersion: current.version };
-  throw new VersionMismatchError(key, tag, current.version, 'Segment');
+/** `If-Match` on a segment write, as on `/feature-flags/:key` (write-guard.ts). */
+function guardOf(req: Request, segments: SegmentService, key: string): Promise<ReplaceGuard> {
+  return writeGuardOf(req.headers['if-match'], {
+    current: () => segments.current(key),
+    etagOf: (segment) => representationOf(segment).etag,
+    notFound: () => new SegmentNotFoundError(key),
+    stale: (tag, currentVersion) => new VersionMismatchError(key, tag, currentVersion, 'Segment'),
+  });
 }
