@@ -12,7 +12,7 @@ import {
   ADMIN_TOKEN,
   AUTH,
   compare,
-  cpuSummary,
+  comparisonFigures,
   PRODUCTION_ENV,
   SERVICE_MODE,
   startBare,
@@ -136,20 +136,7 @@ export async function runOfrepSingle(options: BenchOptions): Promise<ScenarioRes
       baseline: `${fmt.int(cmp.baselineRps)} req/s${sameBytes ? '' : ' (NOT the same bytes: see latest.json)'}`,
       target: `>= ${OFREP_TARGET}x`,
       status: cmp.ratio >= OFREP_TARGET ? 'met' : 'missed',
-      cpu: cpuSummary(cmp),
-      ratio: cmp.ratio,
-      roundRatios: cmp.subject.map(
-        (r, i) => r.load.requestsPerSecond / (cmp.baseline[i]?.load.requestsPerSecond ?? Number.NaN),
-      ),
-      profile: [
-        {
-          pid: service.pid,
-          windows: cmp.subject.map((r): [number, number] => [
-            r.load.monotonicUs.start,
-            r.load.monotonicUs.end,
-          ]),
-        },
-      ],
+      ...comparisonFigures(cmp, service.pid),
       latency: { p50, p99, max, n: cmp.subject.reduce((n, r) => n + r.load.requests, 0) },
       details: {
         serviceMode: SERVICE_MODE,

@@ -218,20 +218,7 @@ export async function runThroughput(options: BenchOptions): Promise<ScenarioResu
           (sameBytes ? '' : ' (NOT the same bytes: see latest.json)'),
         target: `>= ${target}x`,
         status: cmp.ratio >= target ? 'met' : 'missed',
-        cpu: cpuSummary(cmp),
-        ratio: cmp.ratio,
-        roundRatios: cmp.subject.map(
-          (r, i) => r.load.requestsPerSecond / (cmp.baseline[i]?.load.requestsPerSecond ?? Number.NaN),
-        ),
-        profile: [
-          {
-            pid: service.pid,
-            windows: cmp.subject.map((r): [number, number] => [
-              r.load.monotonicUs.start,
-              r.load.monotonicUs.end,
-            ]),
-          },
-        ],
+        ...comparisonFigures(cmp, service.pid),
         // Request latency goes on the chart for the GraphQL queries only (their p99 is asked for); a poll
         // is answered well within autocannon's 1 ms resolution.
         ...(isGraphql && {
@@ -343,7 +330,27 @@ export async function compare(
   return result;
 }
 
-export function cpuSummary(cmp: Comparison): string {
+/**
+ * What every throughput result reports of its comparison: CPU, the ratio, each round's ratio, and the
+ * service's measurement windows (for --cpu-prof).
+ */
+export function comparisonFigures(cmp: Comparison, servicePid: number) {
+  return {
+    cpu: cpuSummary(cmp),
+    ratio: cmp.ratio,
+    roundRatios: cmp.subject.map(
+      (r, i) => r.load.requestsPerSecond / (cmp.baseline[i]?.load.requestsPerSecond ?? Number.NaN),
+    ),
+    profile: [
+      {
+        pid: servicePid,
+        windows: cmp.subject.map((r): [number, number] => [r.load.monotonicUs.start, r.load.monotonicUs.end]),
+      },
+    ],
+  };
+}
+
+function cpuSummary(cmp: Comparison): string {
   const cores = (runs: Run[], pick: (r: Run) => number) => median(runs.map(pick)).toFixed(2);
   return (
     `server ${cores(cmp.subject, (r) => r.serverCpu.cores)} / loadgen ${cores(cmp.subject, (r) => r.load.cpu.cores)} cores; ` +
