@@ -5,6 +5,7 @@ import type { EnvironmentService } from '../flags/environment-service.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import type { SegmentService } from '../flags/segment-service.js';
+import type { DirectDelivery } from './direct-delivery.js';
 import type { MemoVerdict } from './memoisable.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 
@@ -27,4 +28,11 @@ export interface GraphQLContext {
   readonly subscriptions: SubscriptionHub;
   /** Over HTTP: where Apollo's plugin says whether the answer may be memoised (memoisable.ts). */
   readonly memoVerdict?: MemoVerdict;
+  /** Over WebSocket, for one subscribe operation: where its results may be written directly. */
+  readonly delivery?: DirectDelivery;
+  /**
+   * Set by shared-execution.ts when `delivery` is: a subscription resolver that hands its events to it
+   * (synchronously, in order) skips graphql-ws's per-subscriber path. Optional for resolvers.
+   */
+  readonly deliverEvent?: (event: object) => void;
 }

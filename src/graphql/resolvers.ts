@@ -170,7 +170,7 @@ export const resolvers: Resolvers = {
     flagChanged: {
       // Validated before the hub registers anything: a bad prefix or environment costs no subscriber.
       subscribe: (_parent, { prefix, environment }, ctx) =>
-        ctx.subscriptions.subscribe(normalizePrefix(prefix), scopeOf(ctx, environment)),
+        ctx.subscriptions.subscribe(normalizePrefix(prefix), scopeOf(ctx, environment), ctx.deliverEvent),
       resolve: (event: ScopedFlagChange) => event,
     },
   },

@@ -1,5 +1,6 @@
 import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute } from 'graphql';
 import type { GraphQLContext } from './context.js';
+import type { DirectDelivery } from './direct-delivery.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
@@ -17,27 +18,41 @@ export function subscribeSharingExecution(
   args: ExecutionArgs,
 ): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
   const shape = `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}\u0000${readerOf(args.contextValue)}`;
-  return Promise.resolve(createSourceEventStream(args)).then((stream) => {
+  const resultOf = (event: unknown): Result => {
+    if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+    let byDocument = executed.get(event);
+    if (!byDocument) {
+      byDocument = new WeakMap();
+      executed.set(event, byDocument);
+    }
+    let byShape = byDocument.get(args.document);
+    if (!byShape) {
+      byShape = new Map();
+      byDocument.set(args.document, byShape);
+    }
+    let result = byShape.get(shape);
+    if (!result) {
+      result = execute({ ...args, rootValue: event });
+      byShape.set(shape, result);
+    }
+    return result;
+  };
+  // Over WebSocket, a resolver that takes a sink (flagChanged) has each event's shared result written
+  // straight to the socket; its stream then only yields when the subscription ends.
+  const context = args.contextValue as Partial<GraphQLContext> | undefined;
+  const delivery: DirectDelivery | undefined = context?.delivery;
+  const sourceArgs: ExecutionArgs = delivery
+    ? {
+        ...args,
+        contextValue: {
+          ...context,
+          deliverEvent: (event: object) => delivery.deliver(resultOf(event)),
+        } satisfies Partial<GraphQLContext>,
+      }
+    : args;
+  return Promise.resolve(createSourceEventStream(sourceArgs)).then((stream) => {
     if (!isAsyncIterable(stream)) return stream as ExecutionResult;
-    return mapEvents(stream, (event) => {
-      if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
-      let byDocument = executed.get(event);
-      if (!byDocument) {
-        byDocument = new WeakMap();
-        executed.set(event, byDocument);
-      }
-      let byShape = byDocument.get(args.document);
-      if (!byShape) {
-        byShape = new Map();
-        byDocument.set(args.document, byShape);
-      }
-      let result = byShape.get(shape);
-      if (!result) {
-        result = execute({ ...args, rootValue: event });
-        byShape.set(shape, result);
-      }
-      return result;
-    });
+    return mapEvents(stream, resultOf);
   });
 }
 

@@ -19,11 +19,14 @@ type PrefixGroup = Map<ReadScope, Set<ChangeStream>>;
 
 /** A subscriber fell more than `limit` changes behind and was cut off; its queue was dropped. */
 export class SlowConsumerError extends AppError {
-  constructor(readonly limit: number) {
+  constructor(
+    readonly limit: number,
+    unit: 'changes' | 'bytes' = 'changes',
+  ) {
     super(
       'SLOW_CONSUMER',
-      `Subscription cut off: more than ${limit} changes were waiting; subscribe again and re-read the flags`,
-      { limit },
+      `Subscription cut off: more than ${limit} ${unit} were waiting; subscribe again and re-read the flags`,
+      { limit, unit },
     );
     this.name = 'SlowConsumerError';
   }
@@ -40,6 +43,12 @@ export interface SubscriptionHubOptions {
 }
 
 type CountListener = (count: number) => void;
+
+/**
+ * Takes a subscriber's changes as they happen (the WebSocket transport's direct delivery); throws to
+ * cut the subscriber off, e.g. with {@link SlowConsumerError}.
+ */
+export type ChangeSink = (change: ScopedFlagChange) => void;
 
 /**
  * Fans the snapshot's changes out to `flagChanged` subscribers. It holds one snapshot listener for all
@@ -70,13 +79,20 @@ export class SubscriptionHub {
   }
 
   /**
+   * With a `sink`, each change is handed to it synchronously, in order, instead of being queued, and the
+   * stream only says when the subscription ends (a sink that throws ends it with that error).
+   *
    * A stream of the changes to flags under `prefix`, as `scope` sees them (both already validated), and
    * to every segment, starting with the next one. It is registered before this returns, so no change
    * applied after the call is missed. It ends, and unregisters, on `return()`; after {@link close} it
    * ends at once.
    */
-  subscribe(prefix: string, scope: ReadScope = ALL_ENVIRONMENTS): AsyncIterableIterator<ScopedFlagChange> {
-    const stream = new ChangeStream(this.maxQueued, () => this.remove(prefix, scope, stream));
+  subscribe(
+    prefix: string,
+    scope: ReadScope = ALL_ENVIRONMENTS,
+    sink?: ChangeSink,
+  ): AsyncIterableIterator<ScopedFlagChange> {
+    const stream = new ChangeStream(this.maxQueued, () => this.remove(prefix, scope, stream), sink);
     if (this.closed) {
       stream.end();
       return stream;
@@ -213,10 +229,19 @@ class ChangeStream implements AsyncIterableIterator<ScopedFlagChange, undefined>
   constructor(
     private readonly limit: number,
     private readonly onEnd: () => void,
+    private readonly sink?: ChangeSink,
   ) {}
 
   push(change: ScopedFlagChange): void {
     if (this.ended) return;
+    if (this.sink) {
+      try {
+        this.sink(change);
+      } catch (error) {
+        this.failWith(error instanceof Error ? error : new Error(String(error)));
+      }
+      return;
+    }
     const waiter = this.waiters.shift();
     if (waiter) waiter.resolve({ done: false, value: change });
     else if (this.queue.length < this.limit) this.queue.push(change);
@@ -262,5 +287,13 @@ class ChangeStream implements AsyncIterableIterator<ScopedFlagChange, undefined>
     // Only reached with an empty waiter list (a waiting reader takes the change instead).
     this.failure = error;
     this.end();
+  }
+
+  /** Fails the stream whether or not a reader is waiting (with a sink, one always is). */
+  private failWith(error: Error): void {
+    const waiter = this.waiters.shift();
+    if (!waiter) return this.fail(error);
+    this.end();
+    waiter.reject(error);
   }
 }

@@ -18,6 +18,7 @@ import { WebSocketServer } from 'ws';
 import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { GraphQLContext } from './context.js';
 import { formatSocketError } from './errors.js';
+import { DirectDelivery, type SubscriberSocket } from './direct-delivery.js';
 import { documentTooLong, PARSE_OPTIONS } from './limits.js';
 import { subscribeSharingExecution } from './shared-execution.js';
 
@@ -116,10 +117,11 @@ export function serveGraphQLOverWebSocket(
           return false;
         }
       },
-      context: (ctx) => {
+      context: (ctx, id) => {
         const principal = principals.get(ctx.extra.socket);
         if (!principal) throw new Error('operation on a socket that never authenticated');
-        return options.contextFor(principal);
+        const socket: SubscriberSocket = ctx.extra.socket;
+        return { ...options.contextFor(principal), delivery: new DirectDelivery(socket, id, formatOne) };
       },
       onSubscribe: (_ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
         // Done here rather than by graphql-ws so that bad documents get Apollo's codes and a syntax
