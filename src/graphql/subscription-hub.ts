@@ -292,7 +292,10 @@ class ChangeStream implements AsyncIterableIterator<ScopedFlagChange, undefined>
   /** Fails the stream whether or not a reader is waiting (with a sink, one always is). */
   private failWith(error: Error): void {
     const waiter = this.waiters.shift();
-    if (!waiter) return this.fail(error);
+    if (!waiter) {
+      this.fail(error);
+      return;
+    }
     this.end();
     waiter.reject(error);
   }

@@ -17,8 +17,8 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { GraphQLContext } from './context.js';
-import { formatSocketError } from './errors.js';
 import { DirectDelivery, type SubscriberSocket } from './direct-delivery.js';
+import { formatSocketError } from './errors.js';
 import { documentTooLong, PARSE_OPTIONS } from './limits.js';
 import { subscribeSharingExecution } from './shared-execution.js';
 

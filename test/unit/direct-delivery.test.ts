@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { type ExecutionResult, GraphQLError } from 'graphql';
-import { DirectDelivery, type SubscriberSocket } from '../../src/graphql/direct-delivery.js';
 import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
+import { DirectDelivery, type SubscriberSocket } from '../../src/graphql/direct-delivery.js';
 import { SlowConsumerError, SubscriptionHub } from '../../src/graphql/subscription-hub.js';
 import { aFlag, upsertOf } from '../support/flags.js';
 
@@ -35,7 +35,8 @@ describe('DirectDelivery', () => {
       },
     };
     const sockets = Array.from({ length: 50 }, () => new RecordingSocket());
-    sockets.forEach((socket, i) => new DirectDelivery(socket, String(i), format).deliver(result));
+    for (const [i, socket] of sockets.entries())
+      new DirectDelivery(socket, String(i), format).deliver(result);
     expect(reads).toBe(1);
     expect(JSON.parse(sockets[49]?.sent[0] ?? '')).toEqual({
       id: '49',
