@@ -22,6 +22,8 @@ export interface BenchOptions {
   subscribers: number;
   /** Flag changes per fan-out scenario. */
   changes: number;
+  /** Alternating baseline/service measurements per fan-out scenario. */
+  fanoutRounds: number;
   /** At most this many connections per listener process (one open file each). */
   perProcess: number;
   /** Changes in the cross-instance scenario (one at a time). */
@@ -42,7 +44,8 @@ const USAGE = `npm run bench [-- options]
   --polls <n>           requests in store-reads (default 10000)
   --clients <n>         SSE clients (default 10000; quick 200)
   --subscribers <n>     graphql-ws subscribers (default 10000; quick 200)
-  --changes <n>         changes per fan-out scenario (default 20; quick 5)
+  --changes <n>         changes per fan-out scenario and round (default 20; quick 5)
+  --fanout-rounds <n>   alternating baseline/service measurements per fan-out scenario (default 2; quick 1)
   --per-process <n>     connections per listener process (default 5000)
   --cross-changes <n>   changes in cross-instance (default 200; quick 20)
   --only <a,b,...>      only these scenarios: ${SCENARIOS.join(', ')}
@@ -88,6 +91,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     clients: int('--clients', 10_000, 200),
     subscribers: int('--subscribers', 10_000, 200),
     changes: int('--changes', 20, 5),
+    fanoutRounds: int('--fanout-rounds', 2, 1),
     perProcess: int('--per-process', 5000),
     crossChanges: int('--cross-changes', 200, 20),
     only,

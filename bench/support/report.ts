@@ -47,7 +47,9 @@ export function markdown(report: BenchReport): string {
       `${String(o.perProcess)} connections; changes are written one at a time; latency runs from just before the write ` +
       'request is sent to the moment each listener has parsed the event (a clock shared by the processes), and every ' +
       'listener must get every change (lost = listeners x changes - deliveries). The fan-out baseline is a bare ' +
-      '`node:http`/`ws` server writing the same events to the same listeners. Memory: server RSS before and after ' +
+      '`node:http`/`ws` server writing the same events to the same listeners; baseline and service alternate over ' +
+      `${String(o.fanoutRounds)} rounds of fresh listeners, and the fan-out ratio is the median of the rounds' p99 ratios. ` +
+      'Memory: server RSS before and after ' +
       'the idle connections, divided by their number (no forced GC). Server CPU from /proc/<pid>/stat, load ' +
       'generators and listeners from process.cpuUsage(); 1.00 = one core. Local evaluation: @flagwire/core in its own ' +
       'process on one thread, a flag with 5 rules and a rollout over 4,096 varied contexts, alternating with a bare ' +
