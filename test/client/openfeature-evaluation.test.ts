@@ -290,6 +290,8 @@ describe('FlagwireProvider through @openfeature/server-sdk: evaluation', () => {
       const key = `of.flip-${mode}`;
       expect((await admin('POST', '/feature-flags', { key, isEnabled: false })).status).toBe(201);
       const { client, log } = await open({ mode, pollIntervalMs: 20 });
+      // The first state is no change: READY alone.
+      expect(log.heard.map((event) => event.type)).toEqual([ProviderEvents.Ready]);
       expect(await client.getBooleanValue(key, true)).toBe(false);
 
       const from = log.length;

@@ -39,6 +39,8 @@ describe('FlagwireProvider through @openfeature/server-sdk: events', () => {
       CLIENT_TOKENS: READER,
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: prefix,
+      // The SSE `retry:` hint is a floor under the client's backoff: short, so a retry shows at once.
+      SSE_RETRY_MS: '20',
       ...env,
     });
     apps.push(app);
@@ -144,29 +146,38 @@ describe('FlagwireProvider through @openfeature/server-sdk: events', () => {
       prefix = redis.keyPrefix();
       const first = await start();
       const { port } = new URL(first.url);
-      expect(
-        (await admin(first, 'POST', '/feature-flags', { key: 'of.revoked', isEnabled: true })).status,
-      ).toBe(201);
-      const { client, log, ready } = provide(first.url, { mode, fallbackAfterFailures: Infinity });
-      await ready;
+      const proxy = await startProxy(first.url);
+      try {
+        expect(
+          (await admin(first, 'POST', '/feature-flags', { key: 'of.revoked', isEnabled: true })).status,
+        ).toBe(201);
+        const { client, log, ready } = provide(proxy.url, { mode, fallbackAfterFailures: Infinity });
+        await ready;
 
-      const lost = log.length;
-      await first.stop();
-      await log.until(is(Stale), lost);
-      await start({
-        DATA_DIR: first.dataDir,
-        PORT: port,
-        CLIENT_TOKENS: 'a-token-the-provider-does-not-have',
-      });
-      const fatal = await log.until(is(ErrorEvent), lost);
-      expect(log.heard[fatal]).toMatchObject({ errorCode: ErrorCode.PROVIDER_FATAL });
-      expect(client.providerStatus).toBe(ProviderStatus.FATAL);
-      expect(log.statusEvents()).toEqual([Ready, Stale, ErrorEvent]);
-      expect(await client.getBooleanDetails('of.revoked', false)).toMatchObject({
-        value: false,
-        reason: 'ERROR',
-        errorCode: ErrorCode.PROVIDER_FATAL,
-      });
+        const lost = log.length;
+        await first.stop();
+        await log.until(is(Stale), lost);
+        await start({
+          DATA_DIR: first.dataDir,
+          PORT: port,
+          CLIENT_TOKENS: 'a-token-the-provider-does-not-have',
+        });
+        const fatal = await log.until(is(ErrorEvent), lost);
+        expect(log.heard[fatal]).toMatchObject({ errorCode: ErrorCode.PROVIDER_FATAL });
+        expect(client.providerStatus).toBe(ProviderStatus.FATAL);
+        expect(log.statusEvents()).toEqual([Ready, Stale, ErrorEvent]);
+        expect(await client.getBooleanDetails('of.revoked', false)).toMatchObject({
+          value: false,
+          reason: 'ERROR',
+          errorCode: ErrorCode.PROVIDER_FATAL,
+        });
+        // Nothing more is asked (backoff of 5-50 ms: a client still retrying would ask several times here).
+        const asked = proxy.requests.length;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(proxy.requests.length).toBe(asked);
+      } finally {
+        await proxy.close();
+      }
     });
   });
 
