@@ -12,6 +12,7 @@ import { SseTransport } from './transports/sse.js';
 import { SubscriptionTransport } from './transports/subscription.js';
 import type { Transport, TransportContext, TransportSink } from './transports/transport.js';
 import type {
+  ConnectionEvent,
   Evaluation,
   EvaluationDetails,
   Flag,
@@ -37,6 +38,11 @@ export interface FlagClientEvents {
   ready: ReadyEvent;
   /** The transport in use changed: fallback to polling, or streaming restored. */
   mode: ModeEvent;
+  /**
+   * In touch with the server again, or no longer (flags then answer their last-known values): each
+   * time `stats().connected` flips.
+   */
+  connection: ConnectionEvent;
   /** A poll was answered (`200` or `304`). */
   poll: PollEvent;
   /** Something failed; the client carries on (retrying, falling back, answering last-known values). */
@@ -289,6 +295,7 @@ class DefaultFlagClient implements FlagClient {
       lastRevision: this.state.lastRevision,
       connected: this.connected,
       ready: this.state.isFull,
+      environment: this.local.environment,
     };
   }
 
@@ -368,9 +375,9 @@ class DefaultFlagClient implements FlagClient {
       this.setMode(transport.mode, previous, 'restored');
     }
     if (!this.connected && this.everConnected) this.counters.reconnects++;
-    this.connected = true;
-    this.everConnected = true;
     this.streamFailures = 0;
+    this.everConnected = true;
+    this.setConnected(true);
   }
 
   private onFailed(transport: Transport, error: FlagwireError): void {
@@ -384,10 +391,16 @@ class DefaultFlagClient implements FlagClient {
       this.scheduleProbe();
       return;
     }
-    this.connected = false;
+    this.setConnected(false);
     if (transport.mode === 'poll') return;
     this.streamFailures++;
     if (this.streamFailures >= this.options.fallbackAfterFailures) this.fallBack();
+  }
+
+  private setConnected(connected: boolean): void {
+    if (this.connected === connected) return;
+    this.connected = connected;
+    this.events.emit('connection', { connected, mode: this.main.mode });
   }
 
   private fallBack(): void {

@@ -17,6 +17,7 @@ export {
 } from './errors.js';
 export type { FetchLike, FlagClientLogger, FlagClientOptions } from './options.js';
 export type {
+  ConnectionEvent,
   Evaluation,
   EvaluationDetails,
   EvaluationErrorCode,

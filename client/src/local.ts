@@ -26,7 +26,7 @@ export class LocalEvaluator {
   constructor(
     private readonly state: FlagState,
     /** Where decisions are read: the client's `environment` option, else the one the server serves. */
-    private environment: string,
+    private evaluationEnvironment: string,
     private readonly bootstrap: ReadonlyMap<string, boolean>,
     /** Every segment, for `segmentMatch`; without it every segment is unknown (matches nobody). */
     segments?: SegmentState,
@@ -35,9 +35,14 @@ export class LocalEvaluator {
     this.segments = (key) => segments?.definition(key);
   }
 
+  /** Where decisions are read now. */
+  get environment(): string {
+    return this.evaluationEnvironment;
+  }
+
   /** Evaluates in `environment` from now on (the server said which one it serves this client). */
   useEnvironment(environment: string): void {
-    this.environment = environment;
+    this.evaluationEnvironment = environment;
   }
 
   /** The evaluation of `key` (its value and why), without the key: what the value getters read. */
@@ -51,7 +56,7 @@ export class LocalEvaluator {
       if (typeof key !== 'string' || key === '')
         return failed(defaultValue, 'FLAG_NOT_FOUND', 'the flag key must be a non-empty string');
       if (!this.state.isFull) return this.beforeState(key, defaultValue, expectedType);
-      return evaluate(this.state.definition(key), this.environment, context, {
+      return evaluate(this.state.definition(key), this.evaluationEnvironment, context, {
         defaultValue,
         expectedType,
         flags: this.flags,

@@ -37,7 +37,7 @@ export interface FlagClientOptions {
    * Sent as `Authorization: Bearer <token>` on every request and stream, and as
    * `connectionParams.authorization` over graphql-ws. Default: none.
    */
-  token?: string;
+  token?: string | undefined;
   /**
    * The environment the client reads and evaluates in. When given, it is sent with every read
    * (`?environment=` on polls and streams, the `environment` variable over GraphQL), so the server

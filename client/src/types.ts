@@ -84,6 +84,13 @@ export interface FlagChangeEvent {
   readonly source: FlagMode;
 }
 
+/** Emitted each time the client gets in touch with the server, or loses it (see `FlagClientStats.connected`). */
+export interface ConnectionEvent {
+  readonly connected: boolean;
+  /** The transport in use. */
+  readonly mode: FlagMode;
+}
+
 /** Emitted once, when the first full state has arrived from the server. */
 export interface ReadyEvent {
   readonly source: FlagMode;
@@ -152,6 +159,8 @@ export interface FlagClientStats {
   readonly connected: boolean;
   /** Whether a full state from the server has arrived. */
   readonly ready: boolean;
+  /** The environment local evaluation reads: the `environment` option, else the one the server serves. */
+  readonly environment: string;
 }
 
 /**

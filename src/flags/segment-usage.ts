@@ -1,16 +1,9 @@
-import type { FlagDefinition } from '@flagwire/core';
+import { type FlagDefinition, segmentsNamedBy } from '@flagwire/core';
 import type { RecordCatalog } from './record-catalog.js';
 
 /** Whether any environment's rules of `definition` hold a `segmentMatch` clause naming `segment`. */
 export function usesSegment(definition: FlagDefinition, segment: string): boolean {
-  for (const environment of Object.values(definition.environments)) {
-    for (const rule of environment.rules) {
-      for (const clause of rule.clauses) {
-        if (clause.op === 'segmentMatch' && clause.values.includes(segment)) return true;
-      }
-    }
-  }
-  return false;
+  return segmentsNamedBy(definition).has(segment);
 }
 
 /** The keys of the flags whose rules name `segment`, sorted: what refuses its deletion. */

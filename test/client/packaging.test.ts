@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sendJson, startTestApp } from '../support/app.js';
@@ -52,13 +52,17 @@ async function pack(cwd: string, dir: string, specs: string[], extra: string[] =
   }));
 }
 
-/** Where the repository's install holds `name` (a workspace's own node_modules first). */
-function installed(name: string): string {
-  for (const base of [clientDir, root]) {
+/**
+ * Where the repository's install holds `name` for the package in `from`: Node's lookup, from the
+ * package's own (real) folder up to the repository's root. A dependency nested under a workspace (say
+ * @flagwire/core's semver 7 while the root holds a 6) is found where that workspace would load it.
+ */
+function installed(name: string, from: string): string {
+  for (let base = realpathSync(from); base.startsWith(root); base = dirname(base)) {
     const dir = join(base, 'node_modules', name);
-    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (existsSync(join(dir, 'package.json'))) return realpathSync(dir);
   }
-  throw new Error(`${name} is not installed in the repository`);
+  throw new Error(`${name} is not installed where ${from} would load it`);
 }
 
 /** Whether `dir` is one of this repository's workspaces (a link into it), not a package from a registry. */
@@ -67,22 +71,24 @@ function isWorkspace(dir: string): boolean {
 }
 
 /**
- * What installing `manifest` pulls in: its dependencies and required peers (npm installs those), and
- * theirs, read from the packed manifest so a dependency the package forgot to declare is not installed.
+ * What installing `manifest` (a package in `from`) pulls in: its dependencies and required peers (npm
+ * installs those), and theirs, read from the packed manifest so a dependency the package forgot to
+ * declare is not installed. The folders of the installed copies, sorted.
  */
-async function runtimeClosure(manifest: Manifest): Promise<string[]> {
+async function runtimeClosure(manifest: Manifest, from: string): Promise<string[]> {
   const found = new Set<string>();
-  const visit = async (m: Manifest) => {
+  const visit = async (m: Manifest, dir: string) => {
     const required = Object.keys(m.peerDependencies ?? {}).filter(
       (name) => !m.peerDependenciesMeta?.[name]?.optional,
     );
     for (const name of [...Object.keys(m.dependencies ?? {}), ...required]) {
-      if (found.has(name)) continue;
-      found.add(name);
-      await visit(JSON.parse(await readFile(join(installed(name), 'package.json'), 'utf8')) as Manifest);
+      const where = installed(name, dir);
+      if (found.has(where)) continue;
+      found.add(where);
+      await visit(JSON.parse(await readFile(join(where, 'package.json'), 'utf8')) as Manifest, where);
     }
   };
-  await visit(manifest);
+  await visit(manifest, from);
   return [...found].sort();
 }
 
@@ -146,6 +152,32 @@ const result: Evaluation<boolean> = evaluate(fromLegacyFlag({ key: 'k', isEnable
 console.log(JSON.stringify(result));
 `;
 
+// A user of the OpenFeature provider: a Node server program (so @types/node, which the server SDK's own
+// declarations need), in a folder of its own where @openfeature/server-sdk is installed beside the client.
+const PROVIDER_CONSUMER = `import { type EvaluationDetails, OpenFeature, ProviderEvents } from '@openfeature/server-sdk';
+import { FlagwireProvider, type FlagwireProviderOptions } from '@flagwire/client/openfeature';
+
+const [url, key] = process.argv.slice(2) as [string, string];
+const options: FlagwireProviderOptions = { url, mode: 'sse', initTimeoutMs: 10_000 };
+await OpenFeature.setProviderAndWait(new FlagwireProvider(options));
+const client = OpenFeature.getClient();
+const user = { targetingKey: 'user-7' };
+const before: EvaluationDetails<boolean> = await client.getBooleanDetails(key, true, user);
+const changed = new Promise<string[]>((resolve) => {
+  client.addHandler(ProviderEvents.ConfigurationChanged, (details) => resolve(details?.flagsChanged ?? []));
+});
+const patched = await fetch(\`\${url}/feature-flags/\${key}\`, {
+  method: 'PATCH',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ isEnabled: true }),
+});
+const flagsChanged = await changed;
+const after: EvaluationDetails<boolean> = await client.getBooleanDetails(key, false, user);
+const missing: string = await client.getStringValue('pkg.missing', 'default', user);
+await OpenFeature.close();
+console.log(JSON.stringify({ status: patched.status, before, after, flagsChanged, missing }));
+`;
+
 const CONSUMER_TSCONFIG = {
   compilerOptions: {
     target: 'ES2023',
@@ -162,11 +194,18 @@ const CONSUMER_TSCONFIG = {
 
 const CORE_CONSUMER_TSCONFIG = { ...CONSUMER_TSCONFIG, files: ['core-consumer.ts'] };
 
+const PROVIDER_CONSUMER_TSCONFIG = {
+  compilerOptions: { ...CONSUMER_TSCONFIG.compilerOptions, lib: ['ES2023'], types: ['node'] },
+  files: ['provider-consumer.ts'],
+};
+
 describe('the packed @flagwire/client, installed from its tarball into a clean folder', () => {
   let app: Awaited<ReturnType<typeof startTestApp>>;
   let work: string;
   let consumer: string;
+  let providerConsumer: string;
   let packedFiles: string[];
+  let packedManifest: Manifest & { exports?: Record<string, unknown> };
   let corePackedFiles: string[];
 
   beforeAll(async () => {
@@ -174,7 +213,8 @@ describe('the packed @flagwire/client, installed from its tarball into a clean f
     work = await mkdtemp(join(tmpdir(), 'flagwire-pack-'));
     const tarballs = join(work, 'tarballs');
     consumer = join(work, 'consumer');
-    await Promise.all([mkdir(tarballs), mkdir(consumer)]);
+    providerConsumer = join(work, 'provider-consumer');
+    await Promise.all([mkdir(tarballs), mkdir(consumer), mkdir(providerConsumer)]);
 
     // `npm pack` runs `prepack` (the build) first, as `npm publish` does.
     const [packed] = await pack(clientDir, tarballs, ['.']);
@@ -187,7 +227,8 @@ describe('the packed @flagwire/client, installed from its tarball into a clean f
     // This repository's own packages among them (@flagwire/core) are packed as they would be published,
     // `prepack` (their build) included; the others as installed, without scripts.
     const { stdout: manifestText } = await run('tar', ['-xOzf', tarball, 'package/package.json']);
-    const closure = (await runtimeClosure(JSON.parse(manifestText) as Manifest)).map(installed);
+    packedManifest = JSON.parse(manifestText) as typeof packedManifest;
+    const closure = await runtimeClosure(packedManifest, clientDir);
     const workspaces = await pack(work, tarballs, closure.filter(isWorkspace));
     const others = await pack(
       work,
@@ -207,6 +248,44 @@ describe('the packed @flagwire/client, installed from its tarball into a clean f
       ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, ...dependencies],
       { cwd: consumer },
     );
+    // The provider's user adds what its optional peer needs (and @types/node for a Node program).
+    const openFeature = await runtimeClosure(
+      {
+        name: 'provider-consumer',
+        version: '1.0.0',
+        dependencies: { '@openfeature/server-sdk': '*', '@types/node': '*' },
+      },
+      clientDir,
+    );
+    const openFeaturePacked = await pack(
+      work,
+      tarballs,
+      openFeature.filter((dir) => !closure.includes(dir)),
+      ['--ignore-scripts'],
+    );
+    await writeFile(
+      join(providerConsumer, 'package.json'),
+      `${JSON.stringify({ name: 'provider-consumer', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`,
+    );
+    await run(
+      'npm',
+      [
+        'install',
+        '--offline',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        tarball,
+        ...dependencies,
+        ...openFeaturePacked.map((entry) => entry.tarball),
+      ],
+      { cwd: providerConsumer },
+    );
+    await writeFile(join(providerConsumer, 'provider-consumer.ts'), PROVIDER_CONSUMER);
+    await writeFile(
+      join(providerConsumer, 'tsconfig.json'),
+      JSON.stringify(PROVIDER_CONSUMER_TSCONFIG, null, 2),
+    );
     await writeFile(join(consumer, 'consumer.ts'), CONSUMER);
     await writeFile(join(consumer, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG, null, 2));
     await writeFile(join(consumer, 'core-consumer.ts'), CORE_CONSUMER);
@@ -224,6 +303,23 @@ describe('the packed @flagwire/client, installed from its tarball into a clean f
       expect.arrayContaining(['README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts']),
     );
     expect(packedFiles.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  it('holds the OpenFeature provider as the `./openfeature` subpath, with its declarations, and @openfeature/server-sdk as an optional peer', () => {
+    expect(packedFiles).toEqual(
+      expect.arrayContaining([
+        'dist/openfeature/index.js',
+        'dist/openfeature/index.d.ts',
+        'dist/openfeature/provider.d.ts',
+      ]),
+    );
+    expect(packedManifest.exports?.['./openfeature']).toEqual({
+      types: './dist/openfeature/index.d.ts',
+      import: './dist/openfeature/index.js',
+    });
+    expect(packedManifest.peerDependencies?.['@openfeature/server-sdk']).toBeDefined();
+    expect(packedManifest.peerDependenciesMeta?.['@openfeature/server-sdk']).toEqual({ optional: true });
+    expect(packedManifest.dependencies?.['@openfeature/server-sdk']).toBeUndefined();
   });
 
   it('brings @flagwire/core, the evaluator it runs, packed with its built JavaScript and declarations', () => {
@@ -264,5 +360,35 @@ describe('the packed @flagwire/client, installed from its tarball into a clean f
       change: { kind: 'upsert', key: 'pkg.flag' },
       refused: 'FLAG_NOT_FOUND',
     });
+  });
+
+  it("type-checks a user's program that sets FlagwireProvider on @openfeature/server-sdk, and runs it: an evaluation, a change announced by CONFIGURATION_CHANGED, a clean close", async () => {
+    await sendJson(app, 'POST', '/feature-flags', { key: 'pkg.provided', isEnabled: false });
+    await typeCheck(providerConsumer, providerConsumer);
+    const { stdout } = await run(process.execPath, ['provider-consumer.js', app.url, 'pkg.provided'], {
+      cwd: providerConsumer,
+      timeout: 20_000,
+    });
+    expect(JSON.parse(stdout)).toEqual({
+      status: 200,
+      before: expect.objectContaining({
+        flagKey: 'pkg.provided',
+        value: false,
+        variant: 'off',
+        reason: 'DISABLED',
+      }),
+      after: expect.objectContaining({
+        flagKey: 'pkg.provided',
+        value: true,
+        variant: 'on',
+        reason: 'STATIC',
+      }),
+      flagsChanged: ['pkg.provided'],
+      missing: 'default',
+    });
+  });
+
+  it('the plain client needs none of it: its folder has no @openfeature package', () => {
+    expect(existsSync(join(consumer, 'node_modules/@openfeature'))).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ export * from './clauses.js';
 export * from './compile.js';
 export * from './dates.js';
 export * from './definition.js';
+export * from './dependencies.js';
 export * from './errors.js';
 export * from './evaluate.js';
 export * from './fractional.js';
@@ -17,6 +18,7 @@ export {
 export * from './legacy.js';
 export * from './limits.js';
 export * from './lookup.js';
+export * from './metadata.js';
 export * from './murmur3.js';
 export * from './operators.js';
 export { PatternError, REGEX_CACHE_SIZE, regexError, regexFor } from './regex.js';
