@@ -177,7 +177,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
             { console: consoleBuild.status },
             `admin console not served: ${consoleBuild.reason}; run \`npm run build:console\` (npm start does it), then restart`,
           );
-        app.use(consoleRoutes(consoleBuild));
+        app.use(consoleRoutes(consoleBuild, { openAccess: access.open }));
         app.use(ofrep.route);
         app.use('/feature-flags', authenticate(access), writesNeedAdmin(access, writeLimiter));
         app.get('/feature-flags/stream', sse.handler);

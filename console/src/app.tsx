@@ -56,7 +56,19 @@ export function App() {
 
   useEffect(() => {
     whenUnauthenticated(() => signOut('Your token is no longer accepted: sign in again.'));
-    void signIn(storedToken());
+    const token = storedToken();
+    if (token !== undefined) {
+      void signIn(token);
+      return;
+    }
+    // No token in this tab: sign in at once on an open service, else show the form (asking the API
+    // without a token would only be answered 401).
+    fetch('/console/access.json', { headers: { accept: 'application/json' } })
+      .then((res) => res.json() as Promise<{ openAccess: boolean }>)
+      .then(
+        ({ openAccess }) => (openAccess ? signIn(undefined) : setGate({ state: 'signed-out' })),
+        () => setGate({ state: 'signed-out', problem: 'The service could not be reached.' }),
+      );
   }, [signIn, signOut]);
 
   if (gate.state === 'checking') return <p className="loading">Connecting to Flagwire…</p>;

@@ -36,7 +36,7 @@ function pageHeaders(res: Response): void {
  * their content hash, so they are cached for good. A build that is stale or missing (build-state.ts) is
  * never served: every console path answers 503 saying so and how to fix it.
  */
-export function consoleRoutes(state: ConsoleBuildState): Router {
+export function consoleRoutes(state: ConsoleBuildState, access: { openAccess: boolean }): Router {
   const router = Router();
   router.get('/', (_req, res) => res.redirect(302, `${CONSOLE_PATH}/`));
   if (state.status !== 'ready') {
@@ -48,7 +48,16 @@ export function consoleRoutes(state: ConsoleBuildState): Router {
     return router;
   }
   const index = join(state.dir, 'index.html');
-  router.get(CONSOLE_PATH, (_req, res) => res.redirect(301, `${CONSOLE_PATH}/`));
+  // Whether to show the sign-in form before asking anything (a 401 would be an error in the browser's
+  // console). Tells no more than any request without a token does.
+  router.get(`${CONSOLE_PATH}/access.json`, (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(access);
+  });
+  // Non-strict routing matches `/console/` here too: only the bare path is sent to the one with a slash
+  // (the page's relative asset paths need it).
+  router.get(CONSOLE_PATH, (req, res, next) =>
+    req.path === CONSOLE_PATH ? res.redirect(301, `${CONSOLE_PATH}/`) : next(),
+  );
   router.use(
     `${CONSOLE_PATH}/assets`,
     express.static(join(state.dir, 'assets'), {
@@ -57,7 +66,7 @@ export function consoleRoutes(state: ConsoleBuildState): Router {
       index: false,
     }),
   );
-  router.get(`${CONSOLE_PATH}/*splat`, (_req, res, next) => {
+  router.get([CONSOLE_PATH, `${CONSOLE_PATH}/*splat`], (_req, res, next) => {
     pageHeaders(res);
     res.type('text/html; charset=utf-8').sendFile(index, (err) => err && next(err));
   });

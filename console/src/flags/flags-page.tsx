@@ -22,28 +22,34 @@ function FilterBar({
 }) {
   return (
     <search className="filters" aria-label="Filter flags">
-      <label>
-        Search
+      <span className="field">
+        <label htmlFor="filter-text">Search</label>
         <input
+          id="filter-text"
           type="search"
           value={filter.text}
           placeholder="key or description"
           onChange={(e) => onChange({ ...filter, text: e.currentTarget.value })}
         />
-      </label>
-      <label>
-        Key prefix
+      </span>
+      <span className="field">
+        <label htmlFor="filter-prefix">Key prefix</label>
         <input
+          id="filter-prefix"
           type="text"
           value={filter.prefix}
           placeholder="e.g. checkout."
           spellCheck={false}
           onChange={(e) => onChange({ ...filter, prefix: e.currentTarget.value })}
         />
-      </label>
-      <label>
-        Tag
-        <select value={filter.tag} onChange={(e) => onChange({ ...filter, tag: e.currentTarget.value })}>
+      </span>
+      <span className="field">
+        <label htmlFor="filter-tag">Tag</label>
+        <select
+          id="filter-tag"
+          value={filter.tag}
+          onChange={(e) => onChange({ ...filter, tag: e.currentTarget.value })}
+        >
           <option value="">any tag</option>
           {tags.map((tag) => (
             <option key={tag} value={tag}>
@@ -51,7 +57,7 @@ function FilterBar({
             </option>
           ))}
         </select>
-      </label>
+      </span>
     </search>
   );
 }
@@ -89,14 +95,10 @@ function FlagRow({
             <span className="env-label" aria-hidden="true">
               {environment}
             </span>
-            {config ? (
-              <>
-                <EnvironmentSwitch flag={flag} environment={environment} enabled={config.enabled} />
-                <span className="targeting">{targetingSummary(config)}</span>
-              </>
-            ) : (
-              <span className="muted">not configured</span>
-            )}
+            <EnvironmentSwitch flag={flag} environment={environment} enabled={config?.enabled ?? false} />
+            <span className="targeting">
+              {config ? targetingSummary(config) : 'not configured yet (switching it on configures it)'}
+            </span>
           </td>
         );
       })}
