@@ -9,7 +9,7 @@ import { useFlagList } from './flag-list-context';
 import { targetingSummary } from './targeting-summary';
 
 /** At most this many rows are drawn at once; the filter narrows the rest. */
-const PAGE = 200;
+const PAGE = 100;
 
 function FilterBar({
   filter,

@@ -62,9 +62,9 @@ export function ClauseEditor({
           <FieldError id={attribute.id} message={attribute.message} />
         </label>
       )}
-      <label>
-        Operator
-        <select {...opIssue.inputProps} {...register(`${path}.op`)}>
+      <label htmlFor={`${path}.op`}>Operator</label>
+      <span className="field">
+        <select id={`${path}.op`} {...opIssue.inputProps} {...register(`${path}.op`)}>
           {OPERATORS.map((operator) => (
             <option key={operator} value={operator}>
               {OPERATOR_TEXT[operator].label}
@@ -72,7 +72,7 @@ export function ClauseEditor({
           ))}
         </select>
         <FieldError id={opIssue.id} message={opIssue.message} />
-      </label>
+      </span>
       {op === 'segmentMatch' ? (
         <fieldset className="segments-choice" {...values.inputProps}>
           <legend>Segments</legend>

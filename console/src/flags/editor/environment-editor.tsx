@@ -40,9 +40,9 @@ function VariantSelect({
 }) {
   const issue = useFieldIssue(name);
   return (
-    <label>
-      {label}
-      <select {...issue.inputProps} {...register(name)}>
+    <span className="field">
+      <label htmlFor={name}>{label}</label>
+      <select id={name} {...issue.inputProps} {...register(name)}>
         {variants.map((variant) => (
           <option key={variant} value={variant}>
             {variant}
@@ -50,7 +50,7 @@ function VariantSelect({
         ))}
       </select>
       <FieldError id={issue.id} message={issue.message} />
-    </label>
+    </span>
   );
 }
 
@@ -137,9 +137,13 @@ function PrerequisiteRow({
   const label = `Prerequisite ${index + 1} in ${environment}`;
   return (
     <li className="prerequisite">
-      <label>
-        {label}: flag
-        <select {...flag.inputProps} {...register(`environments.${env}.prerequisites.${index}.flag`)}>
+      <label htmlFor={`environments.${env}.prerequisites.${index}.flag`}>{label}: flag</label>
+      <span className="field">
+        <select
+          id={`environments.${env}.prerequisites.${index}.flag`}
+          {...flag.inputProps}
+          {...register(`environments.${env}.prerequisites.${index}.flag`)}
+        >
           {flags.map((f) => (
             <option key={f.key} value={f.key}>
               {f.key}
@@ -147,7 +151,7 @@ function PrerequisiteRow({
           ))}
         </select>
         <FieldError id={flag.id} message={flag.message} />
-      </label>
+      </span>
       <fieldset {...variants.inputProps}>
         <legend>{label}: must serve one of</legend>
         {(flags.find((f) => f.key === chosen)?.variants ?? []).map((v) => (

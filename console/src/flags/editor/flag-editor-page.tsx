@@ -1,7 +1,6 @@
 import { FlagDefinition } from '@flagwire/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useLocation } from 'wouter';
-import { config as zodConfig } from 'zod';
 import { ApiError } from '../../api/graphql';
 import { useSession } from '../../api/session-context';
 import {
@@ -18,10 +17,6 @@ import { FlagForm, type Saved } from './flag-form';
 import { type FormProblem, type FlagForm as FormValues, toForm } from './form-model';
 import { mergeDocuments } from './merge';
 import { fieldOfPath } from './server-paths';
-
-// zod probes for `new Function` (a faster parser) unless told not to: under the page's CSP the probe is
-// refused and the browser logs the refusal as an error.
-zodConfig({ jitless: true });
 
 /** The version the form started from: saves are guarded by it. */
 interface Base {

@@ -188,16 +188,14 @@ export function ServeEditor(props: Props) {
         <RolloutEditor {...props} />
       ) : (
         <>
-          <label>
-            Variant
-            <select {...variantIssue.inputProps} {...register(`${path}.variant`)}>
-              {variants.map((variant) => (
-                <option key={variant} value={variant}>
-                  {variant}
-                </option>
-              ))}
-            </select>
-          </label>
+          <label htmlFor={`${path}.variant`}>Variant</label>
+          <select id={`${path}.variant`} {...variantIssue.inputProps} {...register(`${path}.variant`)}>
+            {variants.map((variant) => (
+              <option key={variant} value={variant}>
+                {variant}
+              </option>
+            ))}
+          </select>
           <FieldError id={variantIssue.id} message={variantIssue.message} />
         </>
       )}
