@@ -152,7 +152,13 @@ describe('the admin console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText(`${FLAG_COUNT} of ${FLAG_COUNT} flags`).waitFor();
     expect(page.url()).not.toContain(ADMIN);
-    expect(await page.evaluate(() => sessionStorage.getItem('flagwire.console.token'))).toBe(ADMIN);
+    expect(
+      await page.evaluate(() =>
+        (
+          globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }
+        ).sessionStorage.getItem('flagwire.console.token'),
+      ),
+    ).toBe(ADMIN);
 
     // Fresh loads with the token in the tab's session: navigation start to the list drawn and live (the
     // best of three: the first load after start-up also pays the service's own warm-up).
@@ -199,7 +205,7 @@ describe('the admin console in headless Chromium', () => {
         (await rest(app, 'GET', '/feature-flags/console.checkout')).definition.environments.staging?.enabled,
     ).toBe(true);
     const definition = (await rest(app, 'GET', '/feature-flags/console.checkout')).definition;
-    expect(definition.environments.production.enabled).toBe(false);
+    expect(definition.environments.production?.enabled).toBe(false);
     await until(() => staging.isChecked()).toBe(true);
   });
 
@@ -227,14 +233,14 @@ describe('the admin console in headless Chromium', () => {
 
     const saved = (await rest(app, 'GET', '/feature-flags/console.checkout')).definition.environments
       .production;
-    expect(saved.enabled).toBe(true);
-    expect(saved.rules).toEqual([
+    expect(saved?.enabled).toBe(true);
+    expect(saved?.rules).toEqual([
       {
         clauses: [{ attribute: 'plan', op: 'in', values: ['pro', 'team'], negate: false }],
         serve: { variant: 'on' },
       },
     ]);
-    expect(saved.fallthrough).toEqual({
+    expect(saved?.fallthrough).toEqual({
       rollout: {
         weights: [
           { variant: 'on', weight: 25 },
@@ -280,7 +286,7 @@ describe('the admin console in headless Chromium', () => {
     await page.getByText(/Saved: version \d+/).waitFor();
     const after = await rest(app, 'GET', '/feature-flags/console.checkout');
     expect(after.description).toBe('Changed by the REST API');
-    expect(after.definition.environments.production.targets).toEqual([{ variant: 'on', values: ['vip-1'] }]);
+    expect(after.definition.environments.production?.targets).toEqual([{ variant: 'on', values: ['vip-1'] }]);
   });
 
   it('shows a change made through REST while the page is open, highlighted, without a reload', async () => {
@@ -322,7 +328,13 @@ describe('the admin console in headless Chromium', () => {
     await page.getByLabel('Key prefix').fill('console.');
     await row(page, 'console.checkout').waitFor();
     // Nothing wider than the screen: no sideways scrolling.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+            .documentElement.scrollWidth,
+      ),
+    ).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(SHOTS, 'flags-list-390.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
   });

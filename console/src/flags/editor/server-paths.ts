@@ -1,4 +1,4 @@
-import type { FlagForm } from './form-model';
+import type { FlagForm } from './form-model.js';
 
 /**
  * The editor field a path of the service's validation names: `environments.production.rules[0].clauses[1].values[2]`
