@@ -4,7 +4,7 @@ import { liveChanges } from './api/live';
 import { authorizationOf, storedToken, storeToken } from './api/session';
 import { runnerFor, type Session, SessionProvider } from './api/session-context';
 import { SignIn } from './auth/sign-in';
-import { ViewerDocument } from './generated/graphql';
+import { FlagListDocument, ViewerDocument } from './generated/graphql';
 import { Shell } from './shell';
 
 type Gate =
@@ -19,8 +19,11 @@ type Gate =
 async function open(token: string | undefined, signOut: () => void): Promise<Session> {
   const authorization = authorizationOf(token);
   const run = runnerFor(authorization);
+  const firstFlagList = run(FlagListDocument, {});
+  // Read by the flag list once signed in; a failure here is the sign-in's to report, not an unhandled one.
+  firstFlagList.catch(() => {});
   const { viewer } = await run(ViewerDocument, {});
-  return { viewer, run, live: liveChanges(authorization), signOut };
+  return { viewer, run, live: liveChanges(authorization), signOut, firstFlagList };
 }
 
 export function App() {

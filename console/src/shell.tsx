@@ -4,7 +4,7 @@ import { useSession } from './api/session-context';
 import { FlagListProvider } from './flags/flag-list-context';
 import { FlagListStore } from './flags/flag-list-store';
 import { FlagsPage } from './flags/flags-page';
-import { FlagListDocument } from './generated/graphql';
+import { FlagListDocument, type FlagListQuery } from './generated/graphql';
 
 // Every screen but the first is loaded when first opened: the first screen's JavaScript stays small.
 const FlagEditorPage = lazy(() => import('./flags/editor/flag-editor-page'));
@@ -48,13 +48,15 @@ export function Shell() {
   const store = useMemo(() => new FlagListStore(), []);
   useEffect(() => {
     let stale = false;
+    let first: Promise<FlagListQuery> | undefined = session.firstFlagList;
     const reload = () =>
-      session.run(FlagListDocument, {}).then(
+      (first ?? session.run(FlagListDocument, {})).then(
         (data) => !stale && store.load(data.flags, data.environments),
         (err: unknown) => console.warn('reading the flags failed', err),
       );
     const unsubscribe = session.live.subscribe((change) => store.apply(change), reload);
     void reload();
+    first = undefined;
     return () => {
       stale = true;
       unsubscribe();
