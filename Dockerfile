@@ -15,6 +15,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY client/package.json client/
 COPY packages/core/package.json packages/core/
+COPY console/package.json console/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
@@ -25,6 +26,7 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 COPY package.json package-lock.json ./
 COPY client/package.json client/
 COPY packages/core/package.json packages/core/
+COPY console/package.json console/
 # --omit=dev still installs optionalDependencies, among them the jongodb MongoDB stand-in: a 20 MB
 # database binary that only the tests use, removed here. No production dependency needs its install
 # script to run dist/ (the two that have one: esbuild's, for tsx; @apollo/protobufjs's, a notice).
@@ -34,6 +36,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 COPY --from=build /app/dist ./dist
 # The service imports @flagwire/core (a workspace package) as built.
 COPY --from=build /app/packages/core/dist ./packages/core/dist
+# The admin console's build (its sources stay out: the service serves what `npm run build` made here).
+COPY --from=build /app/console/dist ./console/dist
 # dist/graphql/schema.js reads ../../schema/flags.graphql: schema/ must sit beside dist/.
 COPY schema ./schema
 # DATA_DIR defaults to ./data: the embedded store (used when MONGODB_URI is unset) must be able to write

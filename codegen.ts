@@ -35,6 +35,9 @@ const config: CodegenConfig = {
           Weight: '@flagwire/core#WeightedVariant',
           Target: '@flagwire/core#Target',
           Prerequisite: '@flagwire/core#Prerequisite',
+          EvaluationDecision: '@flagwire/core#Decision',
+          FailedPrerequisite: '../evaluation/decision.js#FailedPrerequisite',
+          RolloutDraw: '@flagwire/core#RolloutDecision',
         },
         mapperTypeSuffix: 'Model',
       },
@@ -55,6 +58,23 @@ const config: CodegenConfig = {
         skipTypename: true,
         onlyOperationTypes: true,
         // The flag document; the client checks its shape before holding it (wire.ts).
+        scalars: { JSON: 'unknown' },
+      },
+    },
+    // The admin console (console/, bundled by Vite): typed operations from console/src/graphql/*.graphql,
+    // emitted as strings like the client's, so the browser bundle carries no `graphql` runtime.
+    'console/src/generated/': {
+      documents: ['console/src/graphql/**/*.graphql'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        documentMode: 'string',
+        useTypeImports: true,
+        enumsAsTypes: true,
+        strictScalars: true,
+        skipTypename: true,
+        onlyOperationTypes: true,
+        // Flag and segment documents: typed by @flagwire/core's schema where the console reads them.
         scalars: { JSON: 'unknown' },
       },
     },

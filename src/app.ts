@@ -1,10 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Logger } from 'pino';
 import { AccessControl } from './auth/access-control.js';
 import { WriteRateLimiter } from './auth/write-rate-limiter.js';
 import type { Config } from './config.js';
+import { consoleBuildState } from './console/build-state.js';
+import { consoleRoutes } from './console/console-routes.js';
 import { FlagEvaluator } from './evaluation/flag-evaluator.js';
 import { ChangeFanout } from './feed/change-fanout.js';
 import { openBus } from './feed/open-bus.js';
@@ -40,7 +43,12 @@ export interface AppOverrides {
   logger?: Logger;
   /** Use this store instead of the one the config names (tests); the app closes it on stop. */
   store?: FlagStore;
+  /** The project root holding console/ (its sources and build); default: this checkout's (tests). */
+  consoleRoot?: string;
 }
+
+/** The project root: src/ and dist/ sit at the same depth below it. */
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface RunningApp {
   readonly server: Server;
@@ -163,6 +171,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins));
         app.get('/metrics', metricsRoute(metrics));
         app.use(healthRoutes(health));
+        const consoleBuild = await consoleBuildState(overrides.consoleRoot ?? PROJECT_ROOT);
+        if (consoleBuild.status !== 'ready')
+          logger.error(
+            { console: consoleBuild.status },
+            `admin console not served: ${consoleBuild.reason}; run \`npm run build:console\` (npm start does it), then restart`,
+          );
+        app.use(consoleRoutes(consoleBuild, { openAccess: access.open }));
         app.use(ofrep.route);
         app.use('/feature-flags', authenticate(access), writesNeedAdmin(access, writeLimiter));
         app.get('/feature-flags/stream', sse.handler);
@@ -246,6 +261,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
             writes: binding.refusal() ? 'refused (STORE_MISMATCH)' : 'accepted',
             flags: snapshot.size,
             revision: snapshot.currentRevision,
+            console: consoleBuild.status === 'ready' ? `${url}/console/` : consoleBuild.status,
           },
           'flagwire listening',
         );

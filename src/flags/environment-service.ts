@@ -1,5 +1,10 @@
 import { DEFAULT_ENVIRONMENT, Environment } from '@flagwire/core';
-import { EnvironmentAlreadyExistsError, ValidationError } from './errors.js';
+import {
+  EnvironmentAlreadyExistsError,
+  EnvironmentNotFoundError,
+  ValidationError,
+  WriteConflictError,
+} from './errors.js';
 import { compareByKey, environmentRecordKey } from './flag.js';
 import type { ChangePublisher } from './flag-service.js';
 import type { FlagSnapshot } from './flag-snapshot.js';
@@ -25,6 +30,7 @@ export class EnvironmentService {
     private readonly store: FlagStore,
     private readonly changes: ChangePublisher,
     private readonly snapshot: FlagSnapshot,
+    private readonly maxAttempts = 5,
   ) {}
 
   /** Every environment, `production` included, sorted by key. */
@@ -50,6 +56,32 @@ export class EnvironmentService {
     if (result.change.kind !== 'upsert') throw new Error('store answered an insert with a delete');
     await this.changes.publish(result.change);
     return viewOf(definition);
+  }
+
+  /**
+   * Changes an environment's description: ENVIRONMENT_NOT_FOUND when there is no such environment,
+   * VALIDATION_FAILED for a bad description. `production` exists before it is stored: its first
+   * description stores it. Another writer in between is retried (the description is the whole record).
+   */
+  async update(key: string, input: { description: string }): Promise<EnvironmentView> {
+    assertValidKey(key);
+    assertValidDescription(input.description);
+    const definition = Environment.parse({ key, description: input.description });
+    const storeKey = environmentRecordKey(key);
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      const current = await this.store.get(storeKey);
+      if (current === null && key !== DEFAULT_ENVIRONMENT) throw new EnvironmentNotFoundError(key);
+      const result =
+        current === null
+          ? await this.store.insert(storeKey, { kind: 'environment', definition })
+          : await this.store.update(storeKey, current.version, { kind: 'environment', definition });
+      if (result.status === 'ok') {
+        await this.changes.publish(result.change);
+        return viewOf(definition);
+      }
+      // 'exists' (production stored meanwhile), 'stale' or 'missing': read again.
+    }
+    throw new WriteConflictError(key, this.maxAttempts, 'Environment');
   }
 }
 

@@ -7,7 +7,8 @@ import type { ServedEvaluation as ServedEvaluationModel } from '../evaluation/fl
 import type { SegmentView as SegmentViewModel } from '../flags/segment-view.js';
 import type { DeletedSegment as DeletedSegmentModel } from '../flags/segment-service.js';
 import type { VariantPart as VariantPartModel, EnvironmentPart as EnvironmentPartModel, RulePart as RulePartModel } from './flag-parts.js';
-import type { Clause as ClauseModel, Serve as ServeModel, Rollout as RolloutModel, WeightedVariant as WeightedVariantModel, Target as TargetModel, Prerequisite as PrerequisiteModel } from '@flagwire/core';
+import type { Clause as ClauseModel, Serve as ServeModel, Rollout as RolloutModel, WeightedVariant as WeightedVariantModel, Target as TargetModel, Prerequisite as PrerequisiteModel, Decision as DecisionModel, RolloutDecision as RolloutDecisionModel } from '@flagwire/core';
+import type { FailedPrerequisite as FailedPrerequisiteModel } from '../evaluation/decision.js';
 import type { GraphQLContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -84,6 +85,23 @@ export type CreateFlagInput = {
   key: Scalars['String']['input'];
 };
 
+/** Which part of a flag decided an evaluation (the evaluator's own account: `Decision` in @flagwire/core). */
+export type DecisionKind =
+  /** The flag is off in this environment: `offVariant`. */
+  | 'DISABLED'
+  /** The flag has no configuration in this environment. */
+  | 'ENVIRONMENT_NOT_CONFIGURED'
+  /** No target or rule matched: the fallthrough served. */
+  | 'FALLTHROUGH'
+  /** No such flag. */
+  | 'FLAG_NOT_FOUND'
+  /** A prerequisite did not serve one of its required variants: `offVariant` (see `prerequisite`). */
+  | 'PREREQUISITE'
+  /** A rule matched (`index` in `FlagEnvironment.rules`, `ruleId` when the rule has an `id`). */
+  | 'RULE'
+  /** The context's `targetingKey` is in the individual targets (`index` in `FlagEnvironment.targets`). */
+  | 'TARGET';
+
 /** What is left of a flag after `deleteFlag`. */
 export type DeletedFlag = {
   __typename?: 'DeletedFlag';
@@ -127,6 +145,12 @@ export type Environment = {
  */
 export type Evaluation = {
   __typename?: 'Evaluation';
+  /**
+   * What decided: the individual target, the rule (and, for a rollout, the bucket drawn), the fallthrough,
+   * the prerequisite that failed. Null when the evaluation ended before the flag was read (INVALID_CONTEXT,
+   * GENERAL).
+   */
+  decision?: Maybe<EvaluationDecision>;
   /** The environment evaluated in. */
   environment: Scalars['String']['output'];
   /**
@@ -147,6 +171,33 @@ export type Evaluation = {
   value?: Maybe<Scalars['JSON']['output']>;
   /** The variant served; null when none was. */
   variant?: Maybe<Scalars['String']['output']>;
+};
+
+/** What decided an evaluation, for explaining it (the console's playground). */
+export type EvaluationDecision = {
+  __typename?: 'EvaluationDecision';
+  /** TARGET: the target's index; RULE: the rule's index; PREREQUISITE: the prerequisite's index (0-based). */
+  index?: Maybe<Scalars['Int']['output']>;
+  kind: DecisionKind;
+  /** PREREQUISITE: the prerequisite that failed. */
+  prerequisite?: Maybe<FailedPrerequisite>;
+  /** A rule or fallthrough that served a rollout: where the context landed. */
+  rollout?: Maybe<RolloutDraw>;
+  /** RULE: the rule's `id`, when it has one. */
+  ruleId?: Maybe<Scalars['String']['output']>;
+};
+
+/** A prerequisite that did not let the flag go on. */
+export type FailedPrerequisite = {
+  __typename?: 'FailedPrerequisite';
+  /** The prerequisite flag's key. */
+  flag: Scalars['String']['output'];
+  /** Why it served that (its evaluation's reason). */
+  reason: Scalars['String']['output'];
+  /** What it served instead; null when it served none. */
+  served?: Maybe<Scalars['String']['output']>;
+  /** The variants it was required to serve. */
+  variants: Array<Scalars['String']['output']>;
 };
 
 /**
@@ -323,6 +374,11 @@ export type Mutation = {
   setRules: Flag;
   /** Flips `isEnabled` in one environment. FLAG_NOT_FOUND when there is no such flag. */
   toggleFlag: Flag;
+  /**
+   * Changes an environment's description (its key never changes). ENVIRONMENT_NOT_FOUND when there is
+   * none; VALIDATION_FAILED for a description over 1000 characters.
+   */
+  updateEnvironment: Environment;
   /** Changes the fields given. FLAG_NOT_FOUND when there is no such flag. */
   updateFlag: Flag;
 };
@@ -448,6 +504,16 @@ export type MutationToggleFlagArgs = {
  * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
+export type MutationUpdateEnvironmentArgs = {
+  input: UpdateEnvironmentInput;
+  key: Scalars['String']['input'];
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
 export type MutationUpdateFlagArgs = {
   environment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
@@ -476,6 +542,12 @@ export type Query = {
    * `environment` is ENVIRONMENT_NOT_FOUND, a malformed one VALIDATION_FAILED.
    */
   evaluate: Evaluation;
+  /**
+   * Every flag whose key starts with `prefix` (omitted, null or empty: every flag) evaluated for one
+   * context, sorted by key: `evaluate` for each, in one request (the console's playground). The environment
+   * follows the rule of `evaluate`.
+   */
+  evaluateAll: Array<Evaluation>;
   /** The flag with this key, or null when there is none (VALIDATION_FAILED when the key is malformed). */
   flag?: Maybe<Flag>;
   /**
@@ -493,6 +565,8 @@ export type Query = {
   segment?: Maybe<Segment>;
   /** Every segment, sorted by key. */
   segments: Array<Segment>;
+  /** Who is asking: whether this token may write, and the environment it is bound to. */
+  viewer: Viewer;
 };
 
 
@@ -501,6 +575,14 @@ export type QueryEvaluateArgs = {
   context: Scalars['JSON']['input'];
   environment?: InputMaybe<Scalars['String']['input']>;
   key: Scalars['String']['input'];
+};
+
+
+/** Reads, answered from this instance's in-memory view of the flags. */
+export type QueryEvaluateAllArgs = {
+  context: Scalars['JSON']['input'];
+  environment?: InputMaybe<Scalars['String']['input']>;
+  prefix?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -552,6 +634,27 @@ export type Rollout = {
   seed?: Maybe<Scalars['String']['output']>;
   /** In order; the order decides the buckets. */
   weights: Array<Weight>;
+};
+
+/**
+ * A rollout's draw for one context (flagd's fractional v2): `hash` = murmur3(`seed` + the `bucketBy`
+ * attribute's value), `bucket` = floor(hash × totalWeight / 2^32), and the context gets the first weight
+ * whose running total exceeds `bucket`.
+ */
+export type RolloutDraw = {
+  __typename?: 'RolloutDraw';
+  /** 0 to totalWeight - 1. */
+  bucket: Scalars['Int']['output'];
+  /** The context attribute hashed. */
+  bucketBy: Scalars['String']['output'];
+  /** The unsigned 32-bit hash (a Float: it may pass 2^31). */
+  hash: Scalars['Float']['output'];
+  /** The index of the chosen entry in the rollout's weights. */
+  index: Scalars['Int']['output'];
+  /** Prepended to the value before hashing. */
+  seed: Scalars['String']['output'];
+  /** The rollout's weights added up. */
+  totalWeight: Scalars['Int']['output'];
 };
 
 /** A percentage rollout for `setRollout`. */
@@ -686,6 +789,12 @@ export type Target = {
   variant: Scalars['String']['output'];
 };
 
+/** The fields of an environment to change. */
+export type UpdateEnvironmentInput = {
+  /** Free text for humans (at most 1000 characters). */
+  description: Scalars['String']['input'];
+};
+
 /** One value a flag can serve. */
 export type Variant = {
   __typename?: 'Variant';
@@ -695,6 +804,20 @@ export type Variant = {
   name: Scalars['String']['output'];
   /** The value, of the flag's `type`. */
   value?: Maybe<Scalars['JSON']['output']>;
+};
+
+/**
+ * Who is asking, as the service sees their token: what a user interface shows and enables (the admin
+ * console signs in with it).
+ */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** True when this token may change flags: an admin token, or anyone on a service without tokens. */
+  canWrite: Scalars['Boolean']['output'];
+  /** The environment this token is bound to (a client token's); null for admins and an open service. */
+  environment?: Maybe<Scalars['String']['output']>;
+  /** True when the service has no tokens configured: everyone is admin (development only). */
+  openAccess: Scalars['Boolean']['output'];
 };
 
 /** One variant's share of a rollout. */
@@ -790,16 +913,20 @@ export type ResolversTypes = {
   ClauseOperator: ClauseOperator;
   CreateEnvironmentInput: CreateEnvironmentInput;
   CreateFlagInput: CreateFlagInput;
+  DecisionKind: DecisionKind;
   DeletedFlag: ResolverTypeWrapper<DeletedFlagModel>;
   DeletedSegment: ResolverTypeWrapper<DeletedSegmentModel>;
   Environment: ResolverTypeWrapper<EnvironmentViewModel>;
   Evaluation: ResolverTypeWrapper<ServedEvaluationModel>;
+  EvaluationDecision: ResolverTypeWrapper<DecisionModel>;
+  FailedPrerequisite: ResolverTypeWrapper<FailedPrerequisiteModel>;
   Flag: ResolverTypeWrapper<FlagViewModel>;
   FlagChange: ResolverTypeWrapper<ScopedFlagChangeModel>;
   FlagChangeKind: FlagChangeKind;
   FlagEnvironment: ResolverTypeWrapper<EnvironmentPartModel>;
   FlagPatch: FlagPatch;
   FlagType: FlagType;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
@@ -809,6 +936,7 @@ export type ResolversTypes = {
   ReplaceFlagResult: ResolverTypeWrapper<Omit<ReplaceFlagResult, 'flag' | 'query'> & { flag: ResolversTypes['Flag'], query: ResolversTypes['Query'] }>;
   ReplaceSegmentResult: ResolverTypeWrapper<Omit<ReplaceSegmentResult, 'segment'> & { segment: ResolversTypes['Segment'] }>;
   Rollout: ResolverTypeWrapper<RolloutModel>;
+  RolloutDraw: ResolverTypeWrapper<RolloutDecisionModel>;
   RolloutInput: RolloutInput;
   Rule: ResolverTypeWrapper<RulePartModel>;
   Segment: ResolverTypeWrapper<SegmentViewModel>;
@@ -818,7 +946,9 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Target: ResolverTypeWrapper<TargetModel>;
+  UpdateEnvironmentInput: UpdateEnvironmentInput;
   Variant: ResolverTypeWrapper<VariantPartModel>;
+  Viewer: ResolverTypeWrapper<Viewer>;
   Weight: ResolverTypeWrapper<WeightedVariantModel>;
   WeightInput: WeightInput;
 };
@@ -833,10 +963,13 @@ export type ResolversParentTypes = {
   DeletedSegment: DeletedSegmentModel;
   Environment: EnvironmentViewModel;
   Evaluation: ServedEvaluationModel;
+  EvaluationDecision: DecisionModel;
+  FailedPrerequisite: FailedPrerequisiteModel;
   Flag: FlagViewModel;
   FlagChange: ScopedFlagChangeModel;
   FlagEnvironment: EnvironmentPartModel;
   FlagPatch: FlagPatch;
+  Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
@@ -846,6 +979,7 @@ export type ResolversParentTypes = {
   ReplaceFlagResult: Omit<ReplaceFlagResult, 'flag' | 'query'> & { flag: ResolversParentTypes['Flag'], query: ResolversParentTypes['Query'] };
   ReplaceSegmentResult: Omit<ReplaceSegmentResult, 'segment'> & { segment: ResolversParentTypes['Segment'] };
   Rollout: RolloutModel;
+  RolloutDraw: RolloutDecisionModel;
   RolloutInput: RolloutInput;
   Rule: RulePartModel;
   Segment: SegmentViewModel;
@@ -855,7 +989,9 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
   Target: TargetModel;
+  UpdateEnvironmentInput: UpdateEnvironmentInput;
   Variant: VariantPartModel;
+  Viewer: Viewer;
   Weight: WeightedVariantModel;
   WeightInput: WeightInput;
 };
@@ -890,6 +1026,7 @@ export type EnvironmentResolvers<ContextType = GraphQLContext, ParentType extend
 };
 
 export type EvaluationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Evaluation'] = ResolversParentTypes['Evaluation']> = {
+  decision?: Resolver<Maybe<ResolversTypes['EvaluationDecision']>, ParentType, ContextType>;
   environment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   errorDetails?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -897,6 +1034,21 @@ export type EvaluationResolvers<ContextType = GraphQLContext, ParentType extends
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   variant?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type EvaluationDecisionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EvaluationDecision'] = ResolversParentTypes['EvaluationDecision']> = {
+  index?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['DecisionKind'], ParentType, ContextType>;
+  prerequisite?: Resolver<Maybe<ResolversTypes['FailedPrerequisite']>, ParentType, ContextType>;
+  rollout?: Resolver<Maybe<ResolversTypes['RolloutDraw']>, ParentType, ContextType>;
+  ruleId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type FailedPrerequisiteResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FailedPrerequisite'] = ResolversParentTypes['FailedPrerequisite']> = {
+  flag?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  served?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  variants?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type FlagResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Flag'] = ResolversParentTypes['Flag']> = {
@@ -953,6 +1105,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   setRollout?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationSetRolloutArgs, 'environment' | 'key' | 'rollout'>>;
   setRules?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationSetRulesArgs, 'environment' | 'key' | 'rules'>>;
   toggleFlag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationToggleFlagArgs, 'key'>>;
+  updateEnvironment?: Resolver<ResolversTypes['Environment'], ParentType, ContextType, RequireFields<MutationUpdateEnvironmentArgs, 'input' | 'key'>>;
   updateFlag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType, RequireFields<MutationUpdateFlagArgs, 'key' | 'patch'>>;
 };
 
@@ -964,11 +1117,13 @@ export type PrerequisiteResolvers<ContextType = GraphQLContext, ParentType exten
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   environments?: Resolver<Array<ResolversTypes['Environment']>, ParentType, ContextType>;
   evaluate?: Resolver<ResolversTypes['Evaluation'], ParentType, ContextType, RequireFields<QueryEvaluateArgs, 'context' | 'key'>>;
+  evaluateAll?: Resolver<Array<ResolversTypes['Evaluation']>, ParentType, ContextType, RequireFields<QueryEvaluateAllArgs, 'context'>>;
   flag?: Resolver<Maybe<ResolversTypes['Flag']>, ParentType, ContextType, RequireFields<QueryFlagArgs, 'key'>>;
   flags?: Resolver<Array<ResolversTypes['Flag']>, ParentType, ContextType, Partial<QueryFlagsArgs>>;
   readEnvironment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'key'>>;
   segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType>;
+  viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 
 export type ReplaceFlagResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplaceFlagResult'] = ResolversParentTypes['ReplaceFlagResult']> = {
@@ -986,6 +1141,15 @@ export type RolloutResolvers<ContextType = GraphQLContext, ParentType extends Re
   bucketBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   seed?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   weights?: Resolver<Array<ResolversTypes['Weight']>, ParentType, ContextType>;
+};
+
+export type RolloutDrawResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RolloutDraw'] = ResolversParentTypes['RolloutDraw']> = {
+  bucket?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bucketBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hash?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  seed?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totalWeight?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type RuleResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Rule'] = ResolversParentTypes['Rule']> = {
@@ -1036,6 +1200,12 @@ export type VariantResolvers<ContextType = GraphQLContext, ParentType extends Re
   value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
 };
 
+export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
+  canWrite?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  environment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  openAccess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type WeightResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Weight'] = ResolversParentTypes['Weight']> = {
   variant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   weight?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1047,6 +1217,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   DeletedSegment?: DeletedSegmentResolvers<ContextType>;
   Environment?: EnvironmentResolvers<ContextType>;
   Evaluation?: EvaluationResolvers<ContextType>;
+  EvaluationDecision?: EvaluationDecisionResolvers<ContextType>;
+  FailedPrerequisite?: FailedPrerequisiteResolvers<ContextType>;
   Flag?: FlagResolvers<ContextType>;
   FlagChange?: FlagChangeResolvers<ContextType>;
   FlagEnvironment?: FlagEnvironmentResolvers<ContextType>;
@@ -1057,6 +1229,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ReplaceFlagResult?: ReplaceFlagResultResolvers<ContextType>;
   ReplaceSegmentResult?: ReplaceSegmentResultResolvers<ContextType>;
   Rollout?: RolloutResolvers<ContextType>;
+  RolloutDraw?: RolloutDrawResolvers<ContextType>;
   Rule?: RuleResolvers<ContextType>;
   Segment?: SegmentResolvers<ContextType>;
   Serve?: ServeResolvers<ContextType>;
@@ -1064,6 +1237,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Subscription?: SubscriptionResolvers<ContextType>;
   Target?: TargetResolvers<ContextType>;
   Variant?: VariantResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
   Weight?: WeightResolvers<ContextType>;
 };
 

@@ -1,3 +1,4 @@
+import { DECISION_KINDS } from '../evaluation/decision.js';
 import { evaluationEnvironment } from '../evaluation/environment.js';
 import { assertMayEvaluate } from '../evaluation/permission.js';
 import { type FlagRecord, kindOfKey, segmentRecordKey } from '../flags/flag.js';
@@ -72,6 +73,16 @@ export const resolvers: Resolvers = {
       assertMayEvaluate(principal);
       return evaluator.evaluate(key, evaluationEnvironment(principal, environment, snapshot), context);
     },
+    evaluateAll: (_parent, { context, environment, prefix }, { principal, snapshot, evaluator }) => {
+      assertMayEvaluate(principal);
+      const env = evaluationEnvironment(principal, environment, snapshot);
+      return snapshot.list(normalizePrefix(prefix)).map((flag) => evaluator.evaluate(flag.key, env, context));
+    },
+    viewer: (_parent, _args, { principal, access }) => ({
+      canWrite: principal.scope === 'admin',
+      environment: principal.environment ?? null,
+      openAccess: access.open,
+    }),
     segments: (_parent, _args, { snapshot }) => segmentViews(snapshot),
     segment: (_parent, { key }, { snapshot }) => {
       assertValidKey(key);
@@ -131,6 +142,10 @@ export const resolvers: Resolvers = {
         description === null || description === undefined ? { key } : { key, description },
       );
     },
+    updateEnvironment: async (_parent, { key, input }, ctx) => {
+      mayWrite(ctx);
+      return ctx.environments.update(key, input);
+    },
     createSegment: async (_parent, { segment }, ctx) => segmentView(await segmentWriter(ctx).create(segment)),
     replaceSegment: async (_parent, { key, segment, expectedVersion }, ctx) => {
       const written = await segmentWriter(ctx).replace(key, segment, {
@@ -161,6 +176,20 @@ export const resolvers: Resolvers = {
     description: (part) => part.rule.description ?? null,
     clauses: (part) => part.rule.clauses,
     serve: (part) => part.rule.serve,
+  },
+  Evaluation: {
+    decision: (evaluation) => evaluation.decision ?? null,
+  },
+  EvaluationDecision: {
+    kind: (decision) => DECISION_KINDS[decision.kind],
+    index: (decision) => ('index' in decision ? decision.index : null),
+    ruleId: (decision) => (decision.kind === 'rule' ? (decision.id ?? null) : null),
+    prerequisite: (decision) => (decision.kind === 'prerequisite' ? decision : null),
+    rollout: (decision) =>
+      decision.kind === 'rule' || decision.kind === 'fallthrough' ? (decision.rollout ?? null) : null,
+  },
+  FailedPrerequisite: {
+    served: (prerequisite) => prerequisite.served ?? null,
   },
   Serve: {
     variant: (serve) => ('variant' in serve ? serve.variant : null),

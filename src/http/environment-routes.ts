@@ -1,11 +1,13 @@
 import express, { type RequestHandler, Router } from 'express';
 import type { EnvironmentService } from '../flags/environment-service.js';
+import { ValidationError } from '../flags/errors.js';
 import { acceptQuery, NO_QUERY_PARAMS } from './query-params.js';
 import { rejectInvalidUtf8, requireJsonBody } from './request-parsing.js';
 
 /**
  * The REST resource `/environments`: `GET` lists them (any token), `POST {"key","description"?}`
- * creates one (admin tokens: `writesNeedAdmin` runs first). Thin: the service validates.
+ * creates one, `PATCH /{key} {"description"}` describes one (admin tokens: `writesNeedAdmin` runs first).
+ * Thin: the service validates.
  */
 export function environmentRoutes(environments: EnvironmentService, bodyLimitBytes: number): Router {
   const router = Router();
@@ -28,5 +30,23 @@ export function environmentRoutes(environments: EnvironmentService, bodyLimitByt
     res.status(201).json(environment);
   });
 
+  router.patch('/:key', noQuery, ...jsonBody, async (req, res) => {
+    res.json(await environments.update(String(req.params.key), descriptionPatch(req.body)));
+  });
+
   return router;
+}
+
+/** `{"description": "..."}`, the one field an environment may change; else VALIDATION_FAILED. */
+function descriptionPatch(body: unknown): { description: string } {
+  const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? body : undefined;
+  const unknown = fields && Object.keys(fields).find((field) => field !== 'description');
+  if (!fields || unknown !== undefined || !('description' in fields))
+    throw new ValidationError(
+      'The body must be {"description": "..."}: an environment\'s key never changes',
+      {
+        field: unknown?.slice(0, 64) ?? 'description',
+      },
+    );
+  return { description: fields.description as string };
 }

@@ -1,0 +1,769 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** What a change is to. */
+export type ChangeEntity =
+  /** A flag: `FlagChange.flag` holds it after an UPSERT. */
+  | 'FLAG'
+  /** A segment: `FlagChange.segment` holds it after an UPSERT; `flag` is always null. */
+  | 'SEGMENT';
+
+/** A new environment. */
+export type CreateEnvironmentInput = {
+  /** Free text for humans. Omit for empty. */
+  description?: string | null | undefined;
+  /** The new environment's key (see `Flag.key` for the allowed characters). */
+  key: string;
+};
+
+/** A new flag. */
+export type CreateFlagInput = {
+  /** Free text for humans. Omit for empty; null is refused. */
+  description?: string | null | undefined;
+  /** Whether the feature starts on. Omit for false; null is refused. */
+  isEnabled?: boolean | null | undefined;
+  /** The new flag's key (see `Flag.key` for the allowed characters). */
+  key: string;
+};
+
+/** Which part of a flag decided an evaluation (the evaluator's own account: `Decision` in @flagwire/core). */
+export type DecisionKind =
+  /** The flag is off in this environment: `offVariant`. */
+  | 'DISABLED'
+  /** The flag has no configuration in this environment. */
+  | 'ENVIRONMENT_NOT_CONFIGURED'
+  /** No target or rule matched: the fallthrough served. */
+  | 'FALLTHROUGH'
+  /** No such flag. */
+  | 'FLAG_NOT_FOUND'
+  /** A prerequisite did not serve one of its required variants: `offVariant` (see `prerequisite`). */
+  | 'PREREQUISITE'
+  /** A rule matched (`index` in `FlagEnvironment.rules`, `ruleId` when the rule has an `id`). */
+  | 'RULE'
+  /** The context's `targetingKey` is in the individual targets (`index` in `FlagEnvironment.targets`). */
+  | 'TARGET';
+
+/** What happened to a flag (or segment: see `FlagChange.entity`). */
+export type FlagChangeKind =
+  /** The flag (or segment) was deleted; `FlagChange.flag` and `segment` are null. */
+  | 'DELETE'
+  /** The flag was created or changed; `FlagChange.flag` (or `segment`) holds it as it is now. */
+  | 'UPSERT';
+
+/** The type of a flag's values (the document's `type`). */
+export type FlagType =
+  | 'boolean'
+  | 'number'
+  | 'object'
+  | 'string';
+
+/** The fields of an environment to change. */
+export type UpdateEnvironmentInput = {
+  /** Free text for humans (at most 1000 characters). */
+  description: string;
+};
+
+export type FlagRowFragment = { id: string, key: string, description: string, type: FlagType, version: number, revision: number, updatedAt: string, tags: Array<string>, variants: Array<{ name: string }>, environments: Array<{ id: string, environment: string, enabled: boolean, targets: Array<{ variant: string }>, rules: Array<{ ruleId: string, serve: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }>, fallthrough: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }> };
+
+export type FlagDocumentFragment = { createdAt: string, definition: unknown, id: string, key: string, description: string, type: FlagType, version: number, revision: number, updatedAt: string, tags: Array<string>, variants: Array<{ name: string }>, environments: Array<{ id: string, environment: string, enabled: boolean, targets: Array<{ variant: string }>, rules: Array<{ ruleId: string, serve: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }>, fallthrough: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }> };
+
+export type SegmentItemFragment = { id: string, key: string, description: string, version: number, revision: number, updatedAt: string, definition: unknown };
+
+export type EnvironmentFieldsFragment = { key: string, description: string };
+
+export type ConsoleChangesSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleChangesSubscription = { flagChanged: { kind: FlagChangeKind, entity: ChangeEntity, key: string, revision: number, version: number, flag: { id: string, key: string, description: string, type: FlagType, version: number, revision: number, updatedAt: string, tags: Array<string>, variants: Array<{ name: string }>, environments: Array<{ id: string, environment: string, enabled: boolean, targets: Array<{ variant: string }>, rules: Array<{ ruleId: string, serve: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }>, fallthrough: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }> } | null, segment: { id: string, key: string, description: string, version: number, revision: number, updatedAt: string, definition: unknown } | null } };
+
+export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerQuery = { viewer: { canWrite: boolean, environment: string | null, openAccess: boolean } };
+
+export type FlagListQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type FlagListQuery = { flags: Array<{ id: string, key: string, description: string, type: FlagType, version: number, revision: number, updatedAt: string, tags: Array<string>, variants: Array<{ name: string }>, environments: Array<{ id: string, environment: string, enabled: boolean, targets: Array<{ variant: string }>, rules: Array<{ ruleId: string, serve: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }>, fallthrough: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }> }>, environments: Array<{ key: string, description: string }> };
+
+export type FlagDetailQueryVariables = Exact<{
+  key: string;
+}>;
+
+
+export type FlagDetailQuery = { flag: { createdAt: string, definition: unknown, id: string, key: string, description: string, type: FlagType, version: number, revision: number, updatedAt: string, tags: Array<string>, variants: Array<{ name: string }>, environments: Array<{ id: string, environment: string, enabled: boolean, targets: Array<{ variant: string }>, rules: Array<{ ruleId: string, serve: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }>, fallthrough: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }> } | null };
+
+export type EditorChoicesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type EditorChoicesQuery = { environments: Array<{ key: string, description: string }>, segments: Array<{ key: string }>, flags: Array<{ key: string, variants: Array<{ name: string }> }> };
+
+export type SegmentListQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SegmentListQuery = { segments: Array<{ id: string, key: string, description: string, version: number, revision: number, updatedAt: string, definition: unknown }> };
+
+export type EnvironmentListQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type EnvironmentListQuery = { environments: Array<{ key: string, description: string }> };
+
+export type EvaluateAllQueryVariables = Exact<{
+  context: unknown;
+  environment?: string | null | undefined;
+}>;
+
+
+export type EvaluateAllQuery = { evaluateAll: Array<{ key: string, value: unknown, variant: string | null, reason: string, errorCode: string | null, errorDetails: string | null, decision: { kind: DecisionKind, index: number | null, ruleId: string | null, prerequisite: { flag: string, variants: Array<string>, served: string | null, reason: string } | null, rollout: { bucketBy: string, seed: string, hash: number, bucket: number, totalWeight: number, index: number } | null } | null }> };
+
+export type CreateFlagMutationVariables = Exact<{
+  input: CreateFlagInput;
+}>;
+
+
+export type CreateFlagMutation = { createFlag: { createdAt: string, definition: unknown, id: string, key: string, description: string, type: FlagType, version: number, revision: number, updatedAt: string, tags: Array<string>, variants: Array<{ name: string }>, environments: Array<{ id: string, environment: string, enabled: boolean, targets: Array<{ variant: string }>, rules: Array<{ ruleId: string, serve: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }>, fallthrough: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }> } };
+
+export type ToggleFlagMutationVariables = Exact<{
+  key: string;
+  environment: string;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type ToggleFlagMutation = { toggleFlag: { key: string, version: number } };
+
+export type ReplaceFlagMutationVariables = Exact<{
+  key: string;
+  definition: unknown;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type ReplaceFlagMutation = { replaceFlag: { flag: { createdAt: string, definition: unknown, id: string, key: string, description: string, type: FlagType, version: number, revision: number, updatedAt: string, tags: Array<string>, variants: Array<{ name: string }>, environments: Array<{ id: string, environment: string, enabled: boolean, targets: Array<{ variant: string }>, rules: Array<{ ruleId: string, serve: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }>, fallthrough: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }> } } };
+
+export type DeleteFlagMutationVariables = Exact<{
+  key: string;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type DeleteFlagMutation = { deleteFlag: { key: string } };
+
+export type CreateSegmentMutationVariables = Exact<{
+  segment: unknown;
+}>;
+
+
+export type CreateSegmentMutation = { createSegment: { id: string, key: string, description: string, version: number, revision: number, updatedAt: string, definition: unknown } };
+
+export type ReplaceSegmentMutationVariables = Exact<{
+  key: string;
+  segment: unknown;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type ReplaceSegmentMutation = { replaceSegment: { segment: { id: string, key: string, description: string, version: number, revision: number, updatedAt: string, definition: unknown } } };
+
+export type DeleteSegmentMutationVariables = Exact<{
+  key: string;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type DeleteSegmentMutation = { deleteSegment: { key: string } };
+
+export type CreateEnvironmentMutationVariables = Exact<{
+  input: CreateEnvironmentInput;
+}>;
+
+
+export type CreateEnvironmentMutation = { createEnvironment: { key: string, description: string } };
+
+export type UpdateEnvironmentMutationVariables = Exact<{
+  key: string;
+  input: UpdateEnvironmentInput;
+}>;
+
+
+export type UpdateEnvironmentMutation = { updateEnvironment: { key: string, description: string } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const FlagRowFragmentDoc = new TypedDocumentString(`
+    fragment FlagRow on Flag {
+  id
+  key
+  description
+  type
+  version
+  revision
+  updatedAt
+  tags
+  variants {
+    name
+  }
+  environments {
+    id
+    environment
+    enabled
+    targets {
+      variant
+    }
+    rules {
+      ruleId
+      serve {
+        variant
+        rollout {
+          weights {
+            variant
+            weight
+          }
+        }
+      }
+    }
+    fallthrough {
+      variant
+      rollout {
+        weights {
+          variant
+          weight
+        }
+      }
+    }
+  }
+}
+    `, {"fragmentName":"FlagRow"}) as unknown as TypedDocumentString<FlagRowFragment, unknown>;
+export const FlagDocumentFragmentDoc = new TypedDocumentString(`
+    fragment FlagDocument on Flag {
+  ...FlagRow
+  createdAt
+  definition
+}
+    fragment FlagRow on Flag {
+  id
+  key
+  description
+  type
+  version
+  revision
+  updatedAt
+  tags
+  variants {
+    name
+  }
+  environments {
+    id
+    environment
+    enabled
+    targets {
+      variant
+    }
+    rules {
+      ruleId
+      serve {
+        variant
+        rollout {
+          weights {
+            variant
+            weight
+          }
+        }
+      }
+    }
+    fallthrough {
+      variant
+      rollout {
+        weights {
+          variant
+          weight
+        }
+      }
+    }
+  }
+}`, {"fragmentName":"FlagDocument"}) as unknown as TypedDocumentString<FlagDocumentFragment, unknown>;
+export const SegmentItemFragmentDoc = new TypedDocumentString(`
+    fragment SegmentItem on Segment {
+  id
+  key
+  description
+  version
+  revision
+  updatedAt
+  definition
+}
+    `, {"fragmentName":"SegmentItem"}) as unknown as TypedDocumentString<SegmentItemFragment, unknown>;
+export const EnvironmentFieldsFragmentDoc = new TypedDocumentString(`
+    fragment EnvironmentFields on Environment {
+  key
+  description
+}
+    `, {"fragmentName":"EnvironmentFields"}) as unknown as TypedDocumentString<EnvironmentFieldsFragment, unknown>;
+export const ConsoleChangesDocument = new TypedDocumentString(`
+    subscription ConsoleChanges {
+  flagChanged {
+    kind
+    entity
+    key
+    revision
+    version
+    flag {
+      ...FlagRow
+    }
+    segment {
+      ...SegmentItem
+    }
+  }
+}
+    fragment FlagRow on Flag {
+  id
+  key
+  description
+  type
+  version
+  revision
+  updatedAt
+  tags
+  variants {
+    name
+  }
+  environments {
+    id
+    environment
+    enabled
+    targets {
+      variant
+    }
+    rules {
+      ruleId
+      serve {
+        variant
+        rollout {
+          weights {
+            variant
+            weight
+          }
+        }
+      }
+    }
+    fallthrough {
+      variant
+      rollout {
+        weights {
+          variant
+          weight
+        }
+      }
+    }
+  }
+}
+fragment SegmentItem on Segment {
+  id
+  key
+  description
+  version
+  revision
+  updatedAt
+  definition
+}`) as unknown as TypedDocumentString<ConsoleChangesSubscription, ConsoleChangesSubscriptionVariables>;
+export const ViewerDocument = new TypedDocumentString(`
+    query Viewer {
+  viewer {
+    canWrite
+    environment
+    openAccess
+  }
+}
+    `) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
+export const FlagListDocument = new TypedDocumentString(`
+    query FlagList {
+  flags {
+    ...FlagRow
+  }
+  environments {
+    ...EnvironmentFields
+  }
+}
+    fragment FlagRow on Flag {
+  id
+  key
+  description
+  type
+  version
+  revision
+  updatedAt
+  tags
+  variants {
+    name
+  }
+  environments {
+    id
+    environment
+    enabled
+    targets {
+      variant
+    }
+    rules {
+      ruleId
+      serve {
+        variant
+        rollout {
+          weights {
+            variant
+            weight
+          }
+        }
+      }
+    }
+    fallthrough {
+      variant
+      rollout {
+        weights {
+          variant
+          weight
+        }
+      }
+    }
+  }
+}
+fragment EnvironmentFields on Environment {
+  key
+  description
+}`) as unknown as TypedDocumentString<FlagListQuery, FlagListQueryVariables>;
+export const FlagDetailDocument = new TypedDocumentString(`
+    query FlagDetail($key: String!) {
+  flag(key: $key) {
+    ...FlagDocument
+  }
+}
+    fragment FlagRow on Flag {
+  id
+  key
+  description
+  type
+  version
+  revision
+  updatedAt
+  tags
+  variants {
+    name
+  }
+  environments {
+    id
+    environment
+    enabled
+    targets {
+      variant
+    }
+    rules {
+      ruleId
+      serve {
+        variant
+        rollout {
+          weights {
+            variant
+            weight
+          }
+        }
+      }
+    }
+    fallthrough {
+      variant
+      rollout {
+        weights {
+          variant
+          weight
+        }
+      }
+    }
+  }
+}
+fragment FlagDocument on Flag {
+  ...FlagRow
+  createdAt
+  definition
+}`) as unknown as TypedDocumentString<FlagDetailQuery, FlagDetailQueryVariables>;
+export const EditorChoicesDocument = new TypedDocumentString(`
+    query EditorChoices {
+  environments {
+    ...EnvironmentFields
+  }
+  segments {
+    key
+  }
+  flags {
+    key
+    variants {
+      name
+    }
+  }
+}
+    fragment EnvironmentFields on Environment {
+  key
+  description
+}`) as unknown as TypedDocumentString<EditorChoicesQuery, EditorChoicesQueryVariables>;
+export const SegmentListDocument = new TypedDocumentString(`
+    query SegmentList {
+  segments {
+    ...SegmentItem
+  }
+}
+    fragment SegmentItem on Segment {
+  id
+  key
+  description
+  version
+  revision
+  updatedAt
+  definition
+}`) as unknown as TypedDocumentString<SegmentListQuery, SegmentListQueryVariables>;
+export const EnvironmentListDocument = new TypedDocumentString(`
+    query EnvironmentList {
+  environments {
+    ...EnvironmentFields
+  }
+}
+    fragment EnvironmentFields on Environment {
+  key
+  description
+}`) as unknown as TypedDocumentString<EnvironmentListQuery, EnvironmentListQueryVariables>;
+export const EvaluateAllDocument = new TypedDocumentString(`
+    query EvaluateAll($context: JSON!, $environment: String) {
+  evaluateAll(context: $context, environment: $environment) {
+    key
+    value
+    variant
+    reason
+    errorCode
+    errorDetails
+    decision {
+      kind
+      index
+      ruleId
+      prerequisite {
+        flag
+        variants
+        served
+        reason
+      }
+      rollout {
+        bucketBy
+        seed
+        hash
+        bucket
+        totalWeight
+        index
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EvaluateAllQuery, EvaluateAllQueryVariables>;
+export const CreateFlagDocument = new TypedDocumentString(`
+    mutation CreateFlag($input: CreateFlagInput!) {
+  createFlag(input: $input) {
+    ...FlagDocument
+  }
+}
+    fragment FlagRow on Flag {
+  id
+  key
+  description
+  type
+  version
+  revision
+  updatedAt
+  tags
+  variants {
+    name
+  }
+  environments {
+    id
+    environment
+    enabled
+    targets {
+      variant
+    }
+    rules {
+      ruleId
+      serve {
+        variant
+        rollout {
+          weights {
+            variant
+            weight
+          }
+        }
+      }
+    }
+    fallthrough {
+      variant
+      rollout {
+        weights {
+          variant
+          weight
+        }
+      }
+    }
+  }
+}
+fragment FlagDocument on Flag {
+  ...FlagRow
+  createdAt
+  definition
+}`) as unknown as TypedDocumentString<CreateFlagMutation, CreateFlagMutationVariables>;
+export const ToggleFlagDocument = new TypedDocumentString(`
+    mutation ToggleFlag($key: String!, $environment: String!, $expectedVersion: Int) {
+  toggleFlag(
+    key: $key
+    environment: $environment
+    expectedVersion: $expectedVersion
+  ) {
+    key
+    version
+  }
+}
+    `) as unknown as TypedDocumentString<ToggleFlagMutation, ToggleFlagMutationVariables>;
+export const ReplaceFlagDocument = new TypedDocumentString(`
+    mutation ReplaceFlag($key: String!, $definition: JSON!, $expectedVersion: Int) {
+  replaceFlag(
+    key: $key
+    definition: $definition
+    expectedVersion: $expectedVersion
+  ) {
+    flag {
+      ...FlagDocument
+    }
+  }
+}
+    fragment FlagRow on Flag {
+  id
+  key
+  description
+  type
+  version
+  revision
+  updatedAt
+  tags
+  variants {
+    name
+  }
+  environments {
+    id
+    environment
+    enabled
+    targets {
+      variant
+    }
+    rules {
+      ruleId
+      serve {
+        variant
+        rollout {
+          weights {
+            variant
+            weight
+          }
+        }
+      }
+    }
+    fallthrough {
+      variant
+      rollout {
+        weights {
+          variant
+          weight
+        }
+      }
+    }
+  }
+}
+fragment FlagDocument on Flag {
+  ...FlagRow
+  createdAt
+  definition
+}`) as unknown as TypedDocumentString<ReplaceFlagMutation, ReplaceFlagMutationVariables>;
+export const DeleteFlagDocument = new TypedDocumentString(`
+    mutation DeleteFlag($key: String!, $expectedVersion: Int) {
+  deleteFlag(key: $key, expectedVersion: $expectedVersion) {
+    key
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteFlagMutation, DeleteFlagMutationVariables>;
+export const CreateSegmentDocument = new TypedDocumentString(`
+    mutation CreateSegment($segment: JSON!) {
+  createSegment(segment: $segment) {
+    ...SegmentItem
+  }
+}
+    fragment SegmentItem on Segment {
+  id
+  key
+  description
+  version
+  revision
+  updatedAt
+  definition
+}`) as unknown as TypedDocumentString<CreateSegmentMutation, CreateSegmentMutationVariables>;
+export const ReplaceSegmentDocument = new TypedDocumentString(`
+    mutation ReplaceSegment($key: String!, $segment: JSON!, $expectedVersion: Int) {
+  replaceSegment(key: $key, segment: $segment, expectedVersion: $expectedVersion) {
+    segment {
+      ...SegmentItem
+    }
+  }
+}
+    fragment SegmentItem on Segment {
+  id
+  key
+  description
+  version
+  revision
+  updatedAt
+  definition
+}`) as unknown as TypedDocumentString<ReplaceSegmentMutation, ReplaceSegmentMutationVariables>;
+export const DeleteSegmentDocument = new TypedDocumentString(`
+    mutation DeleteSegment($key: String!, $expectedVersion: Int) {
+  deleteSegment(key: $key, expectedVersion: $expectedVersion) {
+    key
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteSegmentMutation, DeleteSegmentMutationVariables>;
+export const CreateEnvironmentDocument = new TypedDocumentString(`
+    mutation CreateEnvironment($input: CreateEnvironmentInput!) {
+  createEnvironment(input: $input) {
+    ...EnvironmentFields
+  }
+}
+    fragment EnvironmentFields on Environment {
+  key
+  description
+}`) as unknown as TypedDocumentString<CreateEnvironmentMutation, CreateEnvironmentMutationVariables>;
+export const UpdateEnvironmentDocument = new TypedDocumentString(`
+    mutation UpdateEnvironment($key: String!, $input: UpdateEnvironmentInput!) {
+  updateEnvironment(key: $key, input: $input) {
+    ...EnvironmentFields
+  }
+}
+    fragment EnvironmentFields on Environment {
+  key
+  description
+}`) as unknown as TypedDocumentString<UpdateEnvironmentMutation, UpdateEnvironmentMutationVariables>;

@@ -1,0 +1,71 @@
+/**
+ * Builds the admin console (console/, Vite) into console/dist and records what it was built from
+ * (build-manifest.json: the sources' hash, which the service compares at start-up, and the gzipped size
+ * of the first screen's JavaScript).
+ *
+ *   tsx scripts/build-console.ts             build
+ *   tsx scripts/build-console.ts --if-stale  build only when the sources changed since the last build
+ *                                            (`npm start` runs this first: see package.json `prestart`)
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+import { type BuildManifest, readBuildManifest } from '../src/console/build-state.js';
+import { BUILD_MANIFEST, CONSOLE_BUILD_DIR, consoleSourceHash } from '../src/console/source-hash.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = join(root, CONSOLE_BUILD_DIR);
+
+/** Vite's manifest (build.manifest): each chunk with its file and the chunks it imports statically. */
+type ViteManifest = Record<string, { file: string; isEntry?: boolean; imports?: string[] }>;
+
+/** Gzipped bytes of the JavaScript a first visit loads: the entry chunk and its static imports, transitively. */
+async function firstScreenGzipBytes(): Promise<number> {
+  const manifest = JSON.parse(await readFile(join(outDir, '.vite/manifest.json'), 'utf8')) as ViteManifest;
+  const seen = new Set<string>();
+  const visit = (id: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    for (const imported of manifest[id]?.imports ?? []) visit(imported);
+  };
+  for (const [id, chunk] of Object.entries(manifest)) if (chunk.isEntry) visit(id);
+  let bytes = 0;
+  for (const id of seen) {
+    const file = manifest[id]?.file;
+    if (file?.endsWith('.js')) bytes += gzipSync(await readFile(join(outDir, file)), { level: 9 }).length;
+  }
+  return bytes;
+}
+
+/** Builds unless `ifStale` and the last build matches the sources; answers the manifest in force. */
+export async function buildConsole(options: { ifStale?: boolean } = {}): Promise<BuildManifest> {
+  const sourceHash = await consoleSourceHash(root);
+  if (sourceHash === undefined) throw new Error('console/ has no sources to build');
+  if (options.ifStale) {
+    const current = await readBuildManifest(outDir);
+    if (current?.sourceHash === sourceHash) return current;
+  }
+  await build({ configFile: join(root, 'console/vite.config.ts'), logLevel: 'warn' });
+  const manifest: BuildManifest = {
+    sourceHash,
+    builtAt: new Date().toISOString(),
+    firstScreenGzipBytes: await firstScreenGzipBytes(),
+  };
+  await writeFile(join(outDir, BUILD_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const ifStale = process.argv.includes('--if-stale');
+  const started = Date.now();
+  const before = ifStale ? (await readBuildManifest(outDir))?.builtAt : undefined;
+  const manifest = await buildConsole({ ifStale });
+  const rebuilt = manifest.builtAt !== before;
+  process.stdout.write(
+    rebuilt
+      ? `console built into ${CONSOLE_BUILD_DIR} in ${((Date.now() - started) / 1000).toFixed(1)} s; first screen ${(manifest.firstScreenGzipBytes / 1024).toFixed(1)} KB of JavaScript gzipped\n`
+      : `console build is up to date (${CONSOLE_BUILD_DIR}, built ${manifest.builtAt})\n`,
+  );
+}
