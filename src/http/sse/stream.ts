@@ -126,7 +126,8 @@ export function sseStream(deps: SseStreamDeps): SseStream {
   };
 }
 
-function openEventStream(res: Response, scope: ReadScope): void {
+/** The status and headers every event stream starts with, flushed at once. */
+export function openEventStream(res: Response, scope: ReadScope): void {
   res.status(200);
   for (const [name, value] of Object.entries(scopeHeaders(scope))) res.setHeader(name, value);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
