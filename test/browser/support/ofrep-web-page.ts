@@ -2,7 +2,7 @@
 // OpenFeature's web SDK with OpenFeature's own OFREP web provider (@openfeature/ofrep-web-provider),
 // configured as the README tells an application to, and a few functions the test calls. Runs in the page.
 import { OFREPWebProvider } from '@openfeature/ofrep-web-provider';
-import { type EvaluationContext, OpenFeature, ProviderEvents } from '@openfeature/web-sdk';
+import { type EvaluationContext, OpenFeature, type Provider, ProviderEvents } from '@openfeature/web-sdk';
 
 /** What the page tells the test (through `report`, exposed by Playwright). */
 export type PageReport =
@@ -37,7 +37,11 @@ page.ofrep = {
   /** Sets the context and the provider, waits until it is ready; answers the values. */
   async start(baseUrl: string, token: string, context: EvaluationContext): Promise<PageValues> {
     OpenFeature.addHandler(ProviderEvents.ConfigurationChanged, (details) =>
-      page.report({ type: 'changed', flagsChanged: details?.flagsChanged ?? [], values: values() }),
+      page.report({
+        type: 'changed',
+        flagsChanged: (details?.flagsChanged as string[] | undefined) ?? [],
+        values: values(),
+      }),
     );
     OpenFeature.addHandler(ProviderEvents.Stale, (details) =>
       page.report({ type: 'stale', message: details?.message ?? '' }),
@@ -46,9 +50,9 @@ page.ofrep = {
       page.report({ type: 'error', message: details?.message ?? '' }),
     );
     await OpenFeature.setContext(context);
-    await OpenFeature.setProviderAndWait(
-      new OFREPWebProvider({ baseUrl, headers: [['Authorization', `Bearer ${token}`]] }),
-    );
+    const provider = new OFREPWebProvider({ baseUrl, headers: [['Authorization', `Bearer ${token}`]] });
+    // The provider declares `hooks?: Hook[]`, which exactOptionalPropertyTypes (ours, not theirs) rejects.
+    await OpenFeature.setProviderAndWait(provider as Provider);
     return values();
   },
   /** A new context (the provider re-evaluates); answers the values once the SDK says it is done. */
