@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth/access-control.js';
 import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
+import type { FlagRecord } from '../flags/flag.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import { scopeHeaders } from '../flags/flag-view.js';
 import { type MemoisedBody, memoise } from '../http/flag-list-memo.js';
@@ -37,6 +38,7 @@ export interface BulkSubject {
  */
 export class BulkEvaluation {
   private memoGeneration = -1;
+  private listed: { readonly generation: number; readonly flags: readonly FlagRecord[] } | undefined;
 
   constructor(
     private readonly evaluator: FlagEvaluator,
@@ -77,9 +79,9 @@ export class BulkEvaluation {
 
   private body(subject: BulkSubject) {
     const { environment, context } = subject;
-    const flags = this.snapshot
-      .list('')
-      .map((record) => evaluationAnswer(this.evaluator.evaluate(record.key, environment, context)).body);
+    const flags = this.flags().map(
+      (record) => evaluationAnswer(this.evaluator.evaluate(record.key, environment, context)).body,
+    );
     const query = new URLSearchParams({ environment, lastEventId: String(this.state.signalled) });
     if (subject.token !== undefined) query.set('ticket', this.tickets.issue(subject.token, environment));
     return {
@@ -89,5 +91,12 @@ export class BulkEvaluation {
       eventStreams: [{ type: 'sse', endpoint: { requestUri: `${EVENT_STREAM_ROUTE}?${query}` } }],
       metadata: { environment },
     };
+  }
+
+  /** Every flag, sorted by key; listed again only after a change. */
+  private flags(): readonly FlagRecord[] {
+    if (this.listed?.generation !== this.state.generation)
+      this.listed = { generation: this.state.generation, flags: this.snapshot.list('') };
+    return this.listed.flags;
   }
 }

@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+const MAX_ISSUED = 1024;
+
 /** Binds a ticket to this purpose, so no other HMAC of a token (should one appear) can pass for one. */
 const PURPOSE = 'flagwire ofrep event stream';
 
@@ -15,6 +17,8 @@ export class StreamTickets {
   /** Each configured token and its ticket key, derived once. */
   private readonly keys: readonly { token: string; key: Buffer }[];
   private readonly keyOf = new Map<string, Buffer>();
+  /** Tickets issued, by environment and token: a bulk answer carries one, and HMACs are not free. */
+  private readonly issued = new Map<string, string>();
 
   /** @param tokens every token that may evaluate (admin, client and frontend) */
   constructor(tokens: readonly string[]) {
@@ -24,8 +28,15 @@ export class StreamTickets {
 
   /** The ticket of `token` (one that authenticated) for `environment`. */
   issue(token: string, environment: string): string {
-    const key = this.keyOf.get(token) ?? ticketKey(token);
-    return mac(key, environment);
+    const id = `${environment}\u0000${token}`;
+    let ticket = this.issued.get(id);
+    if (ticket === undefined) {
+      ticket = mac(this.keyOf.get(token) ?? ticketKey(token), environment);
+      // Configured tokens times environments: few; cleared whole should it ever fill.
+      if (this.issued.size >= MAX_ISSUED) this.issued.clear();
+      this.issued.set(id, ticket);
+    }
+    return ticket;
   }
 
   /**
