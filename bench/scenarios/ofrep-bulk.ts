@@ -4,7 +4,8 @@
 // autocannon from its own process, alternating baseline and subject runs (throughput.ts). The 200 is a
 // warm repeat of one context (answered from the memo); the 304 a revalidation with its ETag; the
 // rotation 10,000 distinct contexts, each connection starting at its own place in the rotation. The
-// warm 200 is also measured with the memo off (OFREP_MEMO_BYTES=0): whether the memo pays.
+// warm 200 is also measured with the memo off (OFREP_MEMO_BYTES=0): whether the memo pays (not with
+// --quick).
 
 import { log } from '../support/log.js';
 import type { BenchOptions } from '../support/options.js';
@@ -182,14 +183,15 @@ export async function runOfrepBulk(options: BenchOptions): Promise<ScenarioResul
     log(`ofrep-bulk: ${ROTATION_CONTEXTS.toLocaleString('en-US')} contexts in rotation`);
     const cmpRotation = await compare(options, warm, '200', baseline200, subject, { bodies });
 
-    // Whether the memo pays: the same warm 200 against a service without it.
-    await service.stop();
-    noMemo = await startSeeded(options, 0);
-    const cmpNoMemo = await compare(options, warm, '200', baseline200, {
-      port: noMemo.port,
-      pid: noMemo.pid,
-    });
-    const memoGain = cmp200.subjectRps / cmpNoMemo.subjectRps;
+    // Whether the memo pays: the same warm 200 against a service without it (not in --quick, which
+    // only checks that the harness runs; it would add a service and a comparison).
+    let cmpNoMemo: Comparison | undefined;
+    if (!options.quick) {
+      await service.stop();
+      noMemo = await startSeeded(options, 0);
+      cmpNoMemo = await compare(options, warm, '200', baseline200, { port: noMemo.port, pid: noMemo.pid });
+    }
+    const memoGain = cmpNoMemo === undefined ? undefined : cmp200.subjectRps / cmpNoMemo.subjectRps;
 
     const details = {
       serviceMode: SERVICE_MODE,
@@ -232,7 +234,9 @@ export async function runOfrepBulk(options: BenchOptions): Promise<ScenarioResul
         cmp200,
         `POST ${PATH}, ${BULK_FLAGS} flags, one context repeated (memo): req/s vs bare node serving the same bytes, p99; frontend token, production mode`,
         BULK_TARGET_200,
-        `; without the memo ${fmt.int(cmpNoMemo.subjectRps)} req/s (memo x${memoGain.toFixed(1)})`,
+        cmpNoMemo === undefined || memoGain === undefined
+          ? ''
+          : `; without the memo ${fmt.int(cmpNoMemo.subjectRps)} req/s (memo x${memoGain.toFixed(1)})`,
         bytesNote('200'),
       ),
       result(
