@@ -201,12 +201,11 @@ export async function runOfrepBulk(options: BenchOptions): Promise<ScenarioResul
       baselineSendsIdenticalBytes: sameBytes,
       connections: options.connections,
       durationSeconds: options.durationSeconds,
-      warm200WithoutMemo: {
-        requestsPerSecond: cmpNoMemo.subjectRps,
-        ratio: cmpNoMemo.ratio,
-        runs: cmpNoMemo.subject,
-      },
-      memoGain,
+      warm200WithoutMemo:
+        cmpNoMemo === undefined
+          ? 'not measured with --quick'
+          : { requestsPerSecond: cmpNoMemo.subjectRps, ratio: cmpNoMemo.ratio, runs: cmpNoMemo.subject },
+      memoGain: memoGain ?? null,
     };
     const bytesNote = (which: '200' | '304') =>
       sameBytes[which] ? '' : ' (NOT the same bytes: see latest.json)';
