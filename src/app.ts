@@ -188,6 +188,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           retryMs: config.sseRetryMs,
           maxBufferedBytes: config.sseMaxBufferedBytes,
           maxConnections: config.maxSseConnections,
+          // OFREP's event streams share the budget (defined below; read only when a stream opens).
+          otherStreams: () => ofrepEvents.connections(),
           logger,
           onDelivered: (count) => metrics.eventsDelivered.inc({ transport: 'sse' }, count),
         });
