@@ -9,6 +9,13 @@ import { COMPARISON_MEASURE, runEvaluatorComparison } from './scenarios/evaluato
 import { runFanout } from './scenarios/fanout.js';
 import { OFREP_TARGET, runOfrepSingle } from './scenarios/ofrep.js';
 import {
+  BULK_FLAGS,
+  BULK_TARGET_200,
+  BULK_TARGET_304,
+  ROTATION_CONTEXTS,
+  runOfrepBulk,
+} from './scenarios/ofrep-bulk.js';
+import {
   DISTRIBUTION_KEYS,
   DISTRIBUTION_TARGET_PP,
   runRolloutDistribution,
@@ -38,6 +45,18 @@ const TARGETS: Record<ScenarioId, [measure: string, target: string]> = {
   'graphql-get': ['GET flags(prefix): req/s, p99', '>= 0.3x'],
   'graphql-flag': ['POST flag(key): req/s, p99', '>= 0.3x'],
   'ofrep-single': ['POST /ofrep/v1/evaluate/flags/{key}: req/s vs bare node, p99', `>= ${OFREP_TARGET}x`],
+  'ofrep-bulk-200': [
+    `POST /ofrep/v1/evaluate/flags (${BULK_FLAGS} flags, one context): req/s vs bare node, p99`,
+    `>= ${BULK_TARGET_200}x`,
+  ],
+  'ofrep-bulk-304': [
+    `POST /ofrep/v1/evaluate/flags with If-None-Match (${BULK_FLAGS} flags): 304 req/s vs bare node`,
+    `>= ${BULK_TARGET_304}x`,
+  ],
+  'ofrep-bulk-rotation': [
+    `POST /ofrep/v1/evaluate/flags (${BULK_FLAGS} flags), ${ROTATION_CONTEXTS} contexts in rotation: req/s`,
+    'report',
+  ],
   bandwidth: ['bytes on the wire per poll, 304 vs 200', 'report'],
   'store-reads': ['store reads during warm polls', '0'],
   'sse-fanout': ['delivery latency p50/p99/max; events lost', 'p99 <= 250 ms, 0 lost'],
@@ -64,6 +83,7 @@ const GROUPS: { ids: ScenarioId[]; run: (options: BenchOptions) => Promise<Scena
     run: runThroughput,
   },
   { ids: ['ofrep-single'], run: async (o) => [await runOfrepSingle(o)] },
+  { ids: ['ofrep-bulk-200', 'ofrep-bulk-304', 'ofrep-bulk-rotation'], run: runOfrepBulk },
   { ids: ['store-reads'], run: async (o) => [await runStoreReads(o)] },
   {
     ids: ['sse-fanout', 'memory-sse'],

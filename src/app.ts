@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Logger } from 'pino';
 import { AccessControl } from './auth/access-control.js';
+import { TokenRateLimiter } from './auth/token-rate-limiter.js';
 import { WriteRateLimiter } from './auth/write-rate-limiter.js';
 import type { Config } from './config.js';
 import { consoleBuildState } from './console/build-state.js';
@@ -20,7 +21,7 @@ import { openStore } from './flags/store/open-store.js';
 import type { GraphQLFastPath } from './graphql/fast-path.js';
 import { mountGraphQL, subscriptionHubOf } from './graphql/mount.js';
 import { authenticate, writesNeedAdmin } from './http/access.js';
-import { corsFor } from './http/cors.js';
+import { corsByRoute, corsPolicies } from './http/cors.js';
 import { environmentRoutes } from './http/environment-routes.js';
 import { errorHandler, routeNotFound } from './http/error-handler.js';
 import { FlagListMemo } from './http/flag-list-memo.js';
@@ -34,7 +35,12 @@ import { sseStream } from './http/sse/index.js';
 import { createLogger } from './logger.js';
 import { instrumentStore } from './metrics/instrumented-store.js';
 import { Metrics } from './metrics/metrics.js';
+import { BulkEvaluation } from './ofrep/bulk-evaluation.js';
+import { BulkAnswerMemo } from './ofrep/bulk-memo.js';
+import { EvaluationState } from './ofrep/evaluation-state.js';
+import { EVENT_STREAM_ROUTE, ofrepEventStream } from './ofrep/event-stream.js';
 import { ofrepTransport } from './ofrep/ofrep-transport.js';
+import { StreamTickets } from './ofrep/stream-tickets.js';
 import { SnapshotSync } from './sync/snapshot-sync.js';
 import { StoreBinding } from './sync/store-binding.js';
 import { gateWrites } from './sync/write-gate.js';
@@ -67,8 +73,22 @@ export interface App {
  */
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const access = new AccessControl({ admin: config.adminTokens, client: config.clientTokens });
+  const access = new AccessControl({
+    admin: config.adminTokens,
+    client: config.clientTokens,
+    frontend: config.frontendTokens,
+  });
   const writeLimiter = new WriteRateLimiter(config.writeRatePerMinute, config.writeRateBurst);
+  const frontendLimiter = new TokenRateLimiter(
+    config.frontendRatePerMinute,
+    config.frontendRateBurst,
+    'evaluations',
+  );
+  const tickets = new StreamTickets([
+    ...config.adminTokens,
+    ...[...config.clientTokens, ...config.frontendTokens].map((entry) => entry.token),
+  ]);
+  const cors = corsPolicies(config.corsOrigins, config.frontendCorsOrigins);
   return {
     async start() {
       // Everything opened is closed in reverse order: on stop(), and when a later step of start fails.
@@ -133,22 +153,34 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           refusal: () => binding.refusal(),
         };
         const answerPoll = pollFastPath(memo, snapshot, access, metrics, {
-          skipCrossOrigin: config.corsOrigins.length > 0,
+          skipCrossOrigin: cors.general !== undefined,
         });
-        // OFREP evaluations, before Express too (one request per flag read by a server-side provider).
-        const ofrep = ofrepTransport({
+        // OFREP evaluations, before Express too (a server-side provider asks once per flag read, a
+        // browser once per page and context), cross-origin ones included (it applies its CORS policy).
+        const evaluationState = new EvaluationState(snapshot);
+        closers.push(() => evaluationState.close());
+        const answerOfrep = ofrepTransport({
           evaluator,
+          bulk: new BulkEvaluation(
+            evaluator,
+            snapshot,
+            evaluationState,
+            tickets,
+            new BulkAnswerMemo(config.ofrepMemoBytes),
+          ),
+          state: evaluationState,
           catalog: snapshot,
           access,
+          frontendLimiter,
+          cors: cors.ofrep,
           bodyLimitBytes: config.bodyLimitBytes,
           logger,
           metrics,
-          skipCrossOrigin: config.corsOrigins.length > 0,
         });
         // Memoised GraphQL answers, before Express too (set once GraphQL is mounted).
         let answerGraphQL: GraphQLFastPath = () => false;
         const server = createServer((req, res) => {
-          if (!answerPoll(req, res) && !ofrep.fastPath(req, res) && !answerGraphQL(req, res)) app(req, res);
+          if (!answerPoll(req, res) && !answerOfrep(req, res) && !answerGraphQL(req, res)) app(req, res);
         });
         closers.push(
           () =>
@@ -164,11 +196,27 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           retryMs: config.sseRetryMs,
           maxBufferedBytes: config.sseMaxBufferedBytes,
           maxConnections: config.maxSseConnections,
+          // OFREP's event streams share the budget (defined below; read only when a stream opens).
+          otherStreams: () => ofrepEvents.connections(),
           logger,
           onDelivered: (count) => metrics.eventsDelivered.inc({ transport: 'sse' }, count),
         });
+        const ofrepEvents = ofrepEventStream({
+          state: evaluationState,
+          catalog: snapshot,
+          access,
+          tickets,
+          frontendLimiter,
+          heartbeatMs: config.sseHeartbeatMs,
+          retryMs: config.sseRetryMs,
+          maxBufferedBytes: config.sseMaxBufferedBytes,
+          maxConnections: config.maxSseConnections,
+          otherStreams: () => sse.connections(),
+          logger,
+          onDelivered: (count) => metrics.eventsDelivered.inc({ transport: 'ofrep' }, count),
+        });
         app.use(requestLogging(logger), requestMetrics(metrics));
-        if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins));
+        app.use(corsByRoute(cors));
         app.get('/metrics', metricsRoute(metrics));
         app.use(healthRoutes(health));
         const consoleBuild = await consoleBuildState(overrides.consoleRoot ?? PROJECT_ROOT);
@@ -178,7 +226,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
             `admin console not served: ${consoleBuild.reason}; run \`npm run build:console\` (npm start does it), then restart`,
           );
         app.use(consoleRoutes(consoleBuild, { openAccess: access.open }));
-        app.use(ofrep.route);
+        app.get(EVENT_STREAM_ROUTE, ofrepEvents.handler);
         app.use('/feature-flags', authenticate(access), writesNeedAdmin(access, writeLimiter));
         app.get('/feature-flags/stream', sse.handler);
         app.use(
@@ -222,6 +270,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         closers.push(() => graphql.stop());
         metrics.connections(() => ({
           sse: sse.connections(),
+          ofrep: ofrepEvents.connections(),
           subscription: subscriptionHubOf(server)?.subscriberCount ?? 0,
           websocket: graphql.connections(),
         }));
@@ -233,6 +282,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         });
         // Streams first on stop: they never end by themselves and would hold server.close() open.
         closers.push(() => sse.close());
+        closers.push(() => ofrepEvents.close());
         app.use(routeNotFound);
         app.use(errorHandler(logger));
 

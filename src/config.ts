@@ -82,24 +82,31 @@ export interface ClientToken {
   readonly environment: string;
 }
 
-const SECRET_VARIABLES = new Set(['ADMIN_TOKENS', 'CLIENT_TOKENS']);
+const SECRET_VARIABLES = new Set(['ADMIN_TOKENS', 'CLIENT_TOKENS', 'FRONTEND_TOKENS']);
+
+/** Comma-separated browser origins, or `*` for any. */
+const originList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0),
+  )
+  .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), {
+    message: "must be '*' or comma-separated origins like https://app.example.com (no path)",
+  });
 
 const EnvSchema = z.object({
   NODE_ENV: z.string().trim().default('development'),
   ADMIN_TOKENS: tokenList.optional(),
   CLIENT_TOKENS: clientTokenList.optional(),
-  CORS_ORIGINS: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter((origin) => origin.length > 0),
-    )
-    .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), {
-      message: "must be '*' or comma-separated origins like https://app.example.com (no path)",
-    })
-    .optional(),
+  CORS_ORIGINS: originList.optional(),
+  FRONTEND_TOKENS: clientTokenList.optional(),
+  FRONTEND_CORS_ORIGINS: originList.optional(),
+  FRONTEND_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000_000).default(60_000),
+  FRONTEND_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000_000).default(6000),
+  OFREP_MEMO_BYTES: z.coerce.number().int().min(0).max(1_073_741_824).default(16_777_216),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
@@ -132,8 +139,21 @@ export interface Config {
    * (`CLIENT_TOKENS` entries `<token>` for production, `<environment> <token>` for another).
    */
   clientTokens: readonly ClientToken[];
-  /** Origins allowed to call from a browser (`*` for any); none by default. */
+  /**
+   * Tokens for code running in browsers and apps, each bound to one environment (`FRONTEND_TOKENS`,
+   * entries as in `CLIENT_TOKENS`): they may evaluate (OFREP) in it and nothing else.
+   */
+  frontendTokens: readonly ClientToken[];
+  /** Origins allowed to call from a browser (`*` for any), on every route; none by default. */
   corsOrigins: readonly string[];
+  /** Origins allowed to call the OFREP routes (evaluation and its event stream), beside `corsOrigins`. */
+  frontendCorsOrigins: readonly string[];
+  /** Sustained OFREP requests per minute allowed to one frontend token. Default 60,000. */
+  frontendRatePerMinute: number;
+  /** OFREP requests one frontend token may make at once before the rate applies. Default 6,000. */
+  frontendRateBurst: number;
+  /** Bytes of memoised bulk-evaluation answers (per environment, token and context); 0: none. Default 16 MiB. */
+  ofrepMemoBytes: number;
   /** TCP port; 0 picks a free one. Default 3000. */
   port: number;
   /** Interface to listen on. Default 127.0.0.1; use 0.0.0.0 in a container. */
@@ -205,16 +225,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = e.NODE_ENV === 'production';
   const adminTokens = e.ADMIN_TOKENS ?? [];
   const clientTokens = e.CLIENT_TOKENS ?? [];
-  if (production && adminTokens.length + clientTokens.length === 0) {
+  const frontendTokens = e.FRONTEND_TOKENS ?? [];
+  if (production && adminTokens.length + clientTokens.length + frontendTokens.length === 0) {
     throw new ConfigError(
-      'Invalid configuration:\n  NODE_ENV=production with no ADMIN_TOKENS or CLIENT_TOKENS: refusing to serve flags to anyone who asks. Set tokens.',
+      'Invalid configuration:\n  NODE_ENV=production with no ADMIN_TOKENS, CLIENT_TOKENS or FRONTEND_TOKENS: refusing to serve flags to anyone who asks. Set tokens.',
     );
   }
+  assertFrontendTokensApart(frontendTokens, [...adminTokens, ...clientTokens.map((entry) => entry.token)]);
   return {
     production,
     adminTokens,
     clientTokens,
+    frontendTokens,
     corsOrigins: e.CORS_ORIGINS ?? [],
+    frontendCorsOrigins: e.FRONTEND_CORS_ORIGINS ?? [],
+    frontendRatePerMinute: e.FRONTEND_RATE_PER_MINUTE,
+    frontendRateBurst: e.FRONTEND_RATE_BURST,
+    ofrepMemoBytes: e.OFREP_MEMO_BYTES,
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
@@ -235,4 +262,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     etagMemoEntries: e.ETAG_MEMO_ENTRIES,
   };
+}
+
+/**
+ * A frontend token ships inside web pages: one that is also an admin or client token would hand every
+ * visitor that token's reads (or writes). Refused at start-up, without echoing any token.
+ */
+function assertFrontendTokensApart(frontend: readonly ClientToken[], others: readonly string[]): void {
+  const other = new Set(others);
+  if (frontend.some((entry) => other.has(entry.token)))
+    throw new ConfigError(
+      'Invalid configuration:\n  FRONTEND_TOKENS=<redacted>: a frontend token is public (it ships in web pages); it must not also be an ADMIN_TOKENS or CLIENT_TOKENS token',
+    );
 }

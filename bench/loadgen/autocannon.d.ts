@@ -1,10 +1,12 @@
 // The part of autocannon 9's API the load generator uses (the package ships no types).
 declare module 'autocannon' {
-  interface AutocannonRequest {
+  export interface AutocannonRequest {
     method?: string | undefined;
     path?: string | undefined;
     headers?: Record<string, string> | undefined;
     body?: string | undefined;
+    /** Called before each send; what it returns is sent. */
+    setupRequest?: ((request: AutocannonRequest) => AutocannonRequest) | undefined;
   }
 
   interface AutocannonOptions {
@@ -18,6 +20,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
     requests?: AutocannonRequest[];
+    /** Called with each client as it is created (before it sends anything). */
+    setupClient?: (client: { setRequests(requests: AutocannonRequest[]): void }) => void;
   }
 
   interface Histogram {

@@ -10,6 +10,13 @@ export interface LoadOptions {
   amount?: number;
   /** Cycled through by every connection, in order. */
   requests: { method: string; path: string; headers?: Record<string, string>; body?: string }[];
+  /**
+   * Bodies to rotate through: every request is `requests[0]` with the next of these as its body, each
+   * connection starting at its own place (connection i of n at i/n of the way), so that connections do
+   * not send the same body at the same moment (a server's memo would answer all but the first for free).
+   * Built one request at a time: thousands of bodies cost the load generator nothing up front.
+   */
+  bodies?: string[];
 }
 
 /** What it prints (one JSON line on stdout). */

@@ -288,6 +288,7 @@ export async function compare(
   expect: string,
   baseline: { port: number; pid: number },
   subject: { port: number; pid: number },
+  loadOptions: Pick<LoadOptions, 'bodies'> = {},
 ): Promise<Comparison> {
   const run = async (target: { port: number; pid: number }, durationSeconds: number): Promise<Run> => {
     const cpu = measureCpu(target.pid);
@@ -296,6 +297,7 @@ export async function compare(
       connections: options.connections,
       durationSeconds,
       requests,
+      ...loadOptions,
     });
     const serverCpu = cpu.stop();
     // The server was idle while the load generator started: count its CPU over the load only.

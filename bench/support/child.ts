@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { LoadOptions, LoadResult } from '../loadgen/protocol.js';
@@ -43,9 +45,24 @@ export async function runJsonChild<T>(file: string, args: readonly string[]): Pr
   return JSON.parse(line) as T;
 }
 
-/** One autocannon run from its own process (bench/loadgen/http.ts). */
-export function runLoad(options: LoadOptions): Promise<LoadResult> {
-  return runJsonChild<LoadResult>('bench/loadgen/http.ts', [JSON.stringify(options)]);
+/** Past this, the load generator's options go through a file: an argument list has a size limit (E2BIG). */
+const MAX_ARGUMENT_BYTES = 64 * 1024;
+
+/**
+ * One autocannon run from its own process (bench/loadgen/http.ts): its options as JSON in the argument,
+ * or, when large (thousands of distinct requests), in a temporary file named by `@<path>`.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const json = JSON.stringify(options);
+  if (json.length <= MAX_ARGUMENT_BYTES) return runJsonChild<LoadResult>('bench/loadgen/http.ts', [json]);
+  const dir = await mkdtemp(join(tmpdir(), 'flagwire-bench-load-'));
+  try {
+    const file = join(dir, 'options.json');
+    await writeFile(file, json);
+    return await runJsonChild<LoadResult>('bench/loadgen/http.ts', [`@${file}`]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** A server process that prints one JSON line (its address) when it listens, and stops on SIGTERM. */

@@ -3,16 +3,19 @@ import { DEFAULT_ENVIRONMENT } from '@flagwire/core';
 import type { ClientToken } from '../config.js';
 import { AppError } from '../errors.js';
 
-/** What a token lets its holder do: `admin` reads and writes, `client` reads and streams. */
-export type Scope = 'admin' | 'client';
+/**
+ * What a token lets its holder do: `admin` reads and writes, `client` reads and streams, `frontend`
+ * evaluates (OFREP) and nothing else.
+ */
+export type Scope = 'admin' | 'client' | 'frontend';
 
 /** Who is calling. `id` is a short digest of the token: safe to log and to key rate limits by. */
 export interface Principal {
   readonly scope: Scope;
   readonly id: string;
   /**
-   * The one environment a client token may read (see read-scope.ts); undefined for admin tokens and
-   * open access, which read any environment, or all of them.
+   * The one environment a client or frontend token may read (see read-scope.ts); undefined for admin
+   * tokens and open access, which read any environment, or all of them.
    */
   readonly environment?: string | undefined;
 }
@@ -44,7 +47,11 @@ export class AccessControl {
   private readonly accepted = new Map<string, Principal>();
 
   /** Client tokens given as plain strings read production, as a plain `CLIENT_TOKENS` entry does. */
-  constructor(tokens: { admin: readonly string[]; client: readonly (string | ClientToken)[] }) {
+  constructor(tokens: {
+    admin: readonly string[];
+    client: readonly (string | ClientToken)[];
+    frontend?: readonly ClientToken[];
+  }) {
     const known = (scope: Scope, token: string, environment?: string): KnownToken => {
       const digest = sha256(token);
       const id = digest.toString('hex').slice(0, 12);
@@ -57,6 +64,7 @@ export class AccessControl {
           ? known('client', entry, DEFAULT_ENVIRONMENT)
           : known('client', entry.token, entry.environment),
       ),
+      ...(tokens.frontend ?? []).map((entry) => known('frontend', entry.token, entry.environment)),
     ];
   }
 
@@ -66,10 +74,26 @@ export class AccessControl {
   }
 
   /**
-   * The principal an `Authorization` header value (`Bearer <token>`) names; UNAUTHENTICATED when it is
-   * missing, malformed or unknown. Open access answers admin for any header.
+   * The principal an `Authorization` header value (`Bearer <token>`) names, for every route but
+   * evaluation: UNAUTHENTICATED when it is missing, malformed or unknown; FORBIDDEN for a frontend
+   * token, which may only evaluate ({@link authenticateEvaluation}). Deny by default: a route added
+   * later is closed to frontend tokens without having to know they exist. Open access answers admin.
    */
   authenticate(authorization: unknown): Principal {
+    const principal = this.authenticateEvaluation(authorization);
+    if (principal.scope === 'frontend')
+      throw new AppError(
+        'FORBIDDEN',
+        'A frontend token may only evaluate flags (OFREP); definitions, lists and streams need a client or admin token',
+      );
+    return principal;
+  }
+
+  /**
+   * The principal of any kind of token, frontend tokens included: only for evaluation routes (OFREP),
+   * which check what the principal may do themselves. UNAUTHENTICATED as {@link authenticate}.
+   */
+  authenticateEvaluation(authorization: unknown): Principal {
     if (this.open) return OPEN;
     if (typeof authorization === 'string') {
       const known = this.accepted.get(authorization);

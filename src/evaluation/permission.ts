@@ -2,10 +2,11 @@ import type { Principal, Scope } from '../auth/access-control.js';
 import { AppError } from '../errors.js';
 
 /**
- * The token scopes that may evaluate flags (OFREP, GraphQL `evaluate`): admin and client tokens today.
- * Frontend tokens (a later issue) are added here, and only here, when they arrive.
+ * The token scopes that may evaluate flags (OFREP, GraphQL `evaluate`): every kind. Frontend tokens
+ * reach only OFREP (every other route authenticates with `AccessControl.authenticate`, which refuses
+ * them), so GraphQL `evaluate` never sees one.
  */
-const EVALUATING_SCOPES: ReadonlySet<Scope> = new Set<Scope>(['admin', 'client']);
+const EVALUATING_SCOPES: ReadonlySet<Scope> = new Set<Scope>(['admin', 'client', 'frontend']);
 
 /** FORBIDDEN unless the principal's token may evaluate flags. */
 export function assertMayEvaluate(principal: Principal): void {

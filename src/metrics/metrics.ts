@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-export type Transport = 'sse' | 'subscription' | 'websocket';
+/** `ofrep`: OFREP's event streams (`refetchEvaluation` notifications), apart from the flag streams (`sse`). */
+export type Transport = 'sse' | 'ofrep' | 'subscription' | 'websocket';
 
 /**
  * Everything /metrics exposes, on a registry of this app's own (several apps may share a process, as
@@ -11,7 +12,7 @@ export class Metrics {
 
   readonly httpDuration = new Histogram({
     name: 'flagwire_http_request_duration_seconds',
-    help: 'HTTP request latency by method, route and status (answered before routing: polls as route "poll", OFREP evaluations as "ofrep-flag")',
+    help: 'HTTP request latency by method, route and status (answered before routing: polls as route "poll", OFREP evaluations as "ofrep-flag" and "ofrep-bulk")',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
@@ -26,7 +27,7 @@ export class Metrics {
 
   readonly eventsDelivered = new Counter({
     name: 'flagwire_events_delivered_total',
-    help: 'Change events handed to SSE connections and GraphQL subscribers',
+    help: 'Change events handed to SSE connections (flag streams, OFREP event streams) and GraphQL subscribers',
     labelNames: ['transport'] as const,
     registers: [this.registry],
   });
@@ -60,7 +61,7 @@ export class Metrics {
   connections(read: () => Record<Transport, number>): void {
     new Gauge({
       name: 'flagwire_connections',
-      help: 'Open SSE streams, GraphQL subscriptions and WebSockets',
+      help: 'Open SSE streams (flag streams, OFREP event streams), GraphQL subscriptions and WebSockets',
       labelNames: ['transport'] as const,
       registers: [this.registry],
       collect() {

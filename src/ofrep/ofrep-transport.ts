@@ -1,14 +1,27 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import type { AccessControl } from '../auth/access-control.js';
+import type { AccessControl, Principal } from '../auth/access-control.js';
+import type { TokenRateLimiter } from '../auth/token-rate-limiter.js';
 import { AppError } from '../errors.js';
+import { contextProblem } from '../evaluation/context.js';
 import { evaluationEnvironment } from '../evaluation/environment.js';
 import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
 import { assertMayEvaluate } from '../evaluation/permission.js';
+import { scopeHeaders } from '../flags/flag-view.js';
 import type { RecordCatalog } from '../flags/record-catalog.js';
+import type { CorsPolicy } from '../http/cors.js';
+import { ifNoneMatchMatches } from '../http/etag.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { assertJsonContentType, parseEvaluationRequest, readBody } from './request-body.js';
+import type { BulkEvaluation } from './bulk-evaluation.js';
+import { canonicalJson } from './canonical-json.js';
+import type { EvaluationState } from './evaluation-state.js';
+import { ofrepQuery } from './query.js';
+import {
+  assertJsonContentType,
+  type EvaluationRequest,
+  parseEvaluationRequest,
+  readBody,
+} from './request-body.js';
 import {
   evaluationAnswer,
   failureAnswer,
@@ -17,64 +30,89 @@ import {
   parseErrorAnswer,
 } from './responses.js';
 
-/** The single-flag endpoint: `POST /ofrep/v1/evaluate/flags/{key}`. */
-const SINGLE_FLAG_PATH = '/ofrep/v1/evaluate/flags/';
+/** Bulk evaluation: `POST /ofrep/v1/evaluate/flags`; one flag: `POST /ofrep/v1/evaluate/flags/{key}`. */
+const EVALUATE_PATH = '/ofrep/v1/evaluate/flags';
+
+/**
+ * How long a re-fetch caused by a change event waits for this instance to hold that change
+ * (`flagConfigEtag`, see EvaluationState.whenReleased) before answering with what it has.
+ */
+const CONFIG_WAIT_MS = 1000;
 
 export interface OfrepDeps {
   evaluator: FlagEvaluator;
+  bulk: BulkEvaluation;
+  state: EvaluationState;
   /** Where environments are looked up (the snapshot). */
   catalog: RecordCatalog;
   access: AccessControl;
+  /** Frontend tokens' evaluation budget (FRONTEND_RATE_PER_MINUTE, FRONTEND_RATE_BURST). */
+  frontendLimiter: TokenRateLimiter;
+  /** The OFREP routes' CORS policy (cors.ts), if browsers on some origin may call them. */
+  cors: CorsPolicy | undefined;
   bodyLimitBytes: number;
   logger: Logger;
   metrics?: Metrics;
-  /** With CORS configured, browser requests (with `Origin`) are left to Express, which adds its headers. */
-  skipCrossOrigin: boolean;
-}
-
-export interface OfrepTransport {
-  /** Before Express: answers an OFREP request and returns true; false for anything else. */
-  fastPath(req: IncomingMessage, res: ServerResponse): boolean;
-  /** In Express, after CORS: answers the OFREP requests the fast path left (cross-origin ones). */
-  route: RequestHandler;
 }
 
 /**
  * The OpenFeature Remote Evaluation Protocol (open-feature/protocol, service/openapi.yaml) over plain
- * node:http: evaluations are answered before Express, like polls, because OFREP asks once per flag
- * read. Thin: the environment, the permission and the evaluation are the evaluation module's; this
- * reads the request and writes OFREP's bodies (responses.ts). The bulk endpoint
- * (`POST /ofrep/v1/evaluate/flags`) is another path here, on the same request reading and evaluator.
+ * node:http, before Express: a server-side provider asks once per flag read, a browser once per page
+ * and context. Cross-origin requests too (the CORS policy runs here, and answers preflights). Thin:
+ * the environment, the permission and the evaluation are the evaluation module's; this reads requests
+ * and writes OFREP's bodies (responses.ts). Returns false for any other path.
  */
-export function ofrepTransport(deps: OfrepDeps): OfrepTransport {
-  // `observe`: only before Express; requests through Express are counted by its request metrics.
-  const serve = (req: IncomingMessage, res: ServerResponse, observe: boolean): boolean => {
+export function ofrepTransport(deps: OfrepDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
     const url = req.url ?? '';
+    if (!url.startsWith(EVALUATE_PATH)) return false;
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
-    if (!path.startsWith(SINGLE_FLAG_PATH) || path.length === SINGLE_FLAG_PATH.length) return false;
-    const rawKey = path.slice(SINGLE_FLAG_PATH.length);
+    const bulk = path.length === EVALUATE_PATH.length;
+    // `/ofrep/v1/evaluate/flags/` (no key) and `/ofrep/v1/evaluate/flagsX` are no endpoint: Express's 404.
+    if (
+      !bulk &&
+      (path.charCodeAt(EVALUATE_PATH.length) !== 0x2f /* / */ || path.length === EVALUATE_PATH.length + 1)
+    )
+      return false;
+    if (deps.cors && req.headers.origin !== undefined && !passesCors(deps.cors, req, res)) return true;
     const query = queryAt === -1 ? '' : url.slice(queryAt + 1);
     const started = performance.now();
-    void answerSingleFlag(deps, req, rawKey, query).then((answer) => {
-      send(res, answer);
-      if (observe)
-        deps.metrics?.httpDuration.observe(
-          { method: req.method ?? '', route: 'ofrep-flag', status: String(answer.status) },
-          (performance.now() - started) / 1000,
+    const answered = bulk
+      ? answerBulk(deps, req, res, query)
+      : answerSingleFlag(deps, req, path.slice(EVALUATE_PATH.length + 1), query).then((answer) =>
+          send(res, answer),
         );
-    });
+    void answered.then((status) =>
+      deps.metrics?.httpDuration.observe(
+        { method: req.method ?? '', route: bulk ? 'ofrep-bulk' : 'ofrep-flag', status: String(status) },
+        (performance.now() - started) / 1000,
+      ),
+    );
     return true;
   };
-  return {
-    fastPath: (req, res) => {
-      if (deps.skipCrossOrigin && req.headers.origin !== undefined) return false;
-      return serve(req, res, true);
-    },
-    route: (req, res, next) => {
-      if (!serve(req, res, false)) next();
-    },
-  };
+}
+
+/** Runs the CORS policy; false when it answered the request itself (a preflight). */
+function passesCors(policy: CorsPolicy, req: IncomingMessage, res: ServerResponse): boolean {
+  let passed = false;
+  policy(req, res, () => {
+    passed = true;
+  });
+  return passed;
+}
+
+/** Who calls: authenticated, allowed to evaluate, within its rate; and its token, for stream tickets. */
+function callerOf(
+  deps: OfrepDeps,
+  req: IncomingMessage,
+): { principal: Principal; token: string | undefined } {
+  const authorization = authorizationOf(req);
+  const principal = deps.access.authenticateEvaluation(authorization);
+  assertMayEvaluate(principal);
+  if (principal.scope === 'frontend') deps.frontendLimiter.take(principal);
+  const token = deps.access.open ? undefined : /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+  return { principal, token };
 }
 
 /** One single-flag request answered: never rejects (every failure is an answer). */
@@ -87,23 +125,75 @@ async function answerSingleFlag(
   let key = rawKey;
   try {
     key = decodeKey(rawKey);
-    const principal = deps.access.authenticate(authorizationOf(req));
-    assertMayEvaluate(principal);
-    if (req.method !== 'POST')
-      throw new AppError('METHOD_NOT_ALLOWED', `OFREP evaluates with POST, not ${req.method}`);
-    const environment = evaluationEnvironment(principal, environmentParam(query), deps.catalog);
-    assertJsonContentType(req);
-    const request = parseEvaluationRequest(await readBody(req, deps.bodyLimitBytes));
-    if (!request.ok)
-      return request.errorCode === 'PARSE_ERROR'
-        ? parseErrorAnswer(key, request.details)
-        : invalidContextAnswer(key, request.details);
+    const { principal } = callerOf(deps, req);
+    assertPost(req);
+    const environment = evaluationEnvironment(principal, ofrepQuery(query, false).environment, deps.catalog);
+    const request = await readEvaluationRequest(deps, req);
+    if (!request.ok) return refusedRequest(key, request);
     return evaluationAnswer(deps.evaluator.evaluate(key, environment, request.context));
   } catch (err) {
-    const answer = failureAnswer(key, err);
-    if (answer.status >= 500) deps.logger.error({ err, key }, 'OFREP evaluation failed');
-    return answer;
+    return failed(deps, key, err);
   }
+}
+
+/**
+ * One bulk request answered (bulk-evaluation.ts): 304 when `If-None-Match` holds the current ETag,
+ * decided before anything is evaluated; else 200 with every flag. Never rejects; resolves to the status.
+ */
+async function answerBulk(
+  deps: OfrepDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: string,
+): Promise<number> {
+  try {
+    const { principal, token } = callerOf(deps, req);
+    assertPost(req);
+    const { environment: requested, configRevision } = ofrepQuery(query, true);
+    const environment = evaluationEnvironment(principal, requested, deps.catalog);
+    const request = await readEvaluationRequest(deps, req);
+    if (!request.ok) return send(res, refusedRequest(undefined, request));
+    const problem = contextProblem(request.context);
+    if (problem !== undefined) return send(res, invalidContextAnswer(undefined, problem));
+    if (configRevision !== undefined) await deps.state.whenReleased(configRevision, CONFIG_WAIT_MS);
+    if (res.headersSent) return res.statusCode;
+    const context = request.context as object;
+    const subject = { principal, environment, context, canonicalContext: canonicalJson(context), token };
+    const etag = deps.bulk.etagOf(subject);
+    if (ifNoneMatchMatches(header(req, 'if-none-match'), etag)) {
+      res.writeHead(304, { ETag: etag, 'Cache-Control': 'no-cache', ...scopeHeaders(environment) });
+      res.end();
+      return 304;
+    }
+    const answer = deps.bulk.answer(subject, etag);
+    res.writeHead(200, answer.headers200);
+    res.end(answer.body);
+    return 200;
+  } catch (err) {
+    return send(res, failed(deps, undefined, err));
+  }
+}
+
+function assertPost(req: IncomingMessage): void {
+  if (req.method !== 'POST')
+    throw new AppError('METHOD_NOT_ALLOWED', `OFREP evaluates with POST, not ${req.method}`);
+}
+
+async function readEvaluationRequest(deps: OfrepDeps, req: IncomingMessage): Promise<EvaluationRequest> {
+  assertJsonContentType(req);
+  return parseEvaluationRequest(await readBody(req, deps.bodyLimitBytes));
+}
+
+function refusedRequest(key: string | undefined, request: EvaluationRequest & { ok: false }): OfrepAnswer {
+  return request.errorCode === 'PARSE_ERROR'
+    ? parseErrorAnswer(key, request.details)
+    : invalidContextAnswer(key, request.details);
+}
+
+function failed(deps: OfrepDeps, key: string | undefined, err: unknown): OfrepAnswer {
+  const answer = failureAnswer(key, err);
+  if (answer.status >= 500) deps.logger.error({ err, key }, 'OFREP evaluation failed');
+  return answer;
 }
 
 /** The token: `Authorization: Bearer <token>`, or OFREP's other scheme, `X-API-Key: <token>`. */
@@ -114,6 +204,11 @@ function authorizationOf(req: IncomingMessage): string | undefined {
   return typeof apiKey === 'string' ? `Bearer ${apiKey}` : undefined;
 }
 
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
 function decodeKey(raw: string): string {
   try {
     return decodeURIComponent(raw);
@@ -122,28 +217,9 @@ function decodeKey(raw: string): string {
   }
 }
 
-/** `?environment=` (at most once); any other query parameter is refused, as on every route. */
-function environmentParam(query: string): string | undefined {
-  if (query === '') return undefined;
-  let environment: string | undefined;
-  for (const [name, value] of new URLSearchParams(query)) {
-    if (name !== 'environment')
-      throw new AppError(
-        'VALIDATION_FAILED',
-        `Unknown query parameter '${name.slice(0, 64)}': this endpoint takes only 'environment'`,
-        { field: name.slice(0, 64) },
-      );
-    if (environment !== undefined)
-      throw new AppError('VALIDATION_FAILED', "Query parameter 'environment' must be given at most once", {
-        field: 'environment',
-      });
-    environment = value;
-  }
-  return environment;
-}
-
-function send(res: ServerResponse, answer: OfrepAnswer): void {
-  if (res.headersSent) return;
+/** Writes a JSON answer (unless the response already went); resolves nothing, returns the status. */
+function send(res: ServerResponse, answer: OfrepAnswer): number {
+  if (res.headersSent) return res.statusCode;
   const payload = JSON.stringify(answer.body);
   res.writeHead(answer.status, {
     'Content-Type': 'application/json; charset=utf-8',
@@ -151,4 +227,5 @@ function send(res: ServerResponse, answer: OfrepAnswer): void {
     ...answer.headers,
   });
   res.end(payload);
+  return answer.status;
 }

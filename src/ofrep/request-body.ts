@@ -20,24 +20,49 @@ export function assertJsonContentType(req: IncomingMessage): void {
   throw new AppError('UNSUPPORTED_MEDIA_TYPE', "Send the body as JSON with 'Content-Type: application/json'");
 }
 
-/** The whole request body; PAYLOAD_TOO_LARGE past `limitBytes` (announced or read). */
-export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+/**
+ * The whole request body; PAYLOAD_TOO_LARGE past `limitBytes` (announced or read). With listeners, not
+ * `for await`: an evaluation's body is one small chunk, and the async iterator's promises were a visible
+ * share of a memoised bulk answer. A body over the limit is still drained (unread), so the connection
+ * stays usable for the answer and the next request.
+ */
+export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const announced = Number(req.headers['content-length']);
-  if (announced > limitBytes) throw new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
+  if (announced > limitBytes)
+    return Promise.reject(new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large'));
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onCut);
+      req.off('close', onCut);
+    };
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limitBytes) throw new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
-      chunks.push(chunk);
-    }
-  } catch (err) {
-    if (err instanceof AppError) throw err;
+      if (size <= limitBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      done();
+      req.resume();
+      reject(new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large'));
+    };
+    const onEnd = () => {
+      done();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    };
     // The caller went away mid-body: its fault, not a server error (and nobody reads the answer).
-    throw new AppError('VALIDATION_FAILED', 'The request body was cut short', undefined, { cause: err });
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+    const onCut = (err?: Error) => {
+      done();
+      reject(new AppError('VALIDATION_FAILED', 'The request body was cut short', undefined, { cause: err }));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onCut);
+    req.on('close', onCut);
+  });
 }
 
 /**

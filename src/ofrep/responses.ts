@@ -4,7 +4,8 @@ import type { ServedEvaluation } from '../evaluation/flag-evaluator.js';
 
 /*
  * OFREP's bodies (open-feature/protocol, service/openapi.yaml): its own shapes, not the REST error body.
- * Every failure names the flag and an OpenFeature error code, so a provider can always say why.
+ * Every failure carries an OpenFeature error code (and, for one flag, names it), so a provider can
+ * always say why.
  */
 
 /** A flag evaluated (`evaluationSuccess`); without `value` the provider answers its code default. */
@@ -16,9 +17,12 @@ export interface OfrepSuccess {
   metadata: Record<string, string | number | boolean>;
 }
 
-/** A flag that could not be evaluated (`evaluationFailure`, `flagNotFound`), or a refused request. */
+/**
+ * A flag that could not be evaluated (`evaluationFailure`, `flagNotFound`), or a refused request: with
+ * the flag's key on the single-flag endpoint, without on the bulk one (`bulkEvaluationFailure`).
+ */
 export interface OfrepFailure {
-  key: string;
+  key?: string;
   errorCode: string;
   errorDetails: string;
 }
@@ -77,9 +81,9 @@ function metadataOf(served: ServedEvaluation): OfrepSuccess['metadata'] {
  * OpenFeature's GENERAL code (OpenFeature has no code for a refused request); anything else is 500
  * with a generic message, as in REST.
  */
-export function failureAnswer(key: string, err: unknown): OfrepAnswer {
+export function failureAnswer(key: string | undefined, err: unknown): OfrepAnswer {
   if (!(err instanceof AppError))
-    return { status: 500, body: { key, errorCode: 'GENERAL', errorDetails: 'Internal server error' } };
+    return { status: 500, body: failure(key, 'GENERAL', 'Internal server error') };
   // OFREP's 404 means "no such flag" to a provider: an unknown environment is a bad request here.
   const status = err.code === 'ENVIRONMENT_NOT_FOUND' ? 400 : httpStatusOf(err.code);
   const headers: Record<string, string> = {};
@@ -89,15 +93,19 @@ export function failureAnswer(key: string, err: unknown): OfrepAnswer {
     const retryAfter = err.details?.retryAfterSeconds;
     headers['Retry-After'] = String(retryAfter ?? 1);
   }
-  return { status, body: { key, errorCode: 'GENERAL', errorDetails: err.message }, headers };
+  return { status, body: failure(key, 'GENERAL', err.message), headers };
 }
 
 /** A request OFREP calls a parse error (not JSON, not UTF-8): 400 PARSE_ERROR. */
-export function parseErrorAnswer(key: string, details: string): OfrepAnswer {
-  return { status: 400, body: { key, errorCode: 'PARSE_ERROR', errorDetails: details } };
+export function parseErrorAnswer(key: string | undefined, details: string): OfrepAnswer {
+  return { status: 400, body: failure(key, 'PARSE_ERROR', details) };
 }
 
 /** A request without a usable context: 400 INVALID_CONTEXT. */
-export function invalidContextAnswer(key: string, details: string): OfrepAnswer {
-  return { status: 400, body: { key, errorCode: 'INVALID_CONTEXT', errorDetails: details } };
+export function invalidContextAnswer(key: string | undefined, details: string): OfrepAnswer {
+  return { status: 400, body: failure(key, 'INVALID_CONTEXT', details) };
+}
+
+function failure(key: string | undefined, errorCode: string, errorDetails: string): OfrepFailure {
+  return key === undefined ? { errorCode, errorDetails } : { key, errorCode, errorDetails };
 }

@@ -305,7 +305,7 @@ describe('the image (Dockerfile)', () => {
     expect(env).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0' });
     expect(Object.keys(env).filter((name) => name !== 'NODE_ENV' && !isReadByLoadConfig(name))).toEqual([]);
     // Production refuses to run open: a deployment must bring its own tokens.
-    expect(() => loadConfig(env)).toThrow(/ADMIN_TOKENS or CLIENT_TOKENS/);
+    expect(() => loadConfig(env)).toThrow(/no ADMIN_TOKENS, CLIENT_TOKENS or FRONTEND_TOKENS/);
     const config = loadConfig({ ...env, ADMIN_TOKENS: 'deployment-admin-token' });
     expect(inStage(finalStage, 'EXPOSE').map((i) => Number(i.args))).toEqual([config.port]);
   });

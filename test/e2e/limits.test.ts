@@ -33,6 +33,26 @@ describe('limits', () => {
     }
   });
 
+  it('counts OFREP event streams and flag streams against one MAX_SSE_CONNECTIONS', async () => {
+    const app = await startTestApp({ MAX_SSE_CONNECTIONS: '2' });
+    try {
+      const flags = openSse(`${app.url}/feature-flags/stream`);
+      await flags.next();
+      const events = await client(app)('/ofrep/events');
+      expect(events.status).toBe(200);
+      for (const path of ['/ofrep/events', '/feature-flags/stream']) {
+        const refused = await client(app)(path);
+        expect({ path, status: refused.status }).toEqual({ path, status: 503 });
+        expect(await refused.json()).toMatchObject({ error: { code: 'TOO_MANY_CONNECTIONS' } });
+      }
+      await events.body?.cancel();
+      flags.close();
+    } finally {
+      await app.stop();
+      await app.removeDataDir();
+    }
+  });
+
   it('limits writes per token with 429 RATE_LIMITED and Retry-After; reads and other tokens are unaffected', async () => {
     const app = await startTestApp({
       ADMIN_TOKENS: `${ADMIN_A},${ADMIN_B}`,

@@ -11,6 +11,10 @@ import { sendJson, startTestApp } from './app.js';
 
 export const ADMIN = 'admin-token-0123456789abcdef';
 export const READER = 'client-token-0123456789abcdef';
+/** A frontend token (evaluates only), bound to production. */
+export const FRONTEND = 'frontend-token-0123456789abcdef';
+/** A frontend token bound to staging. */
+export const STAGING_FRONTEND = 'frontend-staging-0123456789abcdef';
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export const BODY_LIMIT = 4096;
 
@@ -82,12 +86,25 @@ export function evaluateOver(
   return sendJson(app, 'POST', `/ofrep/v1/evaluate/flags/${encodeURIComponent(key)}${query}`, body, headers);
 }
 
+/** `POST /ofrep/v1/evaluate/flags` (bulk) with `body` as JSON. */
+export function evaluateAllOver(
+  app: TestApp,
+  body: unknown,
+  headers: Record<string, string> = bearer(READER),
+  query = '',
+) {
+  return sendJson(app, 'POST', `/ofrep/v1/evaluate/flags${query}`, body, headers);
+}
+
 export async function answer(res: Response): Promise<{ status: number; body: unknown }> {
   return { status: res.status, body: await res.json() };
 }
 
-/** The app with its fixtures (see above); `stop()` and `removeDataDir()` are the caller's. */
-export async function startOfrepApp(): Promise<TestApp> {
+/**
+ * The app with its fixtures (see above), and `env` on top (e.g. REDIS_URL); `stop()` and
+ * `removeDataDir()` are the caller's.
+ */
+export async function startOfrepApp(env: Record<string, string> = {}): Promise<TestApp> {
   // What the segments and environments APIs will write; until they exist, written to the store directly.
   const store = new MemoryFlagStore();
   await store.insert(segmentRecordKey('beta-testers'), {
@@ -110,7 +127,13 @@ export async function startOfrepApp(): Promise<TestApp> {
     },
   });
   const app = await startTestApp(
-    { ADMIN_TOKENS: ADMIN, CLIENT_TOKENS: READER, BODY_LIMIT_BYTES: String(BODY_LIMIT) },
+    {
+      ADMIN_TOKENS: ADMIN,
+      CLIENT_TOKENS: READER,
+      FRONTEND_TOKENS: `${FRONTEND}, staging ${STAGING_FRONTEND}`,
+      BODY_LIMIT_BYTES: String(BODY_LIMIT),
+      ...env,
+    },
     { store },
   );
   const put = async (key: string, definition: unknown) => {

@@ -23,6 +23,27 @@ describe('AccessControl', () => {
     }
   });
 
+  it('refuses a frontend token (403) everywhere but evaluation, where it is a principal bound to its environment', () => {
+    const withFrontend = new AccessControl({
+      admin: ['admin-secret'],
+      client: [],
+      frontend: [{ token: 'frontend-secret', environment: 'staging' }],
+    });
+    for (let i = 0; i < 2; i++) {
+      expect(() => withFrontend.authenticate('Bearer frontend-secret')).toThrow(
+        expect.objectContaining({ code: 'FORBIDDEN' }),
+      );
+      expect(withFrontend.authenticateEvaluation('Bearer frontend-secret')).toMatchObject({
+        scope: 'frontend',
+        environment: 'staging',
+      });
+      expect(withFrontend.authenticate('Bearer admin-secret').scope).toBe('admin');
+    }
+    expect(() => withFrontend.authenticateEvaluation('Bearer nope')).toThrow(
+      expect.objectContaining({ code: 'UNAUTHENTICATED' }),
+    );
+  });
+
   it('refuses an unknown token every time, also after valid tokens were accepted', () => {
     access.authenticate('Bearer client-secret');
     for (let i = 0; i < 3; i++) {

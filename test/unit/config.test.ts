@@ -61,6 +61,44 @@ describe('config', () => {
     expect(() => loadConfig({ CLIENT_TOKENS: value })).not.toThrow(/tttt|short-token/);
   });
 
+  it('reads FRONTEND_TOKENS like CLIENT_TOKENS, with their CORS origins, rate and memo; a production service may run with frontend tokens only', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      FRONTEND_TOKENS: `${'f'.repeat(16)}, staging ${'g'.repeat(16)}`,
+      FRONTEND_CORS_ORIGINS: 'https://app.example',
+      FRONTEND_RATE_PER_MINUTE: '120',
+      FRONTEND_RATE_BURST: '10',
+      OFREP_MEMO_BYTES: '0',
+    });
+    expect(config).toMatchObject({
+      frontendTokens: [
+        { token: 'f'.repeat(16), environment: 'production' },
+        { token: 'g'.repeat(16), environment: 'staging' },
+      ],
+      frontendCorsOrigins: ['https://app.example'],
+      frontendRatePerMinute: 120,
+      frontendRateBurst: 10,
+      ofrepMemoBytes: 0,
+    });
+    expect(loadConfig({})).toMatchObject({
+      frontendTokens: [],
+      frontendRatePerMinute: 60_000,
+      frontendRateBurst: 6000,
+    });
+    expect(() => loadConfig({ FRONTEND_TOKENS: 'short' })).toThrow(/FRONTEND_TOKENS=<redacted>/);
+    expect(() => loadConfig({ FRONTEND_CORS_ORIGINS: 'https://a.example/path' })).toThrow(
+      /FRONTEND_CORS_ORIGINS=/,
+    );
+  });
+
+  it('refuses a frontend token that is also an admin or client token (it ships in web pages), without echoing it', () => {
+    const token = 't'.repeat(16);
+    for (const other of [{ ADMIN_TOKENS: token }, { CLIENT_TOKENS: `staging ${token}` }]) {
+      expect(() => loadConfig({ ...other, FRONTEND_TOKENS: token })).toThrow(/FRONTEND_TOKENS=<redacted>/);
+      expect(() => loadConfig({ ...other, FRONTEND_TOKENS: token })).not.toThrow(/tttt/);
+    }
+  });
+
   it('splits token lists, and never echoes a bad token in the error', () => {
     expect(loadConfig({ ADMIN_TOKENS: ` ${'a'.repeat(16)} , ${'b'.repeat(20)} ` }).adminTokens).toEqual([
       'a'.repeat(16),

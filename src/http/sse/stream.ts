@@ -27,6 +27,8 @@ export interface SseStreamDeps {
   maxBufferedBytes: number;
   /** Open streams this instance accepts; beyond it a new one gets 503 TOO_MANY_CONNECTIONS. */
   maxConnections?: number;
+  /** Other event streams sharing that budget (OFREP's), counted with these. */
+  otherStreams?: () => number;
   logger: Logger;
   /** Told how many connections each event was written to (metrics). */
   onDelivered?: (count: number) => void;
@@ -67,7 +69,7 @@ export function sseStream(deps: SseStreamDeps): SseStream {
     const prefix = normalizePrefix(query.prefix);
     const scope = readScopeOf(snapshot, boundEnvironmentOf(res), query.environment);
     const lastEventId = lastEventIdOf(req);
-    if (hub.size >= (deps.maxConnections ?? Number.POSITIVE_INFINITY)) {
+    if (hub.size + (deps.otherStreams?.() ?? 0) >= (deps.maxConnections ?? Number.POSITIVE_INFINITY)) {
       // Before any stream byte, so the client sees a plain 503 and retries later (or elsewhere).
       throw new AppError(
         'TOO_MANY_CONNECTIONS',
@@ -126,7 +128,8 @@ export function sseStream(deps: SseStreamDeps): SseStream {
   };
 }
 
-function openEventStream(res: Response, scope: ReadScope): void {
+/** The status and headers every event stream starts with, flushed at once. */
+export function openEventStream(res: Response, scope: ReadScope): void {
   res.status(200);
   for (const [name, value] of Object.entries(scopeHeaders(scope))) res.setHeader(name, value);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
