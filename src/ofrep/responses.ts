@@ -1,4 +1,4 @@
-import type { Decision } from '@flagwire/core';
+import { decisionMetadata } from '@flagwire/core';
 import { AppError, httpStatusOf } from '../errors.js';
 import type { ServedEvaluation } from '../evaluation/flag-evaluator.js';
 
@@ -55,24 +55,11 @@ export function evaluationAnswer(served: ServedEvaluation): OfrepAnswer {
   };
 }
 
-/**
- * Flag metadata (OFREP allows strings, numbers and booleans): the environment, the flag's version, and
- * what decided: `decidedBy` (`target`, `rule`, `fallthrough`, `disabled`, `prerequisite`,
- * `environmentNotConfigured`), with the rule's index and id, the target's index, or the prerequisite
- * flag that was not served one of its variants.
- */
+/** Flag metadata: the environment, the flag's version, and what decided (core's decisionMetadata). */
 function metadataOf(served: ServedEvaluation): OfrepSuccess['metadata'] {
   const metadata: OfrepSuccess['metadata'] = { environment: served.environment };
   if (served.flag !== undefined) metadata.flagVersion = served.flag.version;
-  const decision: Decision | undefined = served.decision;
-  if (decision === undefined) return metadata;
-  metadata.decidedBy = decision.kind;
-  if (decision.kind === 'rule') {
-    metadata.ruleIndex = decision.index;
-    if (decision.id !== undefined) metadata.ruleId = decision.id;
-  } else if (decision.kind === 'target') metadata.targetIndex = decision.index;
-  else if (decision.kind === 'prerequisite') metadata.prerequisite = decision.flag;
-  return metadata;
+  return Object.assign(metadata, decisionMetadata(served.decision));
 }
 
 /**
