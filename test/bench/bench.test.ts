@@ -26,7 +26,7 @@ describe('npm run bench -- --quick', () => {
       stderr = (stderr + chunk).slice(-20_000);
     });
     exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  }, 300_000);
+  }, 600_000); // every scenario at --quick size, on a machine running the other suites too
 
   afterAll(async () => {
     await rm(out, { recursive: true, force: true });
