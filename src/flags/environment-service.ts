@@ -1,7 +1,8 @@
 import { DEFAULT_ENVIRONMENT, Environment } from '@flagwire/core';
+import type { Attribution } from '../audit/attribution.js';
 import { EnvironmentAlreadyExistsError, ValidationError } from './errors.js';
 import { compareByKey, environmentRecordKey } from './flag.js';
-import type { ChangePublisher } from './flag-service.js';
+import { type ChangePublisher, note } from './flag-service.js';
 import type { FlagSnapshot } from './flag-snapshot.js';
 import type { FlagStore } from './store/flag-store.js';
 import { assertValidDescription, assertValidKey } from './validation.js';
@@ -39,13 +40,14 @@ export class EnvironmentService {
    * Creates an environment from `{"key", "description"?}`; VALIDATION_FAILED naming the field for a bad
    * one, ENVIRONMENT_ALREADY_EXISTS when the key is taken (`production` always is).
    */
-  async create(input: unknown): Promise<EnvironmentView> {
+  async create(by: Attribution, input: unknown): Promise<EnvironmentView> {
     const definition = validEnvironment(input);
     if (definition.key === DEFAULT_ENVIRONMENT) throw new EnvironmentAlreadyExistsError(definition.key);
-    const result = await this.store.insert(environmentRecordKey(definition.key), {
-      kind: 'environment',
-      definition,
-    });
+    const result = await this.store.insert(
+      environmentRecordKey(definition.key),
+      { kind: 'environment', definition },
+      note(by, 'environment-create'),
+    );
     if (result.status === 'exists') throw new EnvironmentAlreadyExistsError(definition.key);
     if (result.change.kind !== 'upsert') throw new Error('store answered an insert with a delete');
     await this.changes.publish(result.change);

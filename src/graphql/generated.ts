@@ -333,6 +333,7 @@ export type Mutation = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationCreateEnvironmentArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   input: CreateEnvironmentInput;
 };
 
@@ -342,6 +343,7 @@ export type MutationCreateEnvironmentArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationCreateFlagArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   environment?: InputMaybe<Scalars['String']['input']>;
   input: CreateFlagInput;
 };
@@ -352,6 +354,7 @@ export type MutationCreateFlagArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationCreateSegmentArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   segment: Scalars['JSON']['input'];
 };
 
@@ -361,6 +364,7 @@ export type MutationCreateSegmentArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationDeleteFlagArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
 };
@@ -371,6 +375,7 @@ export type MutationDeleteFlagArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationDeleteSegmentArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
 };
@@ -381,6 +386,7 @@ export type MutationDeleteSegmentArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationReplaceFlagArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   definition: Scalars['JSON']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
@@ -392,6 +398,7 @@ export type MutationReplaceFlagArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationReplaceSegmentArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
   segment: Scalars['JSON']['input'];
@@ -403,6 +410,7 @@ export type MutationReplaceSegmentArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationSetFlagArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   environment?: InputMaybe<Scalars['String']['input']>;
   input: SetFlagInput;
 };
@@ -413,6 +421,7 @@ export type MutationSetFlagArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationSetRolloutArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   environment: Scalars['String']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
@@ -426,6 +435,7 @@ export type MutationSetRolloutArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationSetRulesArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   environment: Scalars['String']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
@@ -438,6 +448,7 @@ export type MutationSetRulesArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationToggleFlagArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   environment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
@@ -449,6 +460,7 @@ export type MutationToggleFlagArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationUpdateFlagArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   environment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];

@@ -1,5 +1,6 @@
 import express, { type RequestHandler, Router } from 'express';
 import type { EnvironmentService } from '../flags/environment-service.js';
+import { attributionOfRequest } from './comment-header.js';
 import { acceptQuery, NO_QUERY_PARAMS } from './query-params.js';
 import { rejectInvalidUtf8, requireJsonBody } from './request-parsing.js';
 
@@ -23,7 +24,7 @@ export function environmentRoutes(environments: EnvironmentService, bodyLimitByt
   });
 
   router.post('/', noQuery, ...jsonBody, async (req, res) => {
-    const environment = await environments.create(req.body);
+    const environment = await environments.create(attributionOfRequest(req, res), req.body);
     res.location(`/environments/${encodeURIComponent(environment.key)}`);
     res.status(201).json(environment);
   });
