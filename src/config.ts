@@ -75,6 +75,8 @@ const EnvSchema = z.object({
   RESYNC_CHECK_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(256).max(10_485_760).default(1_048_576),
   ETAG_MEMO_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+  AUDIT_RETENTION_COUNT: z.coerce.number().int().min(1).max(100_000_000).default(10_000),
 });
 
 /** Everything the service reads from its environment, validated. */
@@ -133,6 +135,11 @@ export interface Config {
   bodyLimitBytes: number;
   /** How many (environment, prefix) pairs keep a memoised list body and ETag. Default 1000. */
   etagMemoEntries: number;
+  /**
+   * What the audit history keeps: entries younger than `days` (default 90), and at most the newest
+   * `count` (default 10,000), whichever keeps fewer. Older ones are purged, oldest first.
+   */
+  auditRetention: { days: number; count: number };
 }
 
 export class ConfigError extends Error {
@@ -200,5 +207,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resyncCheckMs: e.RESYNC_CHECK_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     etagMemoEntries: e.ETAG_MEMO_ENTRIES,
+    auditRetention: { days: e.AUDIT_RETENTION_DAYS, count: e.AUDIT_RETENTION_COUNT },
   };
 }
