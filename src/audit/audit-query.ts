@@ -60,12 +60,16 @@ export function auditFilterOf(input: AuditFilterInput): AuditFilter {
   if (environment !== undefined) assertValidKey(environment, 'environment');
   const actor = given(input.actor);
   if (actor !== undefined && !TOKEN_NAME.test(actor))
-    throw new ValidationError(`'actor' must be a token name (letters, digits, '.', '_', '-')`, { field: 'actor' });
+    throw new ValidationError(`'actor' must be a token name (letters, digits, '.', '_', '-')`, {
+      field: 'actor',
+    });
   const actions = given(input.actions);
   if (actions !== undefined) {
     const unknown = actions.find((action) => !(AUDIT_ACTIONS as readonly string[]).includes(action));
     if (unknown !== undefined || actions.length === 0)
-      throw new ValidationError(`'action' must be one or more of ${AUDIT_ACTIONS.join(', ')}`, { field: 'action' });
+      throw new ValidationError(`'action' must be one or more of ${AUDIT_ACTIONS.join(', ')}`, {
+        field: 'action',
+      });
   }
   return {
     entity,
@@ -100,7 +104,9 @@ export function boundOf(text: string | undefined): { revision?: number; time?: s
 function revisionOf(value: number | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isSafeInteger(value) || value < 0)
-    throw new ValidationError(`'${field}' must be a revision (a whole number) or an ISO-8601 time`, { field });
+    throw new ValidationError(`'${field}' must be a revision (a whole number) or an ISO-8601 time`, {
+      field,
+    });
   return value;
 }
 

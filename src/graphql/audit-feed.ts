@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { FlagSnapshot, SnapshotEvent } from '../flags/flag-snapshot.js';
 import type { AuditEntry } from '../audit/audit-entry.js';
 import { matchesFilter } from '../audit/audit-filter.js';
 import type { AuditFilter, AuditLog } from '../audit/audit-log.js';
+import type { FlagSnapshot, SnapshotEvent } from '../flags/flag-snapshot.js';
 import { SlowConsumerError } from './subscription-hub.js';
 
 /** Entries one read of the log brings at most. */
@@ -72,7 +72,8 @@ export class AuditFeed {
   }
 
   private onEvent(event: SnapshotEvent): void {
-    const revisions = event.type === 'change' ? [event.change.revision] : event.changes.map((c) => c.revision);
+    const revisions =
+      event.type === 'change' ? [event.change.revision] : event.changes.map((c) => c.revision);
     if (event.type === 'reset') this.target = Math.max(this.target, event.revision);
     for (const revision of revisions) {
       if (revision > this.cursor) this.target = Math.max(this.target, revision);

@@ -64,7 +64,11 @@ export function auditRoutes(audit: AuditLog): Router {
     const limit = pageSizeOf(query.limit === undefined ? undefined : integerOf(query.limit), 'limit');
     const page = await audit.query(filter, limit, query.cursor);
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ entries: page.entries.map(auditEntryView), nextCursor: page.nextCursor, truncated: page.truncated });
+    res.json({
+      entries: page.entries.map(auditEntryView),
+      nextCursor: page.nextCursor,
+      truncated: page.truncated,
+    });
   });
   return router;
 }
@@ -86,7 +90,12 @@ function integerOf(text: string): number {
  * Every page of the query, one line per entry, written as the client takes them (waits for 'drain'),
  * and given up when the client goes away. Memory holds one page at a time.
  */
-async function exportNdjson(audit: AuditLog, filter: AuditFilter, req: Request, res: Response): Promise<void> {
+async function exportNdjson(
+  audit: AuditLog,
+  filter: AuditFilter,
+  req: Request,
+  res: Response,
+): Promise<void> {
   let closed = false;
   req.once('close', () => {
     closed = true;
