@@ -25,6 +25,9 @@ const config: CodegenConfig = {
           Evaluation: '../evaluation/flag-evaluator.js#ServedEvaluation',
           Segment: '../flags/segment-view.js#SegmentView',
           DeletedSegment: '../flags/segment-service.js#DeletedSegment',
+          AuditEntry: '../audit/audit-view.js#AuditEntryView',
+          AuditDiff: '../audit/audit-diff.js#DiffOp',
+          AuditState: '../audit/audit-entry.js#AuditState',
           // The typed flag document: parts of a FlagView's definition (flag-parts.ts adds the ids).
           Variant: './flag-parts.js#VariantPart',
           FlagEnvironment: './flag-parts.js#EnvironmentPart',

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Logger } from 'pino';
+import { AuditRetention } from './audit/audit-retention.js';
 import { AccessControl } from './auth/access-control.js';
 import { TokenRateLimiter } from './auth/token-rate-limiter.js';
 import { WriteRateLimiter } from './auth/write-rate-limiter.js';
@@ -13,6 +14,7 @@ import { FlagEvaluator } from './evaluation/flag-evaluator.js';
 import { ChangeFanout } from './feed/change-fanout.js';
 import { openBus } from './feed/open-bus.js';
 import { EnvironmentService } from './flags/environment-service.js';
+import type { FlagChange } from './flags/flag.js';
 import { FlagService } from './flags/flag-service.js';
 import { FlagSnapshot } from './flags/flag-snapshot.js';
 import { SegmentService } from './flags/segment-service.js';
@@ -21,6 +23,7 @@ import { openStore } from './flags/store/open-store.js';
 import type { GraphQLFastPath } from './graphql/fast-path.js';
 import { mountGraphQL, subscriptionHubOf } from './graphql/mount.js';
 import { authenticate, writesNeedAdmin } from './http/access.js';
+import { auditRoutes } from './http/audit-routes.js';
 import { corsByRoute, corsPolicies } from './http/cors.js';
 import { environmentRoutes } from './http/environment-routes.js';
 import { errorHandler, routeNotFound } from './http/error-handler.js';
@@ -84,10 +87,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     config.frontendRateBurst,
     'evaluations',
   );
-  const tickets = new StreamTickets([
-    ...config.adminTokens,
-    ...[...config.clientTokens, ...config.frontendTokens].map((entry) => entry.token),
-  ]);
+  const tickets = new StreamTickets(
+    [...config.adminTokens, ...config.clientTokens, ...config.frontendTokens].map((entry) => entry.token),
+  );
   const cors = corsPolicies(config.corsOrigins, config.frontendCorsOrigins);
   return {
     async start() {
@@ -129,9 +131,26 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         });
         closers.push(() => sync.stop());
         await sync.start();
-        const changes = new ChangeFanout(bus.cache, bus.log, bus.feed, logger, (part) =>
+        const fanout = new ChangeFanout(bus.cache, bus.log, bus.feed, logger, (part) =>
           metrics.busErrors.inc({ part }),
         );
+        const retention = new AuditRetention(
+          (policy) => store.purgeAudit(policy),
+          {
+            maxAgeMs: config.auditRetention.days * 86_400_000,
+            maxCount: config.auditRetention.count,
+          },
+          logger,
+        );
+        closers.push(() => retention.stop());
+        retention.start();
+        // Every committed write goes out, then nudges retention (which runs later, never in the write).
+        const changes = {
+          publish: async (change: FlagChange) => {
+            await fanout.publish(change);
+            retention.afterWrite();
+          },
+        };
         const gatedStore = gateWrites(store, () => binding.refusal());
         const flags = new FlagService(gatedStore, changes, snapshot);
         const environments = new EnvironmentService(gatedStore, changes, snapshot);
@@ -250,12 +269,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           '/segments',
           segmentRoutes({ segments, snapshot, memo: segmentMemo, bodyLimitBytes: config.bodyLimitBytes }),
         );
+        // The audit history: admin reads of the store itself (never the snapshot), off every hot path.
+        app.use('/audit', authenticate(access), auditRoutes(store.audit));
         const graphql = await mountGraphQL(app, server, {
           flags,
           environments,
           segments,
           snapshot,
           evaluator,
+          audit: store.audit,
           access,
           writeLimiter,
           production: config.production,

@@ -1,5 +1,11 @@
-import { DEFAULT_ENVIRONMENT, KEY_PATTERN, MAX_KEY_LENGTH } from '@flagwire/core';
 import { z } from 'zod';
+import {
+  type BoundToken,
+  boundTokenList,
+  duplicateTokenProblem,
+  type NamedToken,
+  namedTokenList,
+} from './auth/token-entries.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -18,69 +24,19 @@ const url = (protocols: readonly string[], example: string) =>
       `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')} (e.g. ${example})`,
     );
 
-/** A comma-separated list of bearer tokens: long enough to resist guessing, no spaces. */
-const tokenList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((token) => token.trim())
-      .filter((token) => token.length > 0),
-  )
-  .refine((tokens) => tokens.every((token) => /^[\x21-\x7e]{16,512}$/.test(token) && !token.includes(',')), {
-    message: 'each token must be 16 to 512 printable ASCII characters without spaces',
-  });
+/** `ADMIN_TOKENS`: `<token>` or `<name> <token>` entries (src/auth/token-entries.ts). */
+const tokenList = namedTokenList('admin');
 
 /**
- * `CLIENT_TOKENS`: a comma-separated list whose entries are a token (bound to `production`), or an
- * environment key, one or more spaces, and a token (bound to that environment): `staging s3cret...`.
- * Unambiguous: a token never holds a space (see {@link tokenList}), so an entry with one is never a
- * plain token, and every configuration valid before bindings existed means what it meant.
+ * `CLIENT_TOKENS`: `<token>` (reads production), `<environment> <token>` or `<name>@<environment>
+ * <token>` entries (src/auth/token-entries.ts). Every configuration valid before names existed means
+ * what it meant: a token never holds a space, and an environment key never holds '@'.
  */
-const clientTokenList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry.length > 0)
-      .map((entry) => entry.split(/ +/)),
-  )
-  .refine((entries) => entries.every((parts) => parts.length <= 2), {
-    message: "each entry must be '<token>' or '<environment> <token>' (one space between them)",
-  })
-  .refine(
-    (entries) =>
-      entries.every(
-        (parts) =>
-          parts.length === 1 ||
-          ((parts[0] as string).length <= MAX_KEY_LENGTH && KEY_PATTERN.test(parts[0] as string)),
-      ),
-    {
-      message:
-        "an environment key has letters, digits, '.', '_', '-' or ':' and starts with a letter or digit",
-    },
-  )
-  .refine((entries) => entries.every((parts) => /^[\x21-\x7e]{16,512}$/.test(parts.at(-1) as string)), {
-    message: 'each token must be 16 to 512 printable ASCII characters without spaces',
-  })
-  .refine((entries) => new Set(entries.map((parts) => parts.at(-1))).size === entries.length, {
-    message: 'a token may appear only once (a client token reads one environment)',
-  })
-  .transform((entries) =>
-    entries.map(
-      (parts): ClientToken =>
-        parts.length === 1
-          ? { token: parts[0] as string, environment: DEFAULT_ENVIRONMENT }
-          : { token: parts[1] as string, environment: parts[0] as string },
-    ),
-  );
+const clientTokenList = boundTokenList('client');
 
-/** A client token and the one environment it may read. */
-export interface ClientToken {
-  readonly token: string;
-  readonly environment: string;
-}
+/** A client token, its name and the one environment it may read. */
+export type ClientToken = BoundToken;
+export type { NamedToken };
 
 const SECRET_VARIABLES = new Set(['ADMIN_TOKENS', 'CLIENT_TOKENS', 'FRONTEND_TOKENS']);
 
@@ -102,7 +58,7 @@ const EnvSchema = z.object({
   ADMIN_TOKENS: tokenList.optional(),
   CLIENT_TOKENS: clientTokenList.optional(),
   CORS_ORIGINS: originList.optional(),
-  FRONTEND_TOKENS: clientTokenList.optional(),
+  FRONTEND_TOKENS: boundTokenList('frontend').optional(),
   FRONTEND_CORS_ORIGINS: originList.optional(),
   FRONTEND_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000_000).default(60_000),
   FRONTEND_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000_000).default(6000),
@@ -126,17 +82,22 @@ const EnvSchema = z.object({
   RESYNC_CHECK_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(256).max(10_485_760).default(1_048_576),
   ETAG_MEMO_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+  AUDIT_RETENTION_COUNT: z.coerce.number().int().min(1).max(100_000_000).default(10_000),
 });
 
 /** Everything the service reads from its environment, validated. */
 export interface Config {
   /** `production` turns off GraphQL introspection and schema hints, and refuses to run without tokens. */
   production: boolean;
-  /** Tokens that may read and write. With no tokens at all the service runs open (development only). */
-  adminTokens: readonly string[];
+  /**
+   * Tokens that may read and write, each with the name recorded as the actor of its changes (given, or
+   * derived: `admin-<8 hex>`). With no tokens at all the service runs open (development only).
+   */
+  adminTokens: readonly NamedToken[];
   /**
    * Tokens that may read and stream, not write, each bound to the one environment it reads
-   * (`CLIENT_TOKENS` entries `<token>` for production, `<environment> <token>` for another).
+   * (`CLIENT_TOKENS` entries `<token>` for production, `[<name>@]<environment> <token>` for another).
    */
   clientTokens: readonly ClientToken[];
   /**
@@ -194,6 +155,11 @@ export interface Config {
   bodyLimitBytes: number;
   /** How many (environment, prefix) pairs keep a memoised list body and ETag. Default 1000. */
   etagMemoEntries: number;
+  /**
+   * What the audit history keeps: entries younger than `days` (default 90), and at most the newest
+   * `count` (default 10,000), whichever keeps fewer. Older ones are purged, oldest first.
+   */
+  auditRetention: { days: number; count: number };
 }
 
 export class ConfigError extends Error {
@@ -226,12 +192,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const adminTokens = e.ADMIN_TOKENS ?? [];
   const clientTokens = e.CLIENT_TOKENS ?? [];
   const frontendTokens = e.FRONTEND_TOKENS ?? [];
+  // One token, one kind: a frontend token is public (it ships in web pages), so one that is also an
+  // admin or client token would hand every visitor its reads (or writes). Names are the actors of the
+  // audit history, so they differ across kinds too.
+  const duplicate = duplicateTokenProblem([
+    ['ADMIN_TOKENS', adminTokens],
+    ['CLIENT_TOKENS', clientTokens],
+    ['FRONTEND_TOKENS', frontendTokens],
+  ]);
+  if (duplicate) {
+    throw new ConfigError(`Invalid configuration:
+  ${duplicate.variable}=<redacted>: ${duplicate.message}`);
+  }
   if (production && adminTokens.length + clientTokens.length + frontendTokens.length === 0) {
     throw new ConfigError(
       'Invalid configuration:\n  NODE_ENV=production with no ADMIN_TOKENS, CLIENT_TOKENS or FRONTEND_TOKENS: refusing to serve flags to anyone who asks. Set tokens.',
     );
   }
-  assertFrontendTokensApart(frontendTokens, [...adminTokens, ...clientTokens.map((entry) => entry.token)]);
   return {
     production,
     adminTokens,
@@ -261,17 +238,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resyncCheckMs: e.RESYNC_CHECK_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     etagMemoEntries: e.ETAG_MEMO_ENTRIES,
+    auditRetention: { days: e.AUDIT_RETENTION_DAYS, count: e.AUDIT_RETENTION_COUNT },
   };
-}
-
-/**
- * A frontend token ships inside web pages: one that is also an admin or client token would hand every
- * visitor that token's reads (or writes). Refused at start-up, without echoing any token.
- */
-function assertFrontendTokensApart(frontend: readonly ClientToken[], others: readonly string[]): void {
-  const other = new Set(others);
-  if (frontend.some((entry) => other.has(entry.token)))
-    throw new ConfigError(
-      'Invalid configuration:\n  FRONTEND_TOKENS=<redacted>: a frontend token is public (it ships in web pages); it must not also be an ADMIN_TOKENS or CLIENT_TOKENS token',
-    );
 }

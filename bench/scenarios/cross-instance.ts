@@ -5,6 +5,7 @@
 import { fromLegacyFlag } from '@flagwire/core';
 import { Redis } from 'ioredis';
 import { MongoFlagStore } from '../../src/flags/store/mongo-store.js';
+import { asUpdate } from '../../test/support/audit.js';
 import { openSse, subscribeFlagChanged } from '../../test/support/listeners.js';
 import { startMongo } from '../../test/support/mongo.js';
 import { startRedis } from '../../test/support/redis.js';
@@ -275,7 +276,7 @@ async function measureRoundTrips(mongoUri: string, redisUrl: string, key: string
     let version = (await store.get(key))?.version ?? 1;
     const storeUpdate = await time(async () => {
       const definition = fromLegacyFlag({ key, isEnabled: version % 2 === 0, description: `rt ${version}` });
-      const result = await store.update(key, version, { kind: 'flag', definition });
+      const result = await store.update(key, version, { kind: 'flag', definition }, asUpdate);
       if (result.status === 'ok') version++;
     });
     return { storeGet, storeUpdate, redisPing: await time(() => redis.ping()) };

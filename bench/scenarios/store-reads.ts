@@ -67,6 +67,12 @@ class CountingStore implements FlagStore {
     this.calls.currentRevision++;
     return this.inner.currentRevision();
   }
+  get audit() {
+    return this.inner.audit;
+  }
+  purgeAudit(...args: Parameters<FlagStore['purgeAudit']>) {
+    return this.inner.purgeAudit(...args);
+  }
   ping() {
     this.calls.ping++;
     return this.inner.ping();

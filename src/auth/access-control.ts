@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { DEFAULT_ENVIRONMENT } from '@flagwire/core';
-import type { ClientToken } from '../config.js';
 import { AppError } from '../errors.js';
+import { ANONYMOUS_ACTOR, type BoundToken, derivedTokenName, type NamedToken } from './token-entries.js';
 
 /**
  * What a token lets its holder do: `admin` reads and writes, `client` reads and streams, `frontend`
@@ -13,6 +13,8 @@ export type Scope = 'admin' | 'client' | 'frontend';
 export interface Principal {
   readonly scope: Scope;
   readonly id: string;
+  /** The token's configured (or derived) name: the actor recorded for every change it makes. */
+  readonly name: string;
   /**
    * The one environment a client or frontend token may read (see read-scope.ts); undefined for admin
    * tokens and open access, which read any environment, or all of them.
@@ -20,11 +22,14 @@ export interface Principal {
   readonly environment?: string | undefined;
 }
 
+/** A token bound to an environment; without a name it gets its derived one. */
+type UnnamedOrBound = Omit<BoundToken, 'name'> & { name?: string };
+
 /** Distinct accepted `Authorization` values remembered (see {@link AccessControl}). */
 const MAX_ACCEPTED_HEADERS = 1024;
 
 /** Every caller when no token is configured (local development). */
-const OPEN: Principal = { scope: 'admin', id: 'open' };
+const OPEN: Principal = { scope: 'admin', id: 'open', name: ANONYMOUS_ACTOR };
 
 interface KnownToken {
   readonly digest: Buffer;
@@ -46,25 +51,40 @@ export class AccessControl {
    */
   private readonly accepted = new Map<string, Principal>();
 
-  /** Client tokens given as plain strings read production, as a plain `CLIENT_TOKENS` entry does. */
+  /**
+   * Tokens given as plain strings get their derived name (token-entries.ts); client tokens given so
+   * read production, as a plain `CLIENT_TOKENS` entry does.
+   */
   constructor(tokens: {
-    admin: readonly string[];
-    client: readonly (string | ClientToken)[];
-    frontend?: readonly ClientToken[];
+    admin: readonly (string | NamedToken)[];
+    client: readonly (string | UnnamedOrBound)[];
+    frontend?: readonly UnnamedOrBound[];
   }) {
-    const known = (scope: Scope, token: string, environment?: string): KnownToken => {
+    const known = (
+      scope: Scope,
+      token: string,
+      name: string | undefined,
+      environment?: string,
+    ): KnownToken => {
       const digest = sha256(token);
       const id = digest.toString('hex').slice(0, 12);
-      return { digest, principal: environment === undefined ? { scope, id } : { scope, id, environment } };
+      const principal = { scope, id, name: name ?? derivedTokenName(scope, token) };
+      return { digest, principal: environment === undefined ? principal : { ...principal, environment } };
     };
     this.tokens = [
-      ...tokens.admin.map((token) => known('admin', token)),
+      ...tokens.admin.map((entry) =>
+        typeof entry === 'string'
+          ? known('admin', entry, undefined)
+          : known('admin', entry.token, entry.name),
+      ),
       ...tokens.client.map((entry) =>
         typeof entry === 'string'
-          ? known('client', entry, DEFAULT_ENVIRONMENT)
-          : known('client', entry.token, entry.environment),
+          ? known('client', entry, undefined, DEFAULT_ENVIRONMENT)
+          : known('client', entry.token, entry.name, entry.environment),
       ),
-      ...(tokens.frontend ?? []).map((entry) => known('frontend', entry.token, entry.environment)),
+      ...(tokens.frontend ?? []).map((entry) =>
+        known('frontend', entry.token, entry.name, entry.environment),
+      ),
     ];
   }
 

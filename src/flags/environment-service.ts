@@ -1,4 +1,5 @@
 import { DEFAULT_ENVIRONMENT, Environment } from '@flagwire/core';
+import type { Attribution } from '../audit/attribution.js';
 import {
   EnvironmentAlreadyExistsError,
   EnvironmentNotFoundError,
@@ -6,7 +7,7 @@ import {
   WriteConflictError,
 } from './errors.js';
 import { compareByKey, environmentRecordKey } from './flag.js';
-import type { ChangePublisher } from './flag-service.js';
+import { type ChangePublisher, note } from './flag-service.js';
 import type { FlagSnapshot } from './flag-snapshot.js';
 import type { FlagStore } from './store/flag-store.js';
 import { assertValidDescription, assertValidKey } from './validation.js';
@@ -45,13 +46,14 @@ export class EnvironmentService {
    * Creates an environment from `{"key", "description"?}`; VALIDATION_FAILED naming the field for a bad
    * one, ENVIRONMENT_ALREADY_EXISTS when the key is taken (`production` always is).
    */
-  async create(input: unknown): Promise<EnvironmentView> {
+  async create(by: Attribution, input: unknown): Promise<EnvironmentView> {
     const definition = validEnvironment(input);
     if (definition.key === DEFAULT_ENVIRONMENT) throw new EnvironmentAlreadyExistsError(definition.key);
-    const result = await this.store.insert(environmentRecordKey(definition.key), {
-      kind: 'environment',
-      definition,
-    });
+    const result = await this.store.insert(
+      environmentRecordKey(definition.key),
+      { kind: 'environment', definition },
+      note(by, 'environment-create'),
+    );
     if (result.status === 'exists') throw new EnvironmentAlreadyExistsError(definition.key);
     if (result.change.kind !== 'upsert') throw new Error('store answered an insert with a delete');
     await this.changes.publish(result.change);
@@ -63,7 +65,7 @@ export class EnvironmentService {
    * VALIDATION_FAILED for a bad description. `production` exists before it is stored: its first
    * description stores it. Another writer in between is retried (the description is the whole record).
    */
-  async update(key: string, input: { description: string }): Promise<EnvironmentView> {
+  async update(by: Attribution, key: string, input: { description: string }): Promise<EnvironmentView> {
     assertValidKey(key);
     assertValidDescription(input.description);
     const definition = Environment.parse({ key, description: input.description });
@@ -73,8 +75,17 @@ export class EnvironmentService {
       if (current === null && key !== DEFAULT_ENVIRONMENT) throw new EnvironmentNotFoundError(key);
       const result =
         current === null
-          ? await this.store.insert(storeKey, { kind: 'environment', definition })
-          : await this.store.update(storeKey, current.version, { kind: 'environment', definition });
+          ? await this.store.insert(
+              storeKey,
+              { kind: 'environment', definition },
+              note(by, 'environment-update'),
+            )
+          : await this.store.update(
+              storeKey,
+              current.version,
+              { kind: 'environment', definition },
+              note(by, 'environment-update'),
+            );
       if (result.status === 'ok') {
         await this.changes.publish(result.change);
         return viewOf(definition);

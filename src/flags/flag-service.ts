@@ -1,4 +1,6 @@
 import { DEFAULT_ENVIRONMENT, type FlagDefinition, fromLegacyFlag } from '@flagwire/core';
+import type { Attribution } from '../audit/attribution.js';
+import type { AuditAction, AuditNote } from '../audit/audit-entry.js';
 import { assertEnvironmentExists, validDefinition } from './definition-validation.js';
 import {
   FlagAlreadyExistsError,
@@ -62,6 +64,11 @@ export interface ReplaceGuard {
  * it against what the catalog holds (segments, environments, the flags it depends on). The seed's
  * writes (`create`, `upsert`, `update`, `toggle`) change only `isEnabled` in one environment and the
  * description, on top of whatever the definition holds.
+ *
+ * Every write takes the writer's {@link Attribution} and records it, with the action and the environment
+ * it addressed, in the change's audit entry (the store commits both at once). A new write path (e.g.
+ * promotion between environments: `store.update` per flag with action `promote` and the target
+ * environment, one entry each) passes its note the same way; there is no write without one.
  */
 export class FlagService {
   private readonly maxAttempts: number;
@@ -82,7 +89,11 @@ export class FlagService {
   }
 
   /** Creates a boolean flag in `environment`; FLAG_ALREADY_EXISTS when the key is taken. */
-  async create(input: CreateFlagInput, environment = DEFAULT_ENVIRONMENT): Promise<FlagRecord> {
+  async create(
+    by: Attribution,
+    input: CreateFlagInput,
+    environment = DEFAULT_ENVIRONMENT,
+  ): Promise<FlagRecord> {
     assertValidKey(input.key);
     const patch = validLegacyPatch(input);
     assertEnvironmentExists(this.catalog, environment);
@@ -90,7 +101,11 @@ export class FlagService {
       { key: input.key, isEnabled: patch.isEnabled ?? false, description: patch.description ?? '' },
       environment,
     );
-    const result = await this.store.insert(input.key, { kind: 'flag', definition });
+    const result = await this.store.insert(
+      input.key,
+      { kind: 'flag', definition },
+      note(by, 'create', environment),
+    );
     if (result.status === 'exists') throw new FlagAlreadyExistsError(input.key);
     return this.committed(result.change);
   }
@@ -100,6 +115,7 @@ export class FlagService {
    * Fields left out keep their value on update and take the default on create.
    */
   async upsert(
+    by: Attribution,
     input: CreateFlagInput,
     environment = DEFAULT_ENVIRONMENT,
   ): Promise<{ flag: FlagRecord; created: boolean }> {
@@ -113,12 +129,21 @@ export class FlagService {
           { key: input.key, isEnabled: patch.isEnabled ?? false, description: patch.description ?? '' },
           environment,
         );
-        const inserted = await this.store.insert(input.key, { kind: 'flag', definition });
+        const inserted = await this.store.insert(
+          input.key,
+          { kind: 'flag', definition },
+          note(by, 'create', environment),
+        );
         if (inserted.status === 'ok') return { flag: await this.committed(inserted.change), created: true };
         continue; // someone created it first: update theirs
       }
       const definition = applyLegacyPatch(current.definition, patch, environment);
-      const result = await this.store.update(input.key, current.version, { kind: 'flag', definition });
+      const result = await this.store.update(
+        input.key,
+        current.version,
+        { kind: 'flag', definition },
+        note(by, 'update', environment),
+      );
       if (result.status === 'ok') return { flag: await this.committed(result.change), created: false };
     }
     throw new WriteConflictError(input.key, this.maxAttempts);
@@ -126,6 +151,7 @@ export class FlagService {
 
   /** Changes the fields given. With `expectedVersion`, only if the flag is still at that version. */
   async update(
+    by: Attribution,
     key: string,
     patch: FlagPatch,
     expectedVersion?: number,
@@ -134,20 +160,23 @@ export class FlagService {
     assertValidKey(key);
     const valid = validLegacyPatch(patch);
     assertEnvironmentExists(this.catalog, environment);
-    return this.readModifyWrite(key, expectedVersion, (current) =>
+    return this.readModifyWrite(key, expectedVersion, note(by, 'update', environment), (current) =>
       applyLegacyPatch(current, valid, environment),
     );
   }
 
   /** Flips `enabled` in `environment`. Without `expectedVersion` it flips whatever is current, atomically. */
   async toggle(
+    by: Attribution,
     key: string,
     expectedVersion?: number,
     environment = DEFAULT_ENVIRONMENT,
   ): Promise<FlagRecord> {
     assertValidKey(key);
     assertEnvironmentExists(this.catalog, environment);
-    return this.readModifyWrite(key, expectedVersion, (current) => toggledIn(current, environment));
+    return this.readModifyWrite(key, expectedVersion, note(by, 'toggle', environment), (current) =>
+      toggledIn(current, environment),
+    );
   }
 
   /**
@@ -156,6 +185,7 @@ export class FlagService {
    * (segments, environments, the flags it depends on); a refused one changes nothing.
    */
   async replace(
+    by: Attribution,
     key: string,
     input: unknown,
     guard: ReplaceGuard = {},
@@ -169,14 +199,19 @@ export class FlagService {
       const current = asFlag(await this.store.get(key));
       if (!current) {
         if (conditional || guard.mustExist) throw new FlagNotFoundError(key);
-        const inserted = await this.store.insert(key, { kind: 'flag', definition });
+        const inserted = await this.store.insert(key, { kind: 'flag', definition }, note(by, 'create'));
         if (inserted.status === 'ok') return { flag: await this.committed(inserted.change), created: true };
         continue;
       }
       if (conditional && current.version !== guard.expectedVersion) {
         throw new VersionMismatchError(key, guard.expectedVersion as number, current.version);
       }
-      const result = await this.store.update(key, current.version, { kind: 'flag', definition });
+      const result = await this.store.update(
+        key,
+        current.version,
+        { kind: 'flag', definition },
+        note(by, 'replace'),
+      );
       if (result.status === 'ok') return { flag: await this.committed(result.change), created: false };
       if (conditional && result.status === 'stale')
         throw new VersionMismatchError(key, guard.expectedVersion as number, result.currentVersion);
@@ -189,6 +224,7 @@ export class FlagService {
    * is validated like `replace`'s, so a refusal names the path and nothing is stored.
    */
   async setRules(
+    by: Attribution,
     key: string,
     environment: string,
     rules: unknown,
@@ -196,7 +232,7 @@ export class FlagService {
   ): Promise<FlagRecord> {
     assertValidKey(key);
     assertEnvironmentExists(this.catalog, environment);
-    return this.readModifyWrite(key, expectedVersion, (current) =>
+    return this.readModifyWrite(key, expectedVersion, note(by, 'set-rules', environment), (current) =>
       validDefinition(this.catalog, key, withRules(current, environment, rules)),
     );
   }
@@ -206,6 +242,7 @@ export class FlagService {
    * fallthrough when `ruleRef` is null; validated like `replace`.
    */
   async setRollout(
+    by: Attribution,
     key: string,
     environment: string,
     ruleRef: string | null,
@@ -214,15 +251,15 @@ export class FlagService {
   ): Promise<FlagRecord> {
     assertValidKey(key);
     assertEnvironmentExists(this.catalog, environment);
-    return this.readModifyWrite(key, expectedVersion, (current) =>
+    return this.readModifyWrite(key, expectedVersion, note(by, 'set-rollout', environment), (current) =>
       validDefinition(this.catalog, key, withRollout(current, environment, ruleRef, rollout)),
     );
   }
 
-  async remove(key: string, expectedVersion?: number): Promise<DeletedFlag> {
+  async remove(by: Attribution, key: string, expectedVersion?: number): Promise<DeletedFlag> {
     assertValidKey(key);
     assertValidExpectedVersion(expectedVersion);
-    const result = await this.store.remove(key, expectedVersion);
+    const result = await this.store.remove(key, expectedVersion, note(by, 'delete'));
     const change = this.unwrap(key, result, expectedVersion);
     if (change.kind !== 'delete') throw new Error('store answered a delete with an upsert');
     await this.changes.publish(change);
@@ -232,6 +269,7 @@ export class FlagService {
   private async readModifyWrite(
     key: string,
     expectedVersion: number | undefined,
+    audit: AuditNote,
     next: (current: FlagDefinition) => FlagDefinition,
   ): Promise<FlagRecord> {
     assertValidExpectedVersion(expectedVersion);
@@ -245,7 +283,7 @@ export class FlagService {
         throw new VersionMismatchError(key, expectedVersion, current.version);
       }
       const definition = next(current.definition);
-      const result = await this.store.update(key, current.version, { kind: 'flag', definition });
+      const result = await this.store.update(key, current.version, { kind: 'flag', definition }, audit);
       if (result.status === 'ok') return this.committed(result.change);
       if (result.status === 'missing') throw new FlagNotFoundError(key);
       if (expectedVersion !== undefined)
@@ -266,6 +304,11 @@ export class FlagService {
     await this.changes.publish(change);
     return change.flag;
   }
+}
+
+/** What a write asks the store to record: who and why, what it did, and where (when one environment). */
+export function note(by: Attribution, action: AuditAction, environment?: string): AuditNote {
+  return { actor: by.actor, comment: by.comment, action, environment };
 }
 
 /** A flag key always holds a flag record; anything else here is a broken store. */

@@ -43,6 +43,22 @@ export function environmentRecordKey(environmentKey: string): string {
   return ENVIRONMENT_PREFIX + environmentKey;
 }
 
+/** The key a record's own API names it by: a segment's or environment's key without its prefix. */
+export function ownKeyOf(recordKey: string): string {
+  if (recordKey.startsWith(SEGMENT_PREFIX)) return recordKey.slice(SEGMENT_PREFIX.length);
+  if (recordKey.startsWith(ENVIRONMENT_PREFIX)) return recordKey.slice(ENVIRONMENT_PREFIX.length);
+  return recordKey;
+}
+
+/** The store key of a record of `kind` whose own key is `key` (the inverse of {@link ownKeyOf}). */
+export function recordKeyOf(kind: RecordKind, key: string): string {
+  return kind === 'segment'
+    ? segmentRecordKey(key)
+    : kind === 'environment'
+      ? environmentRecordKey(key)
+      : key;
+}
+
 /** Which kind of record a store key holds. */
 export function kindOfKey(key: string): RecordKind {
   if (key.startsWith(SEGMENT_PREFIX)) return 'segment';

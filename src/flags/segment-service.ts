@@ -1,4 +1,5 @@
 import { type Segment, validateSegment } from '@flagwire/core';
+import type { Attribution } from '../audit/attribution.js';
 import { orThrow } from './definition-validation.js';
 import {
   SegmentAlreadyExistsError,
@@ -9,7 +10,7 @@ import {
   WriteConflictError,
 } from './errors.js';
 import { type FlagChange, type SegmentRecord, type StoredRecord, segmentRecordKey } from './flag.js';
-import type { ChangePublisher, ReplaceGuard } from './flag-service.js';
+import { type ChangePublisher, note, type ReplaceGuard } from './flag-service.js';
 import type { RecordCatalog } from './record-catalog.js';
 import { flagsUsingSegment } from './segment-usage.js';
 import type { FlagStore } from './store/flag-store.js';
@@ -46,12 +47,13 @@ export class SegmentService {
   }
 
   /** Creates a segment from its document; SEGMENT_ALREADY_EXISTS when the key is taken. */
-  async create(input: unknown): Promise<SegmentRecord> {
+  async create(by: Attribution, input: unknown): Promise<SegmentRecord> {
     const definition = orThrow(validateSegment(input));
-    const result = await this.store.insert(segmentRecordKey(definition.key), {
-      kind: 'segment',
-      definition,
-    });
+    const result = await this.store.insert(
+      segmentRecordKey(definition.key),
+      { kind: 'segment', definition },
+      note(by, 'segment-create'),
+    );
     if (result.status === 'exists') throw new SegmentAlreadyExistsError(definition.key);
     return this.committed(result.change);
   }
@@ -61,6 +63,7 @@ export class SegmentService {
    * must exist), else replaces it. The document's `key` may be left out; given, it must be `key`.
    */
   async replace(
+    by: Attribution,
     key: string,
     input: unknown,
     guard: ReplaceGuard = {},
@@ -75,7 +78,11 @@ export class SegmentService {
       const current = asSegment(await this.store.get(recordKey));
       if (!current) {
         if (conditional || guard.mustExist) throw new SegmentNotFoundError(key);
-        const inserted = await this.store.insert(recordKey, { kind: 'segment', definition });
+        const inserted = await this.store.insert(
+          recordKey,
+          { kind: 'segment', definition },
+          note(by, 'segment-create'),
+        );
         if (inserted.status === 'ok')
           return { segment: await this.committed(inserted.change), created: true };
         continue; // created by someone else in between: replace theirs
@@ -83,7 +90,12 @@ export class SegmentService {
       if (conditional && current.version !== guard.expectedVersion) {
         throw new VersionMismatchError(key, guard.expectedVersion as number, current.version, NOUN);
       }
-      const result = await this.store.update(recordKey, current.version, { kind: 'segment', definition });
+      const result = await this.store.update(
+        recordKey,
+        current.version,
+        { kind: 'segment', definition },
+        note(by, 'segment-replace'),
+      );
       if (result.status === 'ok') return { segment: await this.committed(result.change), created: false };
       if (conditional && result.status === 'stale')
         throw new VersionMismatchError(key, guard.expectedVersion as number, result.currentVersion, NOUN);
@@ -97,12 +109,16 @@ export class SegmentService {
    * written elsewhere in the same instant can slip past it, and then matches nobody for that segment
    * (the evaluator treats an unknown segment as empty), never fails.
    */
-  async remove(key: string, expectedVersion?: number): Promise<DeletedSegment> {
+  async remove(by: Attribution, key: string, expectedVersion?: number): Promise<DeletedSegment> {
     assertValidKey(key);
     assertValidExpectedVersion(expectedVersion);
     const users = flagsUsingSegment(this.catalog, key);
     if (users.length > 0) throw new SegmentInUseError(key, users);
-    const result = await this.store.remove(segmentRecordKey(key), expectedVersion);
+    const result = await this.store.remove(
+      segmentRecordKey(key),
+      expectedVersion,
+      note(by, 'segment-delete'),
+    );
     if (result.status === 'missing') throw new SegmentNotFoundError(key);
     if (result.status === 'stale')
       throw new VersionMismatchError(key, expectedVersion ?? 0, result.currentVersion, NOUN);

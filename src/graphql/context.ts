@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/audit-log.js';
 import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
 import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
@@ -5,6 +6,7 @@ import type { EnvironmentService } from '../flags/environment-service.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import type { SegmentService } from '../flags/segment-service.js';
+import type { AuditFeed } from './audit-feed.js';
 import type { DirectDelivery } from './direct-delivery.js';
 import type { MemoVerdict } from './memoisable.js';
 import type { SubscriptionHub } from './subscription-hub.js';
@@ -26,6 +28,10 @@ export interface GraphQLContext {
   /** `evaluate`: the evaluator OFREP uses too. */
   readonly evaluator: FlagEvaluator;
   readonly subscriptions: SubscriptionHub;
+  /** `auditLog`: the store's audit history (admins only). */
+  readonly audit: AuditLog;
+  /** `auditEntryAdded`: live entries. */
+  readonly auditFeed: AuditFeed;
   /** Over HTTP: where Apollo's plugin says whether the answer may be memoised (memoisable.ts). */
   readonly memoVerdict?: MemoVerdict;
   /** Over WebSocket, for one subscribe operation: where its results may be written directly. */

@@ -6,6 +6,9 @@ import type { EnvironmentView as EnvironmentViewModel } from '../flags/environme
 import type { ServedEvaluation as ServedEvaluationModel } from '../evaluation/flag-evaluator.js';
 import type { SegmentView as SegmentViewModel } from '../flags/segment-view.js';
 import type { DeletedSegment as DeletedSegmentModel } from '../flags/segment-service.js';
+import type { AuditEntryView as AuditEntryViewModel } from '../audit/audit-view.js';
+import type { DiffOp as DiffOpModel } from '../audit/audit-diff.js';
+import type { AuditState as AuditStateModel } from '../audit/audit-entry.js';
 import type { VariantPart as VariantPartModel, EnvironmentPart as EnvironmentPartModel, RulePart as RulePartModel } from './flag-parts.js';
 import type { Clause as ClauseModel, Serve as ServeModel, Rollout as RolloutModel, WeightedVariant as WeightedVariantModel, Target as TargetModel, Prerequisite as PrerequisiteModel, Decision as DecisionModel, RolloutDecision as RolloutDecisionModel } from '@flagwire/core';
 import type { FailedPrerequisite as FailedPrerequisiteModel } from '../evaluation/decision.js';
@@ -26,6 +29,138 @@ export type Scalars = {
    * takes it and the REST API serves it.
    */
   JSON: { input: unknown; output: unknown; }
+};
+
+/**
+ * What a change did. Flags: CREATE, UPDATE (`isEnabled`/`description` through the seed's writes), REPLACE
+ * (a whole definition), TOGGLE, SET_RULES, SET_ROLLOUT, DELETE, PROMOTE (copied from another environment);
+ * SEGMENT_CREATE, SEGMENT_REPLACE, SEGMENT_DELETE; ENVIRONMENT_CREATE.
+ */
+export type AuditAction =
+  | 'CREATE'
+  | 'DELETE'
+  | 'ENVIRONMENT_CREATE'
+  | 'PROMOTE'
+  | 'REPLACE'
+  | 'SEGMENT_CREATE'
+  | 'SEGMENT_DELETE'
+  | 'SEGMENT_REPLACE'
+  | 'SET_ROLLOUT'
+  | 'SET_RULES'
+  | 'TOGGLE'
+  | 'UPDATE';
+
+/** One page of the audit history. */
+export type AuditConnection = {
+  __typename?: 'AuditConnection';
+  edges: Array<AuditEdge>;
+  pageInfo: AuditPageInfo;
+  /**
+   * True when the page ends at the retention horizon rather than at the start of history: older entries
+   * matching the filter may have been purged.
+   */
+  truncated: Scalars['Boolean']['output'];
+};
+
+/**
+ * One difference: `path` is a JSON Pointer into the definition before the change (REMOVE, REPLACE) or after
+ * it (ADD); `""` is the whole definition.
+ */
+export type AuditDiff = {
+  __typename?: 'AuditDiff';
+  /** The value after (ADD, REPLACE). */
+  after?: Maybe<Scalars['JSON']['output']>;
+  /** The value before (REMOVE, REPLACE). */
+  before?: Maybe<Scalars['JSON']['output']>;
+  op: AuditDiffOp;
+  path: Scalars['String']['output'];
+};
+
+export type AuditDiffOp =
+  | 'ADD'
+  | 'REMOVE'
+  | 'REPLACE';
+
+export type AuditEdge = {
+  __typename?: 'AuditEdge';
+  /** Pass as `after` to continue after this entry. */
+  cursor: Scalars['String']['output'];
+  node: AuditEntry;
+};
+
+/** What an audit entry records a change of. */
+export type AuditEntity =
+  | 'ENVIRONMENT'
+  | 'FLAG'
+  | 'SEGMENT';
+
+/** One committed change, exactly: there is an entry for a revision if and only if a change committed at it. */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  action: AuditAction;
+  /** The name of the token that wrote it (`anonymous` with open access). */
+  actor: Scalars['String']['output'];
+  /** The record after the change; null for a delete. */
+  after?: Maybe<AuditState>;
+  /** When it committed: an ISO-8601 timestamp in UTC. */
+  at: Scalars['String']['output'];
+  /** The record before the change; null for a create. */
+  before?: Maybe<AuditState>;
+  /** The writer's comment (`comment` argument, `Flagwire-Comment` header); null when none was given. */
+  comment?: Maybe<Scalars['String']['output']>;
+  /** What changed in the definition, path by path (JSON Pointers). */
+  diff: Array<AuditDiff>;
+  entity: AuditEntity;
+  /**
+   * The environments the change concerns: the one a write addressed, else those whose configuration
+   * changed; none for a segment (shared by all).
+   */
+  environments: Array<Scalars['String']['output']>;
+  /** The entry's identity for normalised caches: its revision. */
+  id: Scalars['ID']['output'];
+  /** The flag's, segment's or environment's key. */
+  key: Scalars['String']['output'];
+  /** The change's global revision. */
+  revision: Scalars['Int']['output'];
+};
+
+/** Which audit entries to read; every field given must hold. Bounds are inclusive. */
+export type AuditFilter = {
+  /** Entries with any of these actions. */
+  actions?: InputMaybe<Array<AuditAction>>;
+  /** Entries written by this token name. */
+  actor?: InputMaybe<Scalars['String']['input']>;
+  /** Entries of one kind of record. */
+  entity?: InputMaybe<AuditEntity>;
+  /** Entries that concern this environment. */
+  environment?: InputMaybe<Scalars['String']['input']>;
+  /** One flag's history (its key). */
+  flag?: InputMaybe<Scalars['String']['input']>;
+  /** One segment's history (its key). */
+  segment?: InputMaybe<Scalars['String']['input']>;
+  /** From this time on: ISO-8601, a date or a date-time with its offset. */
+  since?: InputMaybe<Scalars['String']['input']>;
+  /** From this revision on. */
+  sinceRevision?: InputMaybe<Scalars['Int']['input']>;
+  /** Up to this time: ISO-8601, a date or a date-time with its offset. */
+  until?: InputMaybe<Scalars['String']['input']>;
+  /** Up to this revision. */
+  untilRevision?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type AuditPageInfo = {
+  __typename?: 'AuditPageInfo';
+  /** The cursor of the last edge; null on an empty page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A record as one side of a change. */
+export type AuditState = {
+  __typename?: 'AuditState';
+  /** The definition (flag document, segment or environment) as it was. */
+  definition: Scalars['JSON']['output'];
+  version: Scalars['Int']['output'];
 };
 
 /** What a change is to. */
@@ -389,6 +524,7 @@ export type Mutation = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationCreateEnvironmentArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   input: CreateEnvironmentInput;
 };
 
@@ -398,6 +534,7 @@ export type MutationCreateEnvironmentArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationCreateFlagArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   environment?: InputMaybe<Scalars['String']['input']>;
   input: CreateFlagInput;
 };
@@ -408,6 +545,7 @@ export type MutationCreateFlagArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationCreateSegmentArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   segment: Scalars['JSON']['input'];
 };
 
@@ -417,6 +555,7 @@ export type MutationCreateSegmentArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationDeleteFlagArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
 };
@@ -427,6 +566,7 @@ export type MutationDeleteFlagArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationDeleteSegmentArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
 };
@@ -437,6 +577,7 @@ export type MutationDeleteSegmentArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationReplaceFlagArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   definition: Scalars['JSON']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
@@ -448,6 +589,7 @@ export type MutationReplaceFlagArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationReplaceSegmentArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
   segment: Scalars['JSON']['input'];
@@ -459,6 +601,7 @@ export type MutationReplaceSegmentArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationSetFlagArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   environment?: InputMaybe<Scalars['String']['input']>;
   input: SetFlagInput;
 };
@@ -469,6 +612,7 @@ export type MutationSetFlagArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationSetRolloutArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   environment: Scalars['String']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
@@ -482,6 +626,7 @@ export type MutationSetRolloutArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationSetRulesArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   environment: Scalars['String']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
@@ -494,6 +639,7 @@ export type MutationSetRulesArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationToggleFlagArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   environment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
@@ -505,6 +651,7 @@ export type MutationToggleFlagArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationUpdateEnvironmentArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   input: UpdateEnvironmentInput;
   key: Scalars['String']['input'];
 };
@@ -515,6 +662,7 @@ export type MutationUpdateEnvironmentArgs = {
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
  */
 export type MutationUpdateFlagArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
   environment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
@@ -533,6 +681,13 @@ export type Prerequisite = {
 /** Reads, answered from this instance's in-memory view of the flags. */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * The audit history: one entry per committed change to a flag, segment or environment, newest first,
+   * as a connection (`first` 1 to 500, default 50; `after` is a previous page's `pageInfo.endCursor` or an
+   * edge's `cursor`, with the same filter). Admin tokens only (FORBIDDEN otherwise). A cursor that
+   * retention has overtaken answers an empty page with `truncated: true`.
+   */
+  auditLog: AuditConnection;
   /** Every environment, `production` included, sorted by key. */
   environments: Array<Environment>;
   /**
@@ -567,6 +722,14 @@ export type Query = {
   segments: Array<Segment>;
   /** Who is asking: whether this token may write, and the environment it is bound to. */
   viewer: Viewer;
+};
+
+
+/** Reads, answered from this instance's in-memory view of the flags. */
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -764,12 +927,27 @@ export type SetFlagResult = {
 export type Subscription = {
   __typename?: 'Subscription';
   /**
+   * One event per new audit entry matching `filter`, on whichever instance the change was made, starting
+   * with the next change. In revision order, except that an entry whose change reached this instance late
+   * is still delivered (after later ones). Admin tokens only (FORBIDDEN otherwise).
+   */
+  auditEntryAdded: AuditEntry;
+  /**
    * One event per change to a flag whose key starts with `prefix` (omitted, null or empty: every flag),
    * and one per change to any segment (the prefix does not apply to segments: any flag may use any
    * segment), in revision order. VALIDATION_FAILED when the prefix is malformed. A subscriber that falls too far
    * behind is cut off with SLOW_CONSUMER and should subscribe again and re-read the flags.
    */
   flagChanged: FlagChange;
+};
+
+
+/**
+ * Live changes, over WebSocket (graphql-ws) at `/graphql`. A subscription starts with the next change:
+ * read the current flags with `flags(prefix)` after it is live, and order by `revision`.
+ */
+export type SubscriptionAuditEntryAddedArgs = {
+  filter?: InputMaybe<AuditFilter>;
 };
 
 
@@ -907,6 +1085,16 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AuditAction: AuditAction;
+  AuditConnection: ResolverTypeWrapper<Omit<AuditConnection, 'edges'> & { edges: Array<ResolversTypes['AuditEdge']> }>;
+  AuditDiff: ResolverTypeWrapper<DiffOpModel>;
+  AuditDiffOp: AuditDiffOp;
+  AuditEdge: ResolverTypeWrapper<Omit<AuditEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
+  AuditEntity: AuditEntity;
+  AuditEntry: ResolverTypeWrapper<AuditEntryViewModel>;
+  AuditFilter: AuditFilter;
+  AuditPageInfo: ResolverTypeWrapper<AuditPageInfo>;
+  AuditState: ResolverTypeWrapper<AuditStateModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ChangeEntity: ChangeEntity;
   Clause: ResolverTypeWrapper<ClauseModel>;
@@ -955,6 +1143,13 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AuditConnection: Omit<AuditConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditEdge']> };
+  AuditDiff: DiffOpModel;
+  AuditEdge: Omit<AuditEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
+  AuditEntry: AuditEntryViewModel;
+  AuditFilter: AuditFilter;
+  AuditPageInfo: AuditPageInfo;
+  AuditState: AuditStateModel;
   Boolean: Scalars['Boolean']['output'];
   Clause: ClauseModel;
   CreateEnvironmentInput: CreateEnvironmentInput;
@@ -999,6 +1194,49 @@ export type ResolversParentTypes = {
 export type WithinFlagDirectiveArgs = { };
 
 export type WithinFlagDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = WithinFlagDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AuditConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditConnection'] = ResolversParentTypes['AuditConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['AuditPageInfo'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type AuditDiffResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditDiff'] = ResolversParentTypes['AuditDiff']> = {
+  after?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  op?: Resolver<ResolversTypes['AuditDiffOp'], ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuditEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEdge'] = ResolversParentTypes['AuditEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
+};
+
+export type AuditEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
+  action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  after?: Resolver<Maybe<ResolversTypes['AuditState']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['AuditState']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  diff?: Resolver<Array<ResolversTypes['AuditDiff']>, ParentType, ContextType>;
+  entity?: Resolver<ResolversTypes['AuditEntity'], ParentType, ContextType>;
+  environments?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditPageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditPageInfo'] = ResolversParentTypes['AuditPageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type AuditStateResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditState'] = ResolversParentTypes['AuditState']> = {
+  definition?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
 
 export type ClauseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Clause'] = ResolversParentTypes['Clause']> = {
   attribute?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1115,6 +1353,7 @@ export type PrerequisiteResolvers<ContextType = GraphQLContext, ParentType exten
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  auditLog?: Resolver<ResolversTypes['AuditConnection'], ParentType, ContextType, Partial<QueryAuditLogArgs>>;
   environments?: Resolver<Array<ResolversTypes['Environment']>, ParentType, ContextType>;
   evaluate?: Resolver<ResolversTypes['Evaluation'], ParentType, ContextType, RequireFields<QueryEvaluateArgs, 'context' | 'key'>>;
   evaluateAll?: Resolver<Array<ResolversTypes['Evaluation']>, ParentType, ContextType, RequireFields<QueryEvaluateAllArgs, 'context'>>;
@@ -1186,6 +1425,7 @@ export type SetFlagResultResolvers<ContextType = GraphQLContext, ParentType exte
 };
 
 export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  auditEntryAdded?: SubscriptionResolver<ResolversTypes['AuditEntry'], "auditEntryAdded", ParentType, ContextType, Partial<SubscriptionAuditEntryAddedArgs>>;
   flagChanged?: SubscriptionResolver<ResolversTypes['FlagChange'], "flagChanged", ParentType, ContextType, Partial<SubscriptionFlagChangedArgs>>;
 };
 
@@ -1212,6 +1452,12 @@ export type WeightResolvers<ContextType = GraphQLContext, ParentType extends Res
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
+  AuditConnection?: AuditConnectionResolvers<ContextType>;
+  AuditDiff?: AuditDiffResolvers<ContextType>;
+  AuditEdge?: AuditEdgeResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditPageInfo?: AuditPageInfoResolvers<ContextType>;
+  AuditState?: AuditStateResolvers<ContextType>;
   Clause?: ClauseResolvers<ContextType>;
   DeletedFlag?: DeletedFlagResolvers<ContextType>;
   DeletedSegment?: DeletedSegmentResolvers<ContextType>;

@@ -6,6 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import express, { type Express } from 'express';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { AccessControl, Principal } from '../auth/access-control.js';
 import type { WriteRateLimiter } from '../auth/write-rate-limiter.js';
 import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
@@ -17,6 +18,7 @@ import { authenticate } from '../http/access.js';
 import { acceptGraphQLQuery } from '../http/graphql-query.js';
 import { rejectInvalidUtf8 } from '../http/request-parsing.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { AuditFeed } from './audit-feed.js';
 import type { GraphQLContext } from './context.js';
 import { formatError } from './errors.js';
 import { type GraphQLFastPath, graphqlFastPath } from './fast-path.js';
@@ -66,6 +68,8 @@ export async function mountGraphQL(
     segments: SegmentService;
     snapshot: FlagSnapshot;
     evaluator: FlagEvaluator;
+    /** The store's audit history, for `auditLog` and `auditEntryAdded`. */
+    audit: AuditLog;
     access: AccessControl;
     writeLimiter: WriteRateLimiter;
     production: boolean;
@@ -83,6 +87,7 @@ export async function mountGraphQL(
   const subscriptions = new SubscriptionHub(deps.snapshot, {
     ...(deps.onDelivered ? { onDelivered: deps.onDelivered } : {}),
   });
+  const auditFeed = new AuditFeed(deps.snapshot, deps.audit, deps.logger);
   // Abuse limits (limits.ts), the same over HTTP and WebSocket.
   const validationRules = limitRules({ introspection: !deps.production });
   const apollo = new ApolloServer<GraphQLContext>({
@@ -118,6 +123,8 @@ export async function mountGraphQL(
     snapshot: deps.snapshot,
     evaluator: deps.evaluator,
     subscriptions,
+    audit: deps.audit,
+    auditFeed,
     access: deps.access,
     writeLimiter: deps.writeLimiter,
     principal,
@@ -156,6 +163,7 @@ export async function mountGraphQL(
       await websockets.close();
     } finally {
       subscriptions.close();
+      auditFeed.close();
       memo.close();
       await apollo.stop();
     }

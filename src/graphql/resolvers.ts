@@ -1,3 +1,4 @@
+import { type Attribution, attributionOf } from '../audit/attribution.js';
 import { DECISION_KINDS } from '../evaluation/decision.js';
 import { evaluationEnvironment } from '../evaluation/environment.js';
 import { assertMayEvaluate } from '../evaluation/permission.js';
@@ -33,6 +34,11 @@ function writer(ctx: GraphQLContext) {
 /** The read scope of a query or subscription: the token's environment, else the argument (read-scope.ts). */
 function scopeOf(ctx: GraphQLContext, environment: InputMaybe<string> | undefined) {
   return readScopeOf(ctx.snapshot, ctx.principal.environment, environment);
+}
+
+/** Who writes (the token's name) and why (the mutation's `comment`), for its audit entry. */
+function by(ctx: GraphQLContext, comment: InputMaybe<string> | undefined): Attribution {
+  return attributionOf(ctx.principal.name, comment);
 }
 
 /** The segment service, for a principal allowed to write. */
@@ -91,37 +97,42 @@ export const resolvers: Resolvers = {
     },
   },
   Mutation: {
-    createFlag: async (_parent, { input, environment }, ctx) => {
+    createFlag: async (_parent, { input, environment, comment }, ctx) => {
       const env = writeEnvironmentOf(environment);
-      return written(await writer(ctx).create(toFlagInput(input), env), env);
+      return written(await writer(ctx).create(by(ctx, comment), toFlagInput(input), env), env);
     },
-    setFlag: async (_parent, { input, environment }, ctx) => {
+    setFlag: async (_parent, { input, environment, comment }, ctx) => {
       const env = writeEnvironmentOf(environment);
-      const { flag, created } = await writer(ctx).upsert(toFlagInput(input), env);
+      const { flag, created } = await writer(ctx).upsert(by(ctx, comment), toFlagInput(input), env);
       return { flag: written(flag, env), created, query: READS };
     },
-    updateFlag: async (_parent, { key, patch, expectedVersion, environment }, ctx) => {
+    updateFlag: async (_parent, { key, patch, expectedVersion, environment, comment }, ctx) => {
       const env = writeEnvironmentOf(environment);
-      const flag = await writer(ctx).update(key, toFlagPatch(patch), toExpectedVersion(expectedVersion), env);
+      const version = toExpectedVersion(expectedVersion);
+      const flag = await writer(ctx).update(by(ctx, comment), key, toFlagPatch(patch), version, env);
       return written(flag, env);
     },
-    toggleFlag: async (_parent, { key, expectedVersion, environment }, ctx) => {
+    toggleFlag: async (_parent, { key, expectedVersion, environment, comment }, ctx) => {
       const env = writeEnvironmentOf(environment);
-      return written(await writer(ctx).toggle(key, toExpectedVersion(expectedVersion), env), env);
+      const version = toExpectedVersion(expectedVersion);
+      return written(await writer(ctx).toggle(by(ctx, comment), key, version, env), env);
     },
-    replaceFlag: async (_parent, { key, definition, expectedVersion }, ctx) => {
+    replaceFlag: async (_parent, { key, definition, expectedVersion, comment }, ctx) => {
       const guard = { expectedVersion: toExpectedVersion(expectedVersion) };
-      const { flag, created } = await writer(ctx).replace(key, definition, guard);
+      const { flag, created } = await writer(ctx).replace(by(ctx, comment), key, definition, guard);
       return { flag: written(flag, undefined), created, query: READS };
     },
-    setRules: async (_parent, { key, environment, rules, expectedVersion }, ctx) =>
-      written(
-        await writer(ctx).setRules(key, environment, rules, toExpectedVersion(expectedVersion)),
+    setRules: async (_parent, { key, environment, rules, expectedVersion, comment }, ctx) => {
+      const version = toExpectedVersion(expectedVersion);
+      return written(
+        await writer(ctx).setRules(by(ctx, comment), key, environment, rules, version),
         undefined,
-      ),
-    setRollout: async (_parent, { key, environment, ruleId, rollout, expectedVersion }, ctx) => {
+      );
+    },
+    setRollout: async (_parent, { key, environment, ruleId, rollout, expectedVersion, comment }, ctx) => {
       const version = toExpectedVersion(expectedVersion);
       const flag = await writer(ctx).setRollout(
+        by(ctx, comment),
         key,
         environment,
         ruleId ?? null,
@@ -130,31 +141,33 @@ export const resolvers: Resolvers = {
       );
       return written(flag, undefined);
     },
-    deleteFlag: async (_parent, { key, expectedVersion }, ctx) => ({
-      ...(await writer(ctx).remove(key, toExpectedVersion(expectedVersion))),
+    deleteFlag: async (_parent, { key, expectedVersion, comment }, ctx) => ({
+      ...(await writer(ctx).remove(by(ctx, comment), key, toExpectedVersion(expectedVersion))),
       query: READS,
     }),
-    createEnvironment: async (_parent, { input }, ctx) => {
+    createEnvironment: async (_parent, { input, comment }, ctx) => {
       mayWrite(ctx);
       // GraphQL's null for an omitted description: the service takes the REST body's shape.
       const { key, description } = input;
       return ctx.environments.create(
+        by(ctx, comment),
         description === null || description === undefined ? { key } : { key, description },
       );
     },
-    updateEnvironment: async (_parent, { key, input }, ctx) => {
+    updateEnvironment: async (_parent, { key, input, comment }, ctx) => {
       mayWrite(ctx);
-      return ctx.environments.update(key, input);
+      return ctx.environments.update(by(ctx, comment), key, input);
     },
-    createSegment: async (_parent, { segment }, ctx) => segmentView(await segmentWriter(ctx).create(segment)),
-    replaceSegment: async (_parent, { key, segment, expectedVersion }, ctx) => {
-      const written = await segmentWriter(ctx).replace(key, segment, {
+    createSegment: async (_parent, { segment, comment }, ctx) =>
+      segmentView(await segmentWriter(ctx).create(by(ctx, comment), segment)),
+    replaceSegment: async (_parent, { key, segment, expectedVersion, comment }, ctx) => {
+      const written = await segmentWriter(ctx).replace(by(ctx, comment), key, segment, {
         expectedVersion: toExpectedVersion(expectedVersion),
       });
       return { segment: segmentView(written.segment), created: written.created };
     },
-    deleteSegment: (_parent, { key, expectedVersion }, ctx) =>
-      segmentWriter(ctx).remove(key, toExpectedVersion(expectedVersion)),
+    deleteSegment: (_parent, { key, expectedVersion, comment }, ctx) =>
+      segmentWriter(ctx).remove(by(ctx, comment), key, toExpectedVersion(expectedVersion)),
   },
   Flag: {
     id: (flag) => viewIdentity(flag),

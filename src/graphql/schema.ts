@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { auditResolvers } from './audit-resolvers.js';
 import { resolvers } from './resolvers.js';
 
 /**
@@ -15,5 +16,6 @@ export function loadTypeDefs(): string {
 
 /** The executable schema, shared by every transport (HTTP now, graphql-ws later). */
 export function buildSchema(): GraphQLSchema {
-  return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
+  // makeExecutableSchema merges resolver maps: the audit API's sit in their own module.
+  return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: [resolvers, auditResolvers] });
 }

@@ -26,6 +26,8 @@ export function corsFor(origins: readonly string[]): CorsPolicy {
       'apollo-require-preflight',
       // OFREP's second way to send a token.
       'X-API-Key',
+      // A write's comment, recorded in its audit entry.
+      'Flagwire-Comment',
     ],
     exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', SERVED_ENVIRONMENT_HEADER],
     maxAge: 600,

@@ -1,6 +1,7 @@
 import express, { type RequestHandler, Router } from 'express';
 import type { EnvironmentService } from '../flags/environment-service.js';
 import { ValidationError } from '../flags/errors.js';
+import { attributionOfRequest } from './comment-header.js';
 import { acceptQuery, NO_QUERY_PARAMS } from './query-params.js';
 import { rejectInvalidUtf8, requireJsonBody } from './request-parsing.js';
 
@@ -25,13 +26,19 @@ export function environmentRoutes(environments: EnvironmentService, bodyLimitByt
   });
 
   router.post('/', noQuery, ...jsonBody, async (req, res) => {
-    const environment = await environments.create(req.body);
+    const environment = await environments.create(attributionOfRequest(req, res), req.body);
     res.location(`/environments/${encodeURIComponent(environment.key)}`);
     res.status(201).json(environment);
   });
 
   router.patch('/:key', noQuery, ...jsonBody, async (req, res) => {
-    res.json(await environments.update(String(req.params.key), descriptionPatch(req.body)));
+    res.json(
+      await environments.update(
+        attributionOfRequest(req, res),
+        String(req.params.key),
+        descriptionPatch(req.body),
+      ),
+    );
   });
 
   return router;

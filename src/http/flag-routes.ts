@@ -8,6 +8,7 @@ import { ALL_ENVIRONMENTS, flagView, type ReadScope } from '../flags/flag-view.j
 import { readScopeOf, writeEnvironmentOf } from '../flags/read-scope.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
 import { principalOf } from './access.js';
+import { attributionOfRequest } from './comment-header.js';
 import { type FlagListMemo, type MemoisedBody, memoise } from './flag-list-memo.js';
 import { writeConditional } from './poll-fast-path.js';
 import { acceptQuery, NO_QUERY_PARAMS, parseQuery } from './query-params.js';
@@ -69,7 +70,7 @@ export function flagRoutes(deps: FlagRoutesDeps): Router {
   router.post('/', acceptQuery(EnvironmentQuery), ...jsonBody, async (req, res) => {
     const environment = writeEnvironmentOf(parseQuery(EnvironmentQuery, req).environment);
     const input = parseBody(CreateBody, req.body);
-    const { flag, created } = await flags.upsert(input, environment);
+    const { flag, created } = await flags.upsert(attributionOfRequest(req, res), input, environment);
     if (created) res.location(`/feature-flags/${encodeURIComponent(flag.key)}`);
     sendFlag(res.status(created ? 201 : 200), flag, environment);
   });
@@ -90,7 +91,8 @@ export function flagRoutes(deps: FlagRoutesDeps): Router {
   // it otherwise. The service validates the document and names the refused path.
   router.put('/:key', noQuery, ...jsonBody, async (req, res) => {
     const key = rawKeyParam(req);
-    const { flag, created } = await flags.replace(key, req.body, await flagGuardOf(req, flags, key));
+    const by = attributionOfRequest(req, res);
+    const { flag, created } = await flags.replace(by, key, req.body, await flagGuardOf(req, flags, key));
     if (created) res.location(`/feature-flags/${encodeURIComponent(flag.key)}`);
     sendFlag(res.status(created ? 201 : 200), flag);
   });
@@ -101,13 +103,15 @@ export function flagRoutes(deps: FlagRoutesDeps): Router {
     const key = rawKeyParam(req);
     const environment = writeEnvironmentOf(parseQuery(EnvironmentQuery, req).environment);
     const patch = parseBody(PatchBody, req.body);
+    const by = attributionOfRequest(req, res);
     const { expectedVersion } = await flagGuardOf(req, flags, key, environment);
-    sendFlag(res, await flags.update(key, patch, expectedVersion, environment), environment);
+    sendFlag(res, await flags.update(by, key, patch, expectedVersion, environment), environment);
   });
 
   router.delete('/:key', noQuery, async (req, res) => {
     const key = rawKeyParam(req);
-    await flags.remove(key, (await flagGuardOf(req, flags, key)).expectedVersion);
+    const by = attributionOfRequest(req, res);
+    await flags.remove(by, key, (await flagGuardOf(req, flags, key)).expectedVersion);
     res.status(204).end();
   });
 

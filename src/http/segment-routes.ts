@@ -6,6 +6,7 @@ import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import type { SegmentService } from '../flags/segment-service.js';
 import { segmentView } from '../flags/segment-view.js';
 import { assertValidKey } from '../flags/validation.js';
+import { attributionOfRequest } from './comment-header.js';
 import { type MemoisedBody, memoise } from './flag-list-memo.js';
 import { writeConditional } from './poll-fast-path.js';
 import { acceptQuery, NO_QUERY_PARAMS } from './query-params.js';
@@ -42,7 +43,7 @@ export function segmentRoutes(deps: SegmentRoutesDeps): Router {
   });
 
   router.post('/', noQuery, ...jsonBody, async (req, res) => {
-    const segment = await segments.create(req.body);
+    const segment = await segments.create(attributionOfRequest(req, res), req.body);
     res.location(`/segments/${encodeURIComponent(segment.definition.key)}`);
     sendSegment(res.status(201), segment);
   });
@@ -57,14 +58,16 @@ export function segmentRoutes(deps: SegmentRoutesDeps): Router {
 
   router.put('/:key', noQuery, ...jsonBody, async (req, res) => {
     const key = String(req.params.key);
-    const { segment, created } = await segments.replace(key, req.body, await guardOf(req, segments, key));
+    const by = attributionOfRequest(req, res);
+    const { segment, created } = await segments.replace(by, key, req.body, await guardOf(req, segments, key));
     if (created) res.location(`/segments/${encodeURIComponent(key)}`);
     sendSegment(res.status(created ? 201 : 200), segment);
   });
 
   router.delete('/:key', noQuery, async (req, res) => {
     const key = String(req.params.key);
-    await segments.remove(key, (await guardOf(req, segments, key)).expectedVersion);
+    const by = attributionOfRequest(req, res);
+    await segments.remove(by, key, (await guardOf(req, segments, key)).expectedVersion);
     res.status(204).end();
   });
 

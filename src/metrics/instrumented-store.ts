@@ -1,7 +1,7 @@
 import type { FlagStore } from '../flags/store/flag-store.js';
 import type { Metrics } from './metrics.js';
 
-type Operation = Exclude<keyof FlagStore, 'close' | 'identity'>;
+type Operation = Exclude<keyof FlagStore, 'close' | 'identity' | 'audit'>;
 const OPERATIONS: readonly Operation[] = [
   'list',
   'get',
@@ -9,13 +9,18 @@ const OPERATIONS: readonly Operation[] = [
   'update',
   'remove',
   'currentRevision',
+  'purgeAudit',
   'ping',
 ];
 
 /** The same store, counting every call by operation and outcome in `flagwire_store_operations_total`. */
 export function instrumentStore(store: FlagStore, metrics: Metrics): FlagStore {
-  // identity() is asked once at start: passed through, not counted.
-  const counted = { close: () => store.close(), identity: () => store.identity() } as FlagStore;
+  // identity() is asked once at start: passed through, not counted; nor is the audit history (admin reads).
+  const counted = {
+    close: () => store.close(),
+    identity: () => store.identity(),
+    audit: store.audit,
+  } as FlagStore;
   for (const operation of OPERATIONS) {
     const call = store[operation].bind(store) as (...args: unknown[]) => Promise<unknown>;
     Object.assign(counted, {

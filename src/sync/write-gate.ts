@@ -18,18 +18,21 @@ export function gateWrites(store: FlagStore, refusal: () => AppError | undefined
       open();
       return store.get(key);
     },
-    insert: async (key, fields) => {
+    insert: async (key, fields, note) => {
       open();
-      return store.insert(key, fields);
+      return store.insert(key, fields, note);
     },
-    update: async (key, expectedVersion, fields) => {
+    update: async (key, expectedVersion, fields, note) => {
       open();
-      return store.update(key, expectedVersion, fields);
+      return store.update(key, expectedVersion, fields, note);
     },
-    remove: async (key, expectedVersion) => {
+    remove: async (key, expectedVersion, note) => {
       open();
-      return store.remove(key, expectedVersion);
+      return store.remove(key, expectedVersion, note);
     },
+    // Reading and trimming the store's own history publishes nothing: not a write to gate.
+    audit: store.audit,
+    purgeAudit: (policy, now) => store.purgeAudit(policy, now),
     currentRevision: () => store.currentRevision(),
     identity: () => store.identity(),
     ping: () => store.ping(),

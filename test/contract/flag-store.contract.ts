@@ -4,8 +4,10 @@ import { segmentRecordKey } from '../../src/flags/flag.js';
 import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
 import { SegmentService } from '../../src/flags/segment-service.js';
 import type { FlagStore, WriteResult } from '../../src/flags/store/flag-store.js';
+import { asCreate, asDelete, asUpdate, by } from '../support/audit.js';
 import { body } from '../support/flags.js';
 import { itWhen } from '../support/skip.js';
+import { describeAuditContract } from './audit-log.contract.js';
 
 /** What a contract run needs from one implementation, made fresh for every test. */
 export interface StoreUnderTest {
@@ -46,7 +48,7 @@ export function describeFlagStoreContract(
     });
 
     async function inserted(key: string, fields: FlagFields = ON): Promise<StoredRecord> {
-      const result = await store.insert(key, fields);
+      const result = await store.insert(key, fields, asCreate);
       if (result.status !== 'ok' || result.change.kind !== 'upsert') throw new Error(`insert ${key} failed`);
       return result.change.flag;
     }
@@ -63,7 +65,7 @@ export function describeFlagStoreContract(
     });
 
     it('insert creates the flag at version 1 with a revision and equal ISO timestamps', async () => {
-      const result = await store.insert('checkout.v2', body(true, 'new checkout'));
+      const result = await store.insert('checkout.v2', body(true, 'new checkout'), asCreate);
       if (result.status !== 'ok' || result.change.kind !== 'upsert') {
         throw new Error(`insert answered ${JSON.stringify(result)}`);
       }
@@ -92,7 +94,7 @@ export function describeFlagStoreContract(
 
     it('insert of an existing key answers exists and does not overwrite it', async () => {
       const original = await inserted('taken', ON);
-      expect(await store.insert('taken', OFF)).toEqual({ status: 'exists' });
+      expect(await store.insert('taken', OFF, asCreate)).toEqual({ status: 'exists' });
       expect(await store.get('taken')).toStrictEqual(original);
     });
 
@@ -126,7 +128,7 @@ export function describeFlagStoreContract(
 
     it('update at the current version bumps version and revision, keeps createdAt', async () => {
       const before = await inserted('f', OFF);
-      const change = changeOf(await store.update('f', 1, body(true, 'now on')));
+      const change = changeOf(await store.update('f', 1, body(true, 'now on'), asUpdate));
       if (change.kind !== 'upsert') throw new Error('update answered a delete');
       expect(change.key).toBe('f');
       expect(change.revision).toBeGreaterThan(before.revision);
@@ -140,32 +142,32 @@ export function describeFlagStoreContract(
 
     it('update with a stale version answers stale with the current version and changes nothing', async () => {
       await inserted('f', OFF);
-      changeOf(await store.update('f', 1, ON));
+      changeOf(await store.update('f', 1, ON, asUpdate));
       const current = await store.get('f');
-      expect(await store.update('f', 1, OFF)).toEqual({ status: 'stale', currentVersion: 2 });
-      expect(await store.update('f', 3, OFF)).toEqual({ status: 'stale', currentVersion: 2 });
+      expect(await store.update('f', 1, OFF, asUpdate)).toEqual({ status: 'stale', currentVersion: 2 });
+      expect(await store.update('f', 3, OFF, asUpdate)).toEqual({ status: 'stale', currentVersion: 2 });
       expect(await store.get('f')).toStrictEqual(current);
     });
 
     it('update and remove of a missing key answer missing', async () => {
-      expect(await store.update('ghost', 1, ON)).toEqual({ status: 'missing' });
-      expect(await store.remove('ghost', 1)).toEqual({ status: 'missing' });
-      expect(await store.remove('ghost')).toEqual({ status: 'missing' });
+      expect(await store.update('ghost', 1, ON, asUpdate)).toEqual({ status: 'missing' });
+      expect(await store.remove('ghost', 1, asDelete)).toEqual({ status: 'missing' });
+      expect(await store.remove('ghost', undefined, asDelete)).toEqual({ status: 'missing' });
       expect(await store.get('ghost')).toBeNull();
     });
 
     it('remove with a stale version answers stale and keeps the flag', async () => {
       await inserted('f');
-      changeOf(await store.update('f', 1, OFF));
+      changeOf(await store.update('f', 1, OFF, asUpdate));
       const current = await store.get('f');
-      expect(await store.remove('f', 1)).toEqual({ status: 'stale', currentVersion: 2 });
+      expect(await store.remove('f', 1, asDelete)).toEqual({ status: 'stale', currentVersion: 2 });
       expect(await store.get('f')).toStrictEqual(current);
     });
 
     it('remove deletes the flag, reports the deleted version, and the key can be inserted again', async () => {
       await inserted('f');
-      changeOf(await store.update('f', 1, OFF));
-      const guarded = changeOf(await store.remove('f', 2));
+      changeOf(await store.update('f', 1, OFF, asUpdate));
+      const guarded = changeOf(await store.remove('f', 2, asDelete));
       expect(guarded).toMatchObject({ kind: 'delete', key: 'f', version: 2 });
       expect(await store.get('f')).toBeNull();
       expect(await store.list('')).toEqual([]);
@@ -173,7 +175,7 @@ export function describeFlagStoreContract(
       const again = await inserted('f', OFF);
       expect(again.version).toBe(1);
       expect(again.revision).toBeGreaterThan(guarded.revision);
-      const unguarded = changeOf(await store.remove('f'));
+      const unguarded = changeOf(await store.remove('f', undefined, asDelete));
       expect(unguarded).toMatchObject({ kind: 'delete', key: 'f', version: 1 });
       expect(unguarded.revision).toBeGreaterThan(again.revision);
     });
@@ -185,17 +187,17 @@ export function describeFlagStoreContract(
         revisions.push(changeOf(result).revision);
         expect(await store.currentRevision()).toBeGreaterThanOrEqual(Math.max(...revisions));
       };
-      await committed(await store.insert('a', ON));
-      await committed(await store.insert('b', ON));
-      await committed(await store.update('a', 1, OFF));
-      await committed(await store.remove('b', 1));
+      await committed(await store.insert('a', ON, asCreate));
+      await committed(await store.insert('b', ON, asCreate));
+      await committed(await store.update('a', 1, OFF, asUpdate));
+      await committed(await store.remove('b', 1, asDelete));
       // Writes that lose in between must not make a later revision go backwards.
-      expect((await store.update('a', 1, ON)).status).toBe('stale');
-      expect((await store.insert('a', ON)).status).toBe('exists');
-      expect((await store.remove('ghost')).status).toBe('missing');
-      await committed(await store.update('a', 2, ON));
-      await committed(await store.remove('a'));
-      await committed(await store.insert('c', ON));
+      expect((await store.update('a', 1, ON, asUpdate)).status).toBe('stale');
+      expect((await store.insert('a', ON, asCreate)).status).toBe('exists');
+      expect((await store.remove('ghost', undefined, asDelete)).status).toBe('missing');
+      await committed(await store.update('a', 2, ON, asUpdate));
+      await committed(await store.remove('a', undefined, asDelete));
+      await committed(await store.insert('c', ON, asCreate));
       for (let i = 1; i < revisions.length; i++) {
         expect(revisions[i]).toBeGreaterThan(revisions[i - 1] ?? Number.POSITIVE_INFINITY);
       }
@@ -205,14 +207,14 @@ export function describeFlagStoreContract(
     it('a deleted flag is gone for every read and write: get, list, update and remove answer as for a missing key', async () => {
       await inserted('gone', ON);
       await inserted('kept', OFF);
-      changeOf(await store.update('gone', 1, OFF));
-      changeOf(await store.remove('gone', 2));
+      changeOf(await store.update('gone', 1, OFF, asUpdate));
+      changeOf(await store.remove('gone', 2, asDelete));
       expect(await store.get('gone')).toBeNull();
       expect((await store.list('')).map((flag) => flag.key)).toEqual(['kept']);
       expect(await store.list('gone')).toEqual([]);
-      expect(await store.update('gone', 2, ON)).toEqual({ status: 'missing' });
-      expect(await store.remove('gone', 2)).toEqual({ status: 'missing' });
-      expect(await store.remove('gone')).toEqual({ status: 'missing' });
+      expect(await store.update('gone', 2, ON, asUpdate)).toEqual({ status: 'missing' });
+      expect(await store.remove('gone', 2, asDelete)).toEqual({ status: 'missing' });
+      expect(await store.remove('gone', undefined, asDelete)).toEqual({ status: 'missing' });
       expect(await store.get('gone')).toBeNull();
     });
 
@@ -221,9 +223,9 @@ export function describeFlagStoreContract(
       const keep = (result: AnyWriteResult) => {
         if (result.status === 'ok') changes.push(result.change);
       };
-      keep(await store.insert('k', ON));
-      keep(await store.remove('k'));
-      keep(await store.insert('k', OFF));
+      keep(await store.insert('k', ON, asCreate));
+      keep(await store.remove('k', undefined, asDelete));
+      keep(await store.insert('k', OFF, asCreate));
       // Inserts and deletes of one key racing: each insert succeeds only on a free key and each delete
       // only on a live one, so in commit order they alternate. Listeners apply changes by revision, so
       // revision order must be that same order, and the last change by revision what the store holds.
@@ -240,7 +242,9 @@ export function describeFlagStoreContract(
       const worker = async (w: number) => {
         for (let i = 0; i < 12; i++) {
           const fields = body(true, `w${w}.${i}`);
-          await committedOrConflict((w + i) % 2 === 0 ? store.insert('k', fields) : store.remove('k'));
+          await committedOrConflict(
+            (w + i) % 2 === 0 ? store.insert('k', fields, asCreate) : store.remove('k', undefined, asDelete),
+          );
         }
       };
       await Promise.all(Array.from({ length: 6 }, (_, w) => worker(w)));
@@ -255,7 +259,7 @@ export function describeFlagStoreContract(
     it('of 20 concurrent updates at the same version exactly one wins; the rest are stale', async () => {
       await inserted('hot', OFF);
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => store.update('hot', 1, body(true, `w${i}`))),
+        Array.from({ length: 20 }, (_, i) => store.update('hot', 1, body(true, `w${i}`), asUpdate)),
       );
       const winners = results.filter((result) => result.status === 'ok');
       expect(winners).toHaveLength(1);
@@ -273,7 +277,7 @@ export function describeFlagStoreContract(
 
     it('of concurrent inserts of the same key exactly one wins; the rest answer exists', async () => {
       const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => store.insert('race', body(false, `i${i}`))),
+        Array.from({ length: 10 }, (_, i) => store.insert('race', body(false, `i${i}`), asCreate)),
       );
       expect(results.filter((result) => result.status === 'ok')).toHaveLength(1);
       expect(results.filter((result) => result.status === 'exists')).toHaveLength(9);
@@ -284,8 +288,8 @@ export function describeFlagStoreContract(
       if (!subject.reopen) throw new Error(`${name} is durable: its factory must give reopen`);
       await inserted('keep', ON);
       await inserted('gone', OFF);
-      changeOf(await store.update('keep', 1, body(false, 'edited')));
-      changeOf(await store.remove('gone'));
+      changeOf(await store.update('keep', 1, body(false, 'edited'), asUpdate));
+      changeOf(await store.remove('gone', undefined, asDelete));
       const flags = await store.list('');
       const revision = await store.currentRevision();
       await store.close();
@@ -295,7 +299,7 @@ export function describeFlagStoreContract(
       expect(await store.currentRevision()).toBe(revision);
       const next = await inserted('after');
       expect(next.revision).toBeGreaterThan(revision);
-      const change = changeOf(await store.update('keep', 2, ON));
+      const change = changeOf(await store.update('keep', 2, ON, asUpdate));
       expect(change.revision).toBeGreaterThan(next.revision);
       expect(await store.currentRevision()).toBeGreaterThanOrEqual(change.revision);
     });
@@ -308,21 +312,22 @@ export function describeFlagStoreContract(
         snapshot,
       );
       await inserted('flag.a', ON);
-      const created = await segments.create({ key: 'beta', included: ['user-1'] });
+      const created = await segments.create(by, { key: 'beta', included: ['user-1'] });
       expect(created).toMatchObject({ key: segmentRecordKey('beta'), kind: 'segment', version: 1 });
       const { segment: replaced } = await segments.replace(
+        by,
         'beta',
         { excluded: ['user-2'] },
         { expectedVersion: 1 },
       );
       expect(replaced.version).toBe(2);
       expect(replaced.definition).toMatchObject({ key: 'beta', included: [], excluded: ['user-2'] });
-      await expect(segments.replace('beta', {}, { expectedVersion: 1 })).rejects.toMatchObject({
+      await expect(segments.replace(by, 'beta', {}, { expectedVersion: 1 })).rejects.toMatchObject({
         code: 'VERSION_MISMATCH',
       });
       expect(await store.get(segmentRecordKey('beta'))).toStrictEqual(replaced);
-      await segments.create({ key: 'gone' });
-      await segments.remove('gone', 1);
+      await segments.create(by, { key: 'gone' });
+      await segments.remove(by, 'gone', 1);
       expect(await store.get(segmentRecordKey('gone'))).toBeNull();
       // One keyspace: the segment is a record like the flag, listed with everything.
       expect((await store.list('')).map((record) => record.key)).toEqual([
@@ -333,6 +338,10 @@ export function describeFlagStoreContract(
       await store.close();
       store = await subject.reopen();
       expect(await store.get(segmentRecordKey('beta'))).toStrictEqual(replaced);
+    });
+
+    describe('audit history', () => {
+      describeAuditContract(() => ({ store, reopen: subject.reopen }), durable);
     });
   });
 }

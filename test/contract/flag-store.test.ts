@@ -11,6 +11,8 @@ import { FileFlagStore } from '../../src/flags/store/file-store.js';
 import type { FlagStore } from '../../src/flags/store/flag-store.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { MongoFlagStore, TOMBSTONE_GRACE_MS } from '../../src/flags/store/mongo-store.js';
+import { asCreate, asDelete, asUpdate } from '../support/audit.js';
+import { allEntries, historyProblems } from '../support/audit-check.js';
 import { body, isEnabledOf } from '../support/flags.js';
 import { startMongo, type TestMongo } from '../support/mongo.js';
 import { itWithOwnMongo } from '../support/skip.js';
@@ -29,6 +31,11 @@ class GatedStore extends MongoFlagStore {
     await hook?.(revision);
     return revision;
   }
+}
+
+/** A writer that dies right after each commit, before draining the entry its write carries. */
+class DiesAfterCommitStore extends MongoFlagStore {
+  protected override async settle(): Promise<void> {}
 }
 
 describeFlagStoreContract(
@@ -79,7 +86,9 @@ describe('on MongoDB', () => {
 
   async function cleanup(): Promise<void> {
     await Promise.all(opened.splice(0).map((store) => store.close()));
-    await Promise.all(['flags', 'counters'].map((name) => admin.collection(name).deleteMany({})));
+    await Promise.all(
+      ['flags', 'counters', 'audit', 'meta'].map((name) => admin.collection(name).deleteMany({})),
+    );
   }
 
   describeFlagStoreContract('MongoFlagStore', async () => ({ store: await open(), reopen: open, cleanup }));
@@ -88,13 +97,13 @@ describe('on MongoDB', () => {
     it('shares flags and one revision counter between stores on the same database', async () => {
       try {
         const [a, b] = [await open(), await open()];
-        const first = await a.insert('shared', body(true, ''));
+        const first = await a.insert('shared', body(true, ''), asCreate);
         expect(isEnabledOf(await b.get('shared'))).toBe(true);
-        const second = await b.update('shared', 1, body(false, 'via b'));
+        const second = await b.update('shared', 1, body(false, 'via b'), asUpdate);
         if (first.status !== 'ok' || second.status !== 'ok') throw new Error('writes failed');
         expect(second.change.revision).toBeGreaterThan(first.change.revision);
         expect(await a.currentRevision()).toBe(second.change.revision);
-        expect(await a.update('shared', 1, body(true, ''))).toEqual({
+        expect(await a.update('shared', 1, body(true, ''), asUpdate)).toEqual({
           status: 'stale',
           currentVersion: 2,
         });
@@ -106,18 +115,18 @@ describe('on MongoDB', () => {
     it('never commits a change with a lower revision than the flag already carries', async () => {
       try {
         const store = await open();
-        await store.insert('f', body(false, ''));
-        await store.insert('g', body(false, ''));
+        await store.insert('f', body(false, ''), asCreate);
+        await store.insert('g', body(false, ''), asCreate);
         // As if another writer took the next revision after ours and committed first.
         const next = (await store.currentRevision()) + 1;
         const flags = admin.collection('flags');
         await flags.updateOne({ _id: 'f' } as object, { $set: { revision: next } });
         await flags.updateOne({ _id: 'g' } as object, { $set: { revision: next + 2 } });
 
-        const updated = await store.update('f', 1, body(true, ''));
+        const updated = await store.update('f', 1, body(true, ''), asUpdate);
         if (updated.status !== 'ok') throw new Error(`update answered ${updated.status}`);
         expect(updated.change.revision).toBeGreaterThan(next);
-        const removed = await store.remove('g');
+        const removed = await store.remove('g', undefined, asDelete);
         if (removed.status !== 'ok') throw new Error(`remove answered ${removed.status}`);
         expect(removed.change).toMatchObject({ kind: 'delete', version: 1 });
         expect(removed.change.revision).toBeGreaterThan(next + 2);
@@ -131,37 +140,139 @@ describe('on MongoDB', () => {
         const inserter = await GatedStore.open(mongo.uri);
         opened.push(inserter);
         const deleter = await open();
-        await deleter.insert('k', body(true, 'first'));
+        await deleter.insert('k', body(true, 'first'), asCreate);
+        await deleter.remove('k', undefined, asDelete);
         let taken = 0;
-        let deleted: FlagChange | undefined;
+        const between: FlagChange[] = [];
+        // The inserter has read the tombstone and taken its revision; the key is created and deleted
+        // again (both above that revision) before the inserter writes.
         afterNextRevision = async (revision) => {
           taken = revision;
-          const removed = await deleter.remove('k');
-          if (removed.status === 'ok') deleted = removed.change;
+          for (const write of [
+            await deleter.insert('k', body(true, 'between'), asCreate),
+            await deleter.remove('k', undefined, asDelete),
+          ])
+            if (write.status === 'ok') between.push(write.change);
         };
-        const inserted = await inserter.insert('k', body(false, 'second'));
+        const inserted = await inserter.insert('k', body(false, 'second'), asCreate);
 
-        if (!deleted) throw new Error('the delete did not commit in between');
+        const deleted = between.at(-1);
+        if (between.length !== 2 || deleted?.kind !== 'delete')
+          throw new Error('the key did not change in between');
         expect(deleted.revision).toBeGreaterThan(taken);
-        // Refused (exists) or retried with a fresh revision: either way never committed at `taken`.
+        if (inserted.status !== 'ok') throw new Error(`insert answered ${inserted.status}`);
+        // Retried with a fresh read and revision: never committed at `taken`, below the delete.
+        expect(inserted.change.revision).toBeGreaterThan(deleted.revision);
         const stored = await deleter.get('k');
-        if (inserted.status === 'ok') {
-          expect(inserted.change.revision).toBeGreaterThan(deleted.revision);
-          expect(stored).toStrictEqual(inserted.change.kind === 'upsert' ? inserted.change.flag : null);
-          expect(stored?.version).toBe(1);
-        } else {
-          expect(stored).toBeNull();
-        }
+        expect(stored).toStrictEqual(inserted.change.kind === 'upsert' ? inserted.change.flag : null);
+        expect(stored?.version).toBe(1);
         // Every instance applying the committed changes by revision, in any order, agrees with the store.
+        const committed = [...between, inserted.change];
         for (const order of [
-          [0, 1],
-          [1, 0],
+          [0, 1, 2],
+          [2, 1, 0],
+          [1, 2, 0],
         ]) {
           const snapshot = new FlagSnapshot();
-          const committed = inserted.status === 'ok' ? [deleted, inserted.change] : [deleted];
-          for (const i of order) if (committed[i]) snapshot.apply(committed[i]);
+          for (const i of order) snapshot.apply(committed[i] as FlagChange);
           expect(snapshot.get('k')).toStrictEqual(stored);
         }
+      } finally {
+        afterNextRevision = undefined;
+        await cleanup();
+      }
+    });
+
+    it('keeps an entry whose writer died right after the commit on its record until a reader drains it', async () => {
+      try {
+        const dying = await DiesAfterCommitStore.open(mongo.uri);
+        opened.push(dying);
+        const inserted = await dying.insert('k', body(true, 'one'), asCreate);
+        const raw = await admin.collection('flags').findOne({ _id: 'k' } as object);
+        expect(raw?.auditPending).toBe(inserted.status === 'ok' ? inserted.change.revision : -1);
+        expect(await admin.collection('audit').countDocuments({})).toBe(0);
+        // Any reader of the history finishes the drain first: the entry is there, once, and off the record.
+        const reader = await open();
+        const page = await reader.audit.query({}, 10);
+        expect(page.entries.map((entry) => [entry.revision, entry.action])).toEqual([
+          [inserted.status === 'ok' ? inserted.change.revision : -1, 'create'],
+        ]);
+        expect(
+          (await admin.collection('flags').findOne({ _id: 'k' } as object))?.auditPending,
+        ).toBeUndefined();
+        expect((await reader.audit.query({}, 10)).entries).toHaveLength(1);
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('never overwrites a pending entry: the next write to the record drains it first', async () => {
+      try {
+        const dying = await DiesAfterCommitStore.open(mongo.uri);
+        opened.push(dying);
+        const changes: FlagChange[] = [];
+        for (const write of [
+          () => dying.insert('k', body(true, 'one'), asCreate),
+          () => dying.update('k', 1, body(false, 'two'), asUpdate),
+          () => dying.remove('k', 2, asDelete),
+          () => dying.insert('k', body(true, 'three'), asCreate),
+        ]) {
+          const result = await write();
+          if (result.status !== 'ok') throw new Error(`write answered ${result.status}`);
+          changes.push(result.change);
+        }
+        // Only the last change's entry can still be pending; the others were drained by the next write.
+        expect(await admin.collection('audit').countDocuments({})).toBe(3);
+        const entries = await allEntries((await open()).audit, await dying.currentRevision());
+        expect(entries.map((entry) => entry.revision)).toEqual(changes.map((change) => change.revision));
+        expect(historyProblems(entries, await dying.list(''))).toEqual([]);
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('gives a tombstone its deletedAt only once its entry is drained, so no undrained delete ever expires', async () => {
+      try {
+        const dying = await DiesAfterCommitStore.open(mongo.uri);
+        opened.push(dying);
+        await dying.insert('gone', body(true, ''), asCreate);
+        await (await open()).audit.oldestRetained(); // drains the insert's entry
+        await dying.remove('gone', undefined, asDelete);
+        const pending = await admin.collection('flags').findOne({ _id: 'gone' } as object);
+        expect(pending).toMatchObject({ deleted: true });
+        expect(pending?.deletedAt).toBeUndefined();
+        await dying.purgeTombstones();
+        expect(await admin.collection('flags').countDocuments({ _id: 'gone' } as object)).toBe(1);
+        await (await open()).audit.oldestRetained();
+        const drained = await admin.collection('flags').findOne({ _id: 'gone' } as object);
+        expect(drained?.deletedAt).toBeInstanceOf(Date);
+        expect(drained?.auditPending).toBeUndefined();
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('never reads past a revision that may still commit: readAfter stops below a write in flight', async () => {
+      try {
+        const slow = await GatedStore.open(mongo.uri);
+        opened.push(slow);
+        const fast = await open();
+        const reader = await open();
+        await fast.insert('first', body(true, ''), asCreate);
+        let whileInFlight: Awaited<ReturnType<MongoFlagStore['audit']['readAfter']>> | undefined;
+        let taken = 0;
+        afterNextRevision = async (revision) => {
+          taken = revision;
+          // A later revision commits first, while `taken` is still on its way.
+          await fast.insert('later', body(true, ''), asCreate);
+          whileInFlight = await reader.audit.readAfter(0, 10);
+        };
+        await slow.insert('slow', body(true, ''), asCreate);
+        expect(whileInFlight?.entries.map((entry) => entry.key)).toEqual(['first']);
+        expect(whileInFlight?.through).toBeLessThan(taken);
+        // Once it has committed there is no hole: all three, in revision order.
+        const after = await reader.audit.readAfter(whileInFlight?.through ?? 0, 10);
+        expect(after.entries.map((entry) => entry.key)).toEqual(['slow', 'later']);
       } finally {
         afterNextRevision = undefined;
         await cleanup();
@@ -171,8 +282,8 @@ describe('on MongoDB', () => {
     it('keeps only a small tombstone for a deleted key, which no read returns and an insert replaces', async () => {
       try {
         const store = await open();
-        await store.insert('gone', body(true, 'x'.repeat(500)));
-        const removed = await store.remove('gone');
+        await store.insert('gone', body(true, 'x'.repeat(500)), asCreate);
+        const removed = await store.remove('gone', undefined, asDelete);
         if (removed.status !== 'ok') throw new Error(`remove answered ${removed.status}`);
         const raw = await admin.collection('flags').findOne({ _id: 'gone' } as object);
         expect(raw && Object.keys(raw).sort()).toEqual([
@@ -186,7 +297,7 @@ describe('on MongoDB', () => {
         expect(await store.get('gone')).toBeNull();
         expect(await store.list('')).toEqual([]);
         // Inserting the key again replaces the tombstone by a plain flag: nothing of it is left over.
-        expect((await store.insert('gone', body(false, ''))).status).toBe('ok');
+        expect((await store.insert('gone', body(false, ''), asCreate)).status).toBe('ok');
         const again = await admin.collection('flags').findOne({ _id: 'gone' } as object);
         expect(again && Object.keys(again).sort()).toEqual([
           '_id',
@@ -205,9 +316,9 @@ describe('on MongoDB', () => {
       try {
         const store = await open();
         for (const key of ['old', 'young', 'fresh', 'live']) {
-          await store.insert(key, body(true, ''));
+          await store.insert(key, body(true, ''), asCreate);
         }
-        for (const key of ['old', 'young', 'fresh']) await store.remove(key);
+        for (const key of ['old', 'young', 'fresh']) await store.remove(key, undefined, asDelete);
         // Age two tombstones as if deleted long ago: one just past the grace, one just inside it.
         const flags = admin.collection('flags');
         const agedBy = async (key: string, ms: number) =>
@@ -223,7 +334,7 @@ describe('on MongoDB', () => {
           ['young', true],
         ]);
         // A purged key is free again, like one never used.
-        const again = await store.insert('old', body(false, ''));
+        const again = await store.insert('old', body(false, ''), asCreate);
         expect(again.status).toBe('ok');
       } finally {
         await cleanup();
@@ -245,8 +356,8 @@ describe('on MongoDB', () => {
     it('purges tombstones past the grace when a store opens', async () => {
       try {
         const store = await open();
-        await store.insert('stale', body(true, ''));
-        await store.remove('stale');
+        await store.insert('stale', body(true, ''), asCreate);
+        await store.remove('stale', undefined, asDelete);
         await admin.collection('flags').updateOne({ _id: 'stale' } as object, {
           $set: { deletedAt: new Date(Date.now() - 2 * TOMBSTONE_GRACE_MS) },
         });
@@ -262,17 +373,19 @@ describe('on MongoDB', () => {
         const inserter = await GatedStore.open(mongo.uri);
         opened.push(inserter);
         const deleter = await open();
-        await deleter.insert('k', body(true, 'first'));
+        await deleter.insert('k', body(true, 'first'), asCreate);
+        await deleter.remove('k', undefined, asDelete);
         let taken = 0;
         let deleted: FlagChange | undefined;
         afterNextRevision = async (revision) => {
           taken = revision;
-          const removed = await deleter.remove('k');
+          await deleter.insert('k', body(true, 'between'), asCreate);
+          const removed = await deleter.remove('k', undefined, asDelete);
           if (removed.status === 'ok') deleted = removed.change;
           // Any instance may purge at any moment, here in the worst one: the insert is still to come.
           await deleter.purgeTombstones();
         };
-        const inserted = await inserter.insert('k', body(false, 'second'));
+        const inserted = await inserter.insert('k', body(false, 'second'), asCreate);
 
         if (!deleted) throw new Error('the delete did not commit in between');
         expect(deleted.revision).toBeGreaterThan(taken);
@@ -294,14 +407,14 @@ describe('on MongoDB', () => {
         try {
           const store = await MongoFlagStore.open(mongo.uri, { timeoutMs });
           opened.push(store);
-          await store.insert('f', body(true, ''));
-          await store.insert('gone', body(true, ''));
+          await store.insert('f', body(true, ''), asCreate);
+          await store.insert('gone', body(true, ''), asCreate);
           const fields = body(false, 'changed');
           const operations: Array<[string, () => Promise<unknown>]> = [
             ['get', () => store.get('f')],
-            ['update', () => store.update('f', 1, fields)],
-            ['insert', () => store.insert('new', fields)],
-            ['remove', () => store.remove('gone')],
+            ['update', () => store.update('f', 1, fields, asUpdate)],
+            ['insert', () => store.insert('new', fields, asCreate)],
+            ['remove', () => store.remove('gone', undefined, asDelete)],
             ['list', () => store.list('')],
             ['currentRevision', () => store.currentRevision()],
             ['ping', () => store.ping()],
@@ -343,7 +456,7 @@ describe('on MongoDB', () => {
       await store.close();
       await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(store.get('x')).rejects.toBeInstanceOf(StoreUnavailableError);
-      await expect(store.insert('x', body(true, ''))).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.insert('x', body(true, ''), asCreate)).rejects.toBeInstanceOf(StoreUnavailableError);
     });
   });
 });

@@ -9,6 +9,7 @@ import type { FlagChange } from '../../src/flags/flag.js';
 import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { SnapshotSync } from '../../src/sync/snapshot-sync.js';
+import { asCreate, asDelete } from '../support/audit.js';
 import { body } from '../support/flags.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import { until } from '../support/sse.js';
@@ -43,7 +44,7 @@ function describeLateAppend(name: string, openLog: () => Promise<ChangeLog>): vo
       syncs.push(sync);
       await sync.start();
       const commit = async (key: string): Promise<FlagChange> => {
-        const result = await store.insert(key, body(true, ''));
+        const result = await store.insert(key, body(true, ''), asCreate);
         if (result.status !== 'ok') throw new Error(result.status);
         return result.change;
       };
@@ -86,7 +87,7 @@ function describeLateAppend(name: string, openLog: () => Promise<ChangeLog>): vo
       await log.append(fast);
       await deliver(fast);
       await sync.settled();
-      const removed = await store.remove('slow'); // revision 3: the flag is gone
+      const removed = await store.remove('slow', undefined, asDelete); // revision 3: the flag is gone
       if (removed.status !== 'ok') throw new Error(removed.status);
       await log.append(removed.change);
       await deliver(removed.change);

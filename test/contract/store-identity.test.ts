@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { FileFlagStore } from '../../src/flags/store/file-store.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { MongoFlagStore } from '../../src/flags/store/mongo-store.js';
+import { asCreate } from '../support/audit.js';
 import { aFlag, body } from '../support/flags.js';
 import { startMongo, type TestMongo, uniqueDatabaseName, withDatabase } from '../support/mongo.js';
 
@@ -42,7 +43,7 @@ describe('store identity', () => {
       await first.close();
       const again = await FileFlagStore.open(dir);
       expect(await again.identity()).toBe(id);
-      await again.insert('a', body(true, ''));
+      await again.insert('a', body(true, ''), asCreate);
       await again.close();
       const third = await FileFlagStore.open(dir);
       expect(await third.identity()).toBe(id);

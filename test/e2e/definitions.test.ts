@@ -10,6 +10,7 @@ import { FileFlagStore } from '../../src/flags/store/file-store.js';
 import type { FlagStore } from '../../src/flags/store/flag-store.js';
 import { MongoFlagStore } from '../../src/flags/store/mongo-store.js';
 import { client, sendJson, startTestApp } from '../support/app.js';
+import { asCreate } from '../support/audit.js';
 import { startMongo, type TestMongo } from '../support/mongo.js';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
@@ -84,10 +85,14 @@ const BETA_TESTERS: Segment = {
 
 async function putSegment(store: FlagStore): Promise<void> {
   // Straight into the store: the segments API is its own feature; the snapshot loads it at start.
-  const result = await store.insert(segmentRecordKey(BETA_TESTERS.key), {
-    kind: 'segment',
-    definition: BETA_TESTERS,
-  });
+  const result = await store.insert(
+    segmentRecordKey(BETA_TESTERS.key),
+    {
+      kind: 'segment',
+      definition: BETA_TESTERS,
+    },
+    asCreate,
+  );
   if (result.status !== 'ok') throw new Error(`segment insert answered ${result.status}`);
 }
 

@@ -142,7 +142,7 @@ describe('a frontend token (FRONTEND_TOKENS)', () => {
   it('is a token of one kind only: the configuration refuses a frontend token that is also a client or admin token', async () => {
     await expect(
       startTestApp({ ADMIN_TOKENS: ADMIN, CLIENT_TOKENS: READER, FRONTEND_TOKENS: READER }),
-    ).rejects.toThrow(/FRONTEND_TOKENS=<redacted>: a frontend token is public/);
+    ).rejects.toThrow(/FRONTEND_TOKENS=<redacted>: entry 1 repeats the token of CLIENT_TOKENS entry 1/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MongoFlagStore } from '../../src/flags/store/mongo-store.js';
 import { sendJson, startTestApp } from '../support/app.js';
+import { asCreate } from '../support/audit.js';
 import { legacyBody } from '../support/flags.js';
 import { openSse, subscribeFlagChanged } from '../support/listeners.js';
 import { startMongo, uniqueDatabaseName, withDatabase } from '../support/mongo.js';
@@ -173,7 +174,7 @@ describe('two instances: the repair path (a store check every 100 ms)', () => {
       // A second writer on the same store that never publishes: as if it died right after committing.
       const writer = await MongoFlagStore.open(pair.storeUri);
       try {
-        await writer.insert('orphan.flag', legacyBody('orphan.flag', true, 'no message'));
+        await writer.insert('orphan.flag', legacyBody('orphan.flag', true, 'no message'), asCreate);
       } finally {
         await writer.close();
       }

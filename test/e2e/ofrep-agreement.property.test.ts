@@ -13,6 +13,7 @@ import { createFlagClient, type EvaluationDetails, type FlagClient } from '../..
 import { segmentRecordKey } from '../../src/flags/flag.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { sendJson, startTestApp } from '../support/app.js';
+import { asCreate } from '../support/audit.js';
 import { contextArbitrary, flagSetArbitrary, segmentArbitrary } from '../support/random-flags.js';
 
 /*
@@ -173,7 +174,11 @@ describe('OFREP reads segments from the snapshot (property, over the wire)', () 
       const valid = validateSegment(input);
       if (!valid.ok) throw new Error(`generated segment refused: ${JSON.stringify(valid.issues)}`);
       segments.set(valid.value.key, valid.value);
-      await store.insert(segmentRecordKey(valid.value.key), { kind: 'segment', definition: valid.value });
+      await store.insert(
+        segmentRecordKey(valid.value.key),
+        { kind: 'segment', definition: valid.value },
+        asCreate,
+      );
     }
     app = await startTestApp({}, { store });
   });

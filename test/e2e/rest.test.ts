@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { AuditNote } from '../../src/audit/audit-entry.js';
 import type { FlagFields } from '../../src/flags/flag.js';
 import type { FlagStore, WriteResult } from '../../src/flags/store/flag-store.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { client, sendJson, startTestApp } from '../support/app.js';
+import { asUpdate } from '../support/audit.js';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -352,13 +354,18 @@ describe('the read path', () => {
 
 /** A real store in which another writer always gets in between a writer's read and its write. */
 class AlwaysRacedStore extends MemoryFlagStore {
-  override async update(key: string, expectedVersion: number, fields: FlagFields): Promise<WriteResult> {
+  override async update(
+    key: string,
+    expectedVersion: number,
+    fields: FlagFields,
+    note: AuditNote,
+  ): Promise<WriteResult> {
     const current = await this.get(key);
     if (current?.kind === 'flag') {
       const definition = { ...current.definition, description: `${current.definition.description}!` };
-      await super.update(key, current.version, { kind: 'flag', definition });
+      await super.update(key, current.version, { kind: 'flag', definition }, asUpdate);
     }
-    return super.update(key, expectedVersion, fields);
+    return super.update(key, expectedVersion, fields, note);
   }
 }
 

@@ -15,6 +15,7 @@ import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { errorHandler } from '../../src/http/error-handler.js';
 import { sseStream } from '../../src/http/sse/index.js';
+import { asCreate, by } from '../support/audit.js';
 import { legacyBody, seen } from '../support/flags.js';
 import { SseClient, until } from '../support/sse.js';
 
@@ -151,7 +152,10 @@ async function openPastSnapshot(app: SseApp, query = '', headers: Record<string,
  * be the very next event. A change sent twice, or sent late, would come first.
  */
 async function expectNothingMoreThanTheNextChange(app: SseApp, client: SseClient, key: string) {
-  const sentinel = await app.flags.upsert({ key, description: `sentinel ${app.snapshot.currentRevision}` });
+  const sentinel = await app.flags.upsert(by, {
+    key,
+    description: `sentinel ${app.snapshot.currentRevision}`,
+  });
   expect(await client.nextEvent()).toMatchObject({ id: String(sentinel.flag.revision) });
 }
 
@@ -184,9 +188,9 @@ describe('SSE GET /feature-flags/stream', () => {
   });
 
   it('sends the retry hint first, then a snapshot of the flags in scope, sorted, with id = current revision', async () => {
-    await app.flags.upsert({ key: 'snap.b', isEnabled: true });
-    await app.flags.upsert({ key: 'snap.a', description: 'first' });
-    await app.flags.upsert({ key: 'other', isEnabled: true });
+    await app.flags.upsert(by, { key: 'snap.b', isEnabled: true });
+    await app.flags.upsert(by, { key: 'snap.a', description: 'first' });
+    await app.flags.upsert(by, { key: 'other', isEnabled: true });
     const revision = app.snapshot.currentRevision;
     const client = track(await app.open('?prefix=snap.'));
 
@@ -205,7 +209,7 @@ describe('SSE GET /feature-flags/stream', () => {
     const { client } = await openPastSnapshot(app, '?prefix=live.');
     track(client);
 
-    const created = await app.flags.upsert({ key: 'live.x', isEnabled: true });
+    const created = await app.flags.upsert(by, { key: 'live.x', isEnabled: true });
     const upsert = await client.nextEvent();
     expect(upsert).toMatchObject({ event: 'upsert', id: String(created.flag.revision) });
     expect(parse(upsert)).toEqual({
@@ -215,10 +219,10 @@ describe('SSE GET /feature-flags/stream', () => {
       flag: JSON.parse(JSON.stringify(seen(created.flag))),
     });
 
-    const toggled = await app.flags.toggle('live.x');
+    const toggled = await app.flags.toggle(by, 'live.x');
     expect(parse(await client.nextEvent())).toMatchObject({ kind: 'upsert', flag: { isEnabled: false } });
 
-    const deleted = await app.flags.remove('live.x');
+    const deleted = await app.flags.remove(by, 'live.x');
     const removal = await client.nextEvent();
     expect(removal).toMatchObject({ event: 'delete', id: String(deleted.revision) });
     expect(parse(removal)).toEqual({
@@ -232,9 +236,9 @@ describe('SSE GET /feature-flags/stream', () => {
   it('sends nothing for a change outside the prefix: the next change in scope is the very next event', async () => {
     const { client } = await openPastSnapshot(app, '?prefix=beta.');
     track(client);
-    await app.flags.upsert({ key: 'alpha.hidden', isEnabled: true });
-    await app.flags.upsert({ key: 'betamax', isEnabled: true });
-    const visible = await app.flags.upsert({ key: 'beta.visible', isEnabled: true });
+    await app.flags.upsert(by, { key: 'alpha.hidden', isEnabled: true });
+    await app.flags.upsert(by, { key: 'betamax', isEnabled: true });
+    const visible = await app.flags.upsert(by, { key: 'beta.visible', isEnabled: true });
     const next = await client.nextEvent();
     expect(next).toMatchObject({ event: 'upsert', id: String(visible.flag.revision) });
     expect(parse(next)).toMatchObject({ key: 'beta.visible' });
@@ -248,7 +252,7 @@ describe('SSE GET /feature-flags/stream', () => {
     const wide = await openPastSnapshot(app);
     for (const { client } of [...narrow, wide]) track(client);
     expect(app.sse.connections()).toBe(3);
-    const change = await app.flags.upsert({ key: 'grp.one', isEnabled: true });
+    const change = await app.flags.upsert(by, { key: 'grp.one', isEnabled: true });
     for (const { client } of [...narrow, wide]) {
       expect(await client.nextEvent()).toMatchObject({ event: 'upsert', id: String(change.flag.revision) });
     }
@@ -260,11 +264,11 @@ describe('SSE GET /feature-flags/stream', () => {
     await until(() => app.sse.connections() === 0, 'the first stream to close');
 
     const missed: number[] = [];
-    missed.push((await app.flags.upsert({ key: 'resume.a', isEnabled: true })).flag.revision);
-    await app.flags.upsert({ key: 'elsewhere', isEnabled: true });
-    missed.push((await app.flags.toggle('resume.a')).revision);
-    missed.push((await app.flags.upsert({ key: 'resume.b' })).flag.revision);
-    missed.push((await app.flags.remove('resume.a')).revision);
+    missed.push((await app.flags.upsert(by, { key: 'resume.a', isEnabled: true })).flag.revision);
+    await app.flags.upsert(by, { key: 'elsewhere', isEnabled: true });
+    missed.push((await app.flags.toggle(by, 'resume.a')).revision);
+    missed.push((await app.flags.upsert(by, { key: 'resume.b' })).flag.revision);
+    missed.push((await app.flags.remove(by, 'resume.a')).revision);
 
     const client = track(await app.open('?prefix=resume.', { 'Last-Event-ID': String(first.snapshotId) }));
     expect((await client.next()).retry).toBe('1500');
@@ -279,14 +283,14 @@ describe('SSE GET /feature-flags/stream', () => {
     ]);
 
     // Then live, with nothing repeated in between.
-    const live = await app.flags.upsert({ key: 'resume.c', isEnabled: true });
+    const live = await app.flags.upsert(by, { key: 'resume.c', isEnabled: true });
     expect(await client.nextEvent()).toMatchObject({ event: 'upsert', id: String(live.flag.revision) });
   });
 
   it('resumes from ?lastEventId= as well, and a Last-Event-ID header takes precedence over it', async () => {
     const before = app.snapshot.currentRevision;
-    const first = await app.flags.upsert({ key: 'query.a', isEnabled: true });
-    const second = await app.flags.upsert({ key: 'query.b', isEnabled: true });
+    const first = await app.flags.upsert(by, { key: 'query.a', isEnabled: true });
+    const second = await app.flags.upsert(by, { key: 'query.b', isEnabled: true });
 
     const byQuery = track(await app.open(`?prefix=query.&lastEventId=${before}`));
     expect((await byQuery.nextEvent()).id).toBe(String(first.flag.revision));
@@ -309,11 +313,11 @@ describe('SSE GET /feature-flags/stream', () => {
       await until(() => app.sse.connections() === 1, 'the resuming client to be registered');
       // Written during the log read: either the read returns them too (readAtCall=false) or it does not.
       const during = [
-        (await app.flags.upsert({ key: 'race.a', isEnabled: readAtCall })).flag.revision,
-        (await app.flags.upsert({ key: 'race.b', isEnabled: readAtCall })).flag.revision,
+        (await app.flags.upsert(by, { key: 'race.a', isEnabled: readAtCall })).flag.revision,
+        (await app.flags.upsert(by, { key: 'race.b', isEnabled: readAtCall })).flag.revision,
       ];
       gate.open();
-      const later = (await app.flags.upsert({ key: 'race.c', isEnabled: readAtCall })).flag.revision;
+      const later = (await app.flags.upsert(by, { key: 'race.c', isEnabled: readAtCall })).flag.revision;
       const ids = [];
       for (let i = 0; i < 3; i++) ids.push(Number((await client.nextEvent()).id));
       expect(ids).toEqual([...during, later]);
@@ -329,12 +333,12 @@ describe('SSE GET /feature-flags/stream', () => {
     for (const readAtCall of [true, false]) {
       const resumeFrom = app.snapshot.currentRevision;
       const missed = [
-        (await app.flags.upsert({ key: 'racing.missed', description: String(readAtCall) })).flag.revision,
+        (await app.flags.upsert(by, { key: 'racing.missed', description: String(readAtCall) })).flag.revision,
       ];
-      await app.flags.upsert({ key: 'elsewhere', description: String(readAtCall) });
+      await app.flags.upsert(by, { key: 'elsewhere', description: String(readAtCall) });
 
       const writes = (keys: string[]) =>
-        Promise.all(keys.map((key) => app.flags.upsert({ key, description: `${readAtCall}` })));
+        Promise.all(keys.map((key) => app.flags.upsert(by, { key, description: `${readAtCall}` })));
       const gate = app.log.hold(readAtCall);
       const client = track(await app.open('?prefix=racing.', { 'Last-Event-ID': String(resumeFrom) }));
       await until(() => app.sse.connections() === 1, 'the resuming client to be reading the log');
@@ -360,10 +364,10 @@ describe('SSE GET /feature-flags/stream', () => {
   it('does not repeat a late change from another instance that arrives live while the log read also returns it', async () => {
     const resumeFrom = app.snapshot.currentRevision;
     // Another instance committed and logged it; its message is late, overtaken by a newer local change.
-    const late = await app.store.insert('late.a', legacyBody('late.a', true));
+    const late = await app.store.insert('late.a', legacyBody('late.a', true), asCreate);
     if (late.status !== 'ok') throw new Error('insert failed');
     await app.log.append(late.change);
-    const local = await app.flags.upsert({ key: 'late.b', isEnabled: true });
+    const local = await app.flags.upsert(by, { key: 'late.b', isEnabled: true });
 
     const gate = app.log.hold(false);
     const client = track(await app.open('?prefix=late.', { 'Last-Event-ID': String(resumeFrom) }));
@@ -379,7 +383,7 @@ describe('SSE GET /feature-flags/stream', () => {
   it('sends a change the shared log holds but this instance has not seen yet once, when it arrives live', async () => {
     const after = app.snapshot.currentRevision;
     // Another instance committed and logged it; its pub/sub message has not reached this one yet.
-    const inserted = await app.store.insert('ahead.a', legacyBody('ahead.a', true));
+    const inserted = await app.store.insert('ahead.a', legacyBody('ahead.a', true), asCreate);
     if (inserted.status !== 'ok') throw new Error('insert failed');
     await app.log.append(inserted.change);
 
@@ -389,7 +393,7 @@ describe('SSE GET /feature-flags/stream', () => {
     // seen yet, out of revision order): it comes live, once.
     app.snapshot.apply(inserted.change); // the message arrives
     expect(await client.nextEvent()).toMatchObject({ event: 'upsert', id: String(inserted.change.revision) });
-    const next = await app.flags.upsert({ key: 'ahead.b', isEnabled: true });
+    const next = await app.flags.upsert(by, { key: 'ahead.b', isEnabled: true });
     expect(await client.nextEvent()).toMatchObject({ event: 'upsert', id: String(next.flag.revision) });
   });
 
@@ -404,7 +408,7 @@ describe('SSE GET /feature-flags/stream', () => {
   it('sends a fresh snapshot when the log lacks a change this instance already applied', async () => {
     const after = app.snapshot.currentRevision;
     // Committed and applied here, but its log append is still in flight (or failed).
-    const inserted = await app.store.insert('lag.a', legacyBody('lag.a', true));
+    const inserted = await app.store.insert('lag.a', legacyBody('lag.a', true), asCreate);
     if (inserted.status !== 'ok') throw new Error('insert failed');
     app.snapshot.apply(inserted.change);
 
@@ -445,7 +449,7 @@ describe('SSE GET /feature-flags/stream', () => {
     for (const { client } of opened) client.close();
     await until(() => app.sse.connections() === 0, 'every stream to close');
     // A change after they left reaches nobody and breaks nothing.
-    await app.flags.upsert({ key: 'a.after', isEnabled: true });
+    await app.flags.upsert(by, { key: 'a.after', isEnabled: true });
     expect(app.sse.connections()).toBe(0);
   });
 });
@@ -456,7 +460,7 @@ describe('SSE resume when the log no longer reaches back', () => {
     try {
       const first = await openPastSnapshot(app, '?prefix=old.');
       first.client.close();
-      for (let i = 0; i < 4; i++) await app.flags.upsert({ key: `old.${i}`, isEnabled: true });
+      for (let i = 0; i < 4; i++) await app.flags.upsert(by, { key: `old.${i}`, isEnabled: true });
       const client = await app.open('?prefix=old.', { 'Last-Event-ID': String(first.snapshotId) });
       const event = await client.nextEvent();
       expect(event).toMatchObject({ event: 'snapshot', id: String(app.snapshot.currentRevision) });
@@ -506,7 +510,7 @@ describe('SSE slow consumers', () => {
       let last = 0;
       // Kernel socket buffers absorb a few MB first; the cap only keeps a broken test from spinning.
       for (let i = 0; i < 50_000 && app.sse.connections() === 2; i++) {
-        last = (await app.flags.upsert({ key: `slow.${i % 10}`, description: `${i}${description}` })).flag
+        last = (await app.flags.upsert(by, { key: `slow.${i % 10}`, description: `${i}${description}` })).flag
           .revision;
         // Lets the reading client (in this same process) read: only the silent one should fall behind.
         await new Promise((resolve) => setImmediate(resolve));
@@ -564,15 +568,15 @@ describe('SSE with a real EventSource client', () => {
       });
     }
     try {
-      await app.flags.upsert({ key: 'es.before', isEnabled: true });
+      await app.flags.upsert(by, { key: 'es.before', isEnabled: true });
       await until(() => events.length === 1, 'the snapshot');
       expect(events[0]).toMatchObject({ type: 'snapshot', data: { flags: [{ key: 'es.before' }] } });
 
       app.server.closeAllConnections();
       const revisions = [
-        (await app.flags.toggle('es.before')).revision,
-        (await app.flags.upsert({ key: 'es.after', isEnabled: true })).flag.revision,
-        (await app.flags.remove('es.before')).revision,
+        (await app.flags.toggle(by, 'es.before')).revision,
+        (await app.flags.upsert(by, { key: 'es.after', isEnabled: true })).flag.revision,
+        (await app.flags.remove(by, 'es.before')).revision,
       ];
       await until(() => events.length === 4, 'the three changes');
       expect(events.slice(1).map((event) => [event.type, Number(event.id)])).toEqual([

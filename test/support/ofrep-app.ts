@@ -2,6 +2,7 @@ import { fromLegacyFlag, legacyEnvironmentConfig } from '@flagwire/core';
 import { environmentRecordKey, segmentRecordKey } from '../../src/flags/flag.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { sendJson, startTestApp } from './app.js';
+import { asCreate } from './audit.js';
 
 /*
  * The app the OFREP and GraphQL `evaluate` tests evaluate against: tokens, a small body limit, a segment
@@ -107,25 +108,37 @@ export async function answer(res: Response): Promise<{ status: number; body: unk
 export async function startOfrepApp(env: Record<string, string> = {}): Promise<TestApp> {
   // What the segments and environments APIs will write; until they exist, written to the store directly.
   const store = new MemoryFlagStore();
-  await store.insert(segmentRecordKey('beta-testers'), {
-    kind: 'segment',
-    definition: { key: 'beta-testers', description: '', included: ['user-9'], excluded: [], rules: [] },
-  });
-  await store.insert(environmentRecordKey('staging'), {
-    kind: 'environment',
-    definition: { key: 'staging', description: '' },
-  });
+  await store.insert(
+    segmentRecordKey('beta-testers'),
+    {
+      kind: 'segment',
+      definition: { key: 'beta-testers', description: '', included: ['user-9'], excluded: [], rules: [] },
+    },
+    asCreate,
+  );
+  await store.insert(
+    environmentRecordKey('staging'),
+    {
+      kind: 'environment',
+      definition: { key: 'staging', description: '' },
+    },
+    asCreate,
+  );
   // A definition validation would refuse (its offVariant is no variant): only a store written by
   // something else than this service can hold one.
   const broken = fromLegacyFlag({ key: 'broken', isEnabled: true });
   const production = legacyEnvironmentConfig(true);
-  await store.insert('broken', {
-    kind: 'flag',
-    definition: {
-      ...broken,
-      environments: { production: { ...production, offVariant: 'gone' } },
+  await store.insert(
+    'broken',
+    {
+      kind: 'flag',
+      definition: {
+        ...broken,
+        environments: { production: { ...production, offVariant: 'gone' } },
+      },
     },
-  });
+    asCreate,
+  );
   const app = await startTestApp(
     {
       ADMIN_TOKENS: ADMIN,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AccessControl } from '../../src/auth/access-control.js';
+import { derivedTokenName } from '../../src/auth/token-entries.js';
 
 describe('AccessControl', () => {
   const access = new AccessControl({ admin: ['admin-secret'], client: ['client-secret'] });
@@ -61,5 +62,28 @@ describe('AccessControl', () => {
     }
     expect(many.authenticate('Bearer a').scope).toBe('admin');
     expect(() => many.authenticate('Bearer b')).toThrow(/not valid/);
+  });
+
+  it('names each principal after its token: the configured name, else one derived from its digest', () => {
+    const named = new AccessControl({
+      admin: [{ token: 'admin-secret', name: 'alice' }, 'plain-admin-secret'],
+      client: [{ token: 'staging-secret', environment: 'staging', name: 'checkout' }, 'plain-secret'],
+    });
+    expect(named.authenticate('Bearer admin-secret').name).toBe('alice');
+    expect(named.authenticate('Bearer staging-secret')).toMatchObject({
+      name: 'checkout',
+      environment: 'staging',
+    });
+    expect(named.authenticate('Bearer plain-admin-secret').name).toBe(
+      derivedTokenName('admin', 'plain-admin-secret'),
+    );
+    expect(named.authenticate('Bearer plain-secret').name).toMatch(/^client-[0-9a-f]{8}$/);
+  });
+
+  it("acts as 'anonymous' when no token is configured", () => {
+    expect(new AccessControl({ admin: [], client: [] }).authenticate(undefined)).toMatchObject({
+      scope: 'admin',
+      name: 'anonymous',
+    });
   });
 });

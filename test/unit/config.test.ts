@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { derivedTokenName } from '../../src/auth/token-entries.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
 describe('config', () => {
@@ -33,7 +34,13 @@ describe('config', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/refusing/);
     expect(loadConfig({ NODE_ENV: 'production', CLIENT_TOKENS: 'c'.repeat(16) })).toMatchObject({
       production: true,
-      clientTokens: [{ token: 'c'.repeat(16), environment: 'production' }],
+      clientTokens: [
+        {
+          token: 'c'.repeat(16),
+          environment: 'production',
+          name: derivedTokenName('client', 'c'.repeat(16)),
+        },
+      ],
       adminTokens: [],
     });
   });
@@ -44,7 +51,7 @@ describe('config', () => {
     const tokens = loadConfig({
       CLIENT_TOKENS: `${'p'.repeat(16)}, staging ${'s'.repeat(16)},qa:${'q'.repeat(16)}`,
     }).clientTokens;
-    expect(tokens).toEqual([
+    expect(tokens.map(({ token, environment }) => ({ token, environment }))).toEqual([
       { token: 'p'.repeat(16), environment: 'production' },
       { token: 's'.repeat(16), environment: 'staging' },
       { token: `qa:${'q'.repeat(16)}`, environment: 'production' },
@@ -100,10 +107,9 @@ describe('config', () => {
   });
 
   it('splits token lists, and never echoes a bad token in the error', () => {
-    expect(loadConfig({ ADMIN_TOKENS: ` ${'a'.repeat(16)} , ${'b'.repeat(20)} ` }).adminTokens).toEqual([
-      'a'.repeat(16),
-      'b'.repeat(20),
-    ]);
+    expect(
+      loadConfig({ ADMIN_TOKENS: ` ${'a'.repeat(16)} , ${'b'.repeat(20)} ` }).adminTokens.map((t) => t.token),
+    ).toEqual(['a'.repeat(16), 'b'.repeat(20)]);
     expect(() => loadConfig({ ADMIN_TOKENS: 'short-secret' })).toThrow(/ADMIN_TOKENS=<redacted>/);
     expect(() => loadConfig({ ADMIN_TOKENS: 'short-secret' })).not.toThrow(/short-secret/);
   });
@@ -132,5 +138,60 @@ describe('config', () => {
     for (const bad of ['50', '60001', '2.5', 'soon']) {
       expect(() => loadConfig({ STORE_TIMEOUT_MS: bad })).toThrow(/STORE_TIMEOUT_MS=/);
     }
+  });
+
+  describe('named tokens', () => {
+    const A = 'a'.repeat(16);
+    const B = 'b'.repeat(16);
+    const C = 'c'.repeat(16);
+
+    it("names an admin token '<name> <token>' and a bound one '<name>@<environment> <token>'", () => {
+      const config = loadConfig({
+        ADMIN_TOKENS: `alice ${A}, deploy-bot ${B}`,
+        CLIENT_TOKENS: `checkout@staging ${C}`,
+      });
+      expect(config.adminTokens).toEqual([
+        { token: A, name: 'alice' },
+        { token: B, name: 'deploy-bot' },
+      ]);
+      expect(config.clientTokens).toEqual([{ token: C, name: 'checkout', environment: 'staging' }]);
+    });
+
+    it('gives a token listed without a name a stable name derived from its digest, never the token', () => {
+      const config = loadConfig({ ADMIN_TOKENS: A, CLIENT_TOKENS: `staging ${B}` });
+      expect(config.adminTokens[0]?.name).toMatch(/^admin-[0-9a-f]{8}$/);
+      expect(config.clientTokens[0]?.name).toMatch(/^client-[0-9a-f]{8}$/);
+      expect(config.adminTokens[0]?.name).toBe(loadConfig({ ADMIN_TOKENS: A }).adminTokens[0]?.name);
+      expect(config.adminTokens[0]?.name).not.toContain('aaaa');
+    });
+
+    it.each([
+      ['ADMIN_TOKENS', `alice bob ${A}`, /entry 1: write '<token>' or '<name> <token>'/],
+      ['ADMIN_TOKENS', `al!ce ${A}`, /entry 1: a name is 1 to 64 letters/],
+      ['ADMIN_TOKENS', `${B}, anonymous ${A}`, /entry 2: 'anonymous' is reserved/],
+      ['ADMIN_TOKENS', `alice ${A},alice ${B}`, /entry 2 is named 'alice' like entry 1/],
+      ['CLIENT_TOKENS', `ci@ ${A}`, /entry 1: an environment key/],
+      ['CLIENT_TOKENS', `@staging ${A}`, /entry 1: a name is/],
+      [
+        'CLIENT_TOKENS',
+        `ci@staging ${A} x`,
+        /entry 1: write '<token>', '<environment> <token>' or '<name>@<environment> <token>'/,
+      ],
+      [
+        'CLIENT_TOKENS',
+        `alice@production ${A}`,
+        /CLIENT_TOKENS=<redacted>: entry 1 is named 'alice' like ADMIN_TOKENS entry 1/,
+      ],
+      [
+        'CLIENT_TOKENS',
+        `staging ${B}`,
+        /CLIENT_TOKENS=<redacted>: entry 1 repeats the token of ADMIN_TOKENS entry 1/,
+      ],
+    ])('refuses %s=%s, saying which entry and why, without echoing tokens', (name, value, message) => {
+      const env = { ADMIN_TOKENS: `alice ${B}`, [name]: value };
+      expect(() => loadConfig(env)).toThrow(message);
+      expect(() => loadConfig(env)).toThrow(new RegExp(`${name}=<redacted>`));
+      expect(() => loadConfig(env)).not.toThrow(/aaaa|bbbb/);
+    });
   });
 });

@@ -48,5 +48,5 @@ describe('the embedded file store under kill -9', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 180_000); // 8 writer processes, two fsyncs per write (the audit entry, then the data file): slow on a busy disk
 });

@@ -7,6 +7,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { StoreUnavailableError } from '../../src/flags/errors.js';
 import type { StoredRecord } from '../../src/flags/flag.js';
+import { asCreate, asDelete, asUpdate } from '../support/audit.js';
 import { body } from '../support/flags.js';
 
 // The store gets the real node:fs/promises, except that fsync of the directory named here fails, as a
@@ -95,14 +96,14 @@ describe('FileFlagStore on disk', () => {
     await writeFile(join(dir, 'flags.lock'), String(await deadPid()));
     const store = await open();
     expect(await readFile(join(dir, 'flags.lock'), 'utf8')).toBe(String(process.pid));
-    expect((await store.insert('a', body(true, ''))).status).toBe('ok');
+    expect((await store.insert('a', body(true, ''), asCreate)).status).toBe('ok');
     await store.close();
     await expect(stat(join(dir, 'flags.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('ignores a leftover flags.json.tmp from a crash mid-write and keeps the previous contents', async () => {
     const store = await open();
-    await store.insert('kept', body(true, 'before the crash'));
+    await store.insert('kept', body(true, 'before the crash'), asCreate);
     await store.close();
     const before = await readFile(join(dir, 'flags.json'), 'utf8');
     await writeFile(join(dir, 'flags.json.tmp'), '{"format":1,"revision":99,"flags":[{"key":"torn');
@@ -138,20 +139,30 @@ describe('FileFlagStore on disk', () => {
 
   it('close lets writes accepted before it complete, and rejects writes started after it', async () => {
     const store = await open();
-    const accepted = [store.insert('a', body(true, '')), store.remove('a')];
+    const accepted = [store.insert('a', body(true, ''), asCreate), store.remove('a', undefined, asDelete)];
     const closing = store.close();
-    await expect(store.insert('late', body(true, ''))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.insert('late', body(true, ''), asCreate)).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
     expect((await Promise.all(accepted)).map((result) => result.status)).toEqual(['ok', 'ok']);
     await closing;
-    await expect(store.update('a', 1, body(false, ''))).rejects.toBeInstanceOf(StoreUnavailableError);
-    expect(await onDisk()).toEqual({ format: 1, storeId: await store.identity(), revision: 2, flags: [] });
+    await expect(store.update('a', 1, body(false, ''), asUpdate)).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    expect(await onDisk()).toEqual({
+      format: 1,
+      storeId: await store.identity(),
+      revision: 2,
+      auditPurgedThrough: 0,
+      flags: [],
+    });
     expect(await (await open()).currentRevision()).toBe(2);
   });
 
   it('commits a write once flags.json is renamed into place, even if the directory fsync then fails', async () => {
     const store = await open();
     failSyncOf = dir;
-    const inserted = await store.insert('a', body(true, 'renamed'));
+    const inserted = await store.insert('a', body(true, 'renamed'), asCreate);
     if (inserted.status !== 'ok' || inserted.change.kind !== 'upsert') throw new Error('insert failed');
     // What the store answers, what it serves and what the file holds agree.
     expect(await store.get('a')).toStrictEqual(inserted.change.flag);
@@ -159,10 +170,11 @@ describe('FileFlagStore on disk', () => {
       format: 1,
       storeId: await store.identity(),
       revision: 1,
+      auditPurgedThrough: 0,
       flags: [inserted.change.flag],
     });
     failSyncOf = undefined;
-    expect((await store.update('a', 1, body(false, ''))).status).toBe('ok');
+    expect((await store.update('a', 1, body(false, ''), asUpdate)).status).toBe('ok');
     await store.close();
     expect((await (await open()).get('a'))?.version).toBe(2);
   });
@@ -170,38 +182,58 @@ describe('FileFlagStore on disk', () => {
   it('does not commit a write whose temp file cannot be made durable', async () => {
     const store = await open();
     failSyncOf = join(dir, 'flags.json.tmp');
-    await expect(store.insert('a', body(true, ''))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.insert('a', body(true, ''), asCreate)).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(await store.get('a')).toBeNull();
     // flags.json holds what open wrote (the store's identity), not the write.
-    expect(await onDisk()).toEqual({ format: 1, storeId: await store.identity(), revision: 0, flags: [] });
+    expect(await onDisk()).toEqual({
+      format: 1,
+      storeId: await store.identity(),
+      revision: 0,
+      auditPurgedThrough: 0,
+      flags: [],
+    });
     failSyncOf = undefined;
-    expect((await store.insert('a', body(true, ''))).status).toBe('ok');
+    expect((await store.insert('a', body(true, ''), asCreate)).status).toBe('ok');
   });
 
   it('has each write in flags.json before its promise resolves', async () => {
     const store = await open();
-    const inserted = await store.insert('a', body(true, 'one'));
+    const inserted = await store.insert('a', body(true, 'one'), asCreate);
     if (inserted.status !== 'ok' || inserted.change.kind !== 'upsert') throw new Error('insert failed');
     expect(await onDisk()).toEqual({
       format: 1,
       storeId: await store.identity(),
       revision: 1,
+      auditPurgedThrough: 0,
       flags: [inserted.change.flag],
     });
 
-    const updated = await store.update('a', 1, body(false, 'two'));
+    const updated = await store.update('a', 1, body(false, 'two'), asUpdate);
     if (updated.status !== 'ok' || updated.change.kind !== 'upsert') throw new Error('update failed');
     expect(await onDisk()).toEqual({
       format: 1,
       storeId: await store.identity(),
       revision: 2,
+      auditPurgedThrough: 0,
       flags: [updated.change.flag],
     });
 
-    expect((await store.remove('a', 2)).status).toBe('ok');
-    expect(await onDisk()).toEqual({ format: 1, storeId: await store.identity(), revision: 3, flags: [] });
+    expect((await store.remove('a', 2, asDelete)).status).toBe('ok');
+    expect(await onDisk()).toEqual({
+      format: 1,
+      storeId: await store.identity(),
+      revision: 3,
+      auditPurgedThrough: 0,
+      flags: [],
+    });
     // Answers that change nothing do not rewrite the file.
-    expect((await store.update('a', 2, body(true, ''))).status).toBe('missing');
-    expect(await onDisk()).toEqual({ format: 1, storeId: await store.identity(), revision: 3, flags: [] });
+    expect((await store.update('a', 2, body(true, ''), asUpdate)).status).toBe('missing');
+    expect(await onDisk()).toEqual({
+      format: 1,
+      storeId: await store.identity(),
+      revision: 3,
+      auditPurgedThrough: 0,
+      flags: [],
+    });
   });
 });

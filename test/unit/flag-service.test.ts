@@ -1,10 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import type { AuditNote } from '../../src/audit/audit-entry.js';
 import { InProcessFeed } from '../../src/feed/in-process-feed.js';
 import type { FlagChange, FlagFields } from '../../src/flags/flag.js';
 import { FlagService } from '../../src/flags/flag-service.js';
 import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
 import type { WriteResult } from '../../src/flags/store/flag-store.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
+import { asCreate, asDelete, asUpdate, by } from '../support/audit.js';
 import { body, isEnabledOf, seen } from '../support/flags.js';
 
 function setup(store = new MemoryFlagStore()) {
@@ -19,54 +21,64 @@ class RacedStore extends MemoryFlagStore {
   constructor(private races: number) {
     super();
   }
-  override async update(key: string, expectedVersion: number, fields: FlagFields): Promise<WriteResult> {
+  override async update(
+    key: string,
+    expectedVersion: number,
+    fields: FlagFields,
+    note: AuditNote,
+  ): Promise<WriteResult> {
     if (this.races > 0) {
       this.races--;
       const current = await this.get(key);
       if (current?.kind === 'flag') {
         const definition = { ...current.definition, description: `racer ${this.races}` };
-        await super.update(key, current.version, { kind: 'flag', definition });
+        await super.update(key, current.version, { kind: 'flag', definition }, asUpdate);
       }
     }
-    return super.update(key, expectedVersion, fields);
+    return super.update(key, expectedVersion, fields, note);
   }
 }
 
 /** A real store in which another writer creates the key between this writer's read and its insert, once. */
 class CreateRacedStore extends MemoryFlagStore {
   private raced = false;
-  override async insert(key: string, fields: FlagFields) {
+  override async insert(key: string, fields: FlagFields, note: AuditNote) {
     if (!this.raced) {
       this.raced = true;
-      await super.insert(key, body(false, 'created by the racer'));
+      await super.insert(key, body(false, 'created by the racer'), asCreate);
     }
-    return super.insert(key, fields);
+    return super.insert(key, fields, note);
   }
 }
 
 /** A real store in which another writer deletes the flag between this writer's read and its update. */
 class DeleteRacedStore extends MemoryFlagStore {
-  override async update(key: string, expectedVersion: number, fields: FlagFields): Promise<WriteResult> {
-    await super.remove(key);
-    return super.update(key, expectedVersion, fields);
+  override async update(
+    key: string,
+    expectedVersion: number,
+    fields: FlagFields,
+    note: AuditNote,
+  ): Promise<WriteResult> {
+    await super.remove(key, undefined, asDelete);
+    return super.update(key, expectedVersion, fields, note);
   }
 }
 
 describe('FlagService', () => {
   it('publishes exactly one change per committed write, with increasing revisions', async () => {
     const { service, published } = setup();
-    await service.create({ key: 'a', isEnabled: true });
-    await service.toggle('a');
-    await service.update('a', { description: 'x' });
-    await service.upsert({ key: 'a', isEnabled: true });
-    await service.remove('a');
+    await service.create(by, { key: 'a', isEnabled: true });
+    await service.toggle(by, 'a');
+    await service.update(by, 'a', { description: 'x' });
+    await service.upsert(by, { key: 'a', isEnabled: true });
+    await service.remove(by, 'a');
     expect(published.map((c) => c.kind)).toEqual(['upsert', 'upsert', 'upsert', 'upsert', 'delete']);
     expect(published.map((c) => c.revision)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('creates with defaults and refuses to create a key twice', async () => {
     const { service, published } = setup();
-    const flag = await service.create({ key: 'beta.checkout' });
+    const flag = await service.create(by, { key: 'beta.checkout' });
     expect(seen(flag)).toMatchObject({
       key: 'beta.checkout',
       isEnabled: false,
@@ -74,7 +86,7 @@ describe('FlagService', () => {
       version: 1,
       revision: 1,
     });
-    await expect(service.create({ key: 'beta.checkout', isEnabled: true })).rejects.toMatchObject({
+    await expect(service.create(by, { key: 'beta.checkout', isEnabled: true })).rejects.toMatchObject({
       code: 'FLAG_ALREADY_EXISTS',
     });
     expect(published).toHaveLength(1);
@@ -82,11 +94,13 @@ describe('FlagService', () => {
 
   it('upsert creates, then updates only the fields given', async () => {
     const { service } = setup();
-    expect(seen(await service.upsert({ key: 'k', isEnabled: true, description: 'first' }))).toMatchObject({
-      created: true,
-      flag: { isEnabled: true, description: 'first', version: 1 },
-    });
-    expect(seen(await service.upsert({ key: 'k', isEnabled: false }))).toMatchObject({
+    expect(seen(await service.upsert(by, { key: 'k', isEnabled: true, description: 'first' }))).toMatchObject(
+      {
+        created: true,
+        flag: { isEnabled: true, description: 'first', version: 1 },
+      },
+    );
+    expect(seen(await service.upsert(by, { key: 'k', isEnabled: false }))).toMatchObject({
       created: false,
       flag: { isEnabled: false, description: 'first', version: 2 },
     });
@@ -94,8 +108,8 @@ describe('FlagService', () => {
 
   it('an unconditional update re-reads and retries when another writer got in first, losing neither write', async () => {
     const { service } = setup(new RacedStore(2));
-    await service.create({ key: 'k' });
-    const flag = await service.toggle('k');
+    await service.create(by, { key: 'k' });
+    const flag = await service.toggle(by, 'k');
     // Two racers each bumped the version; our toggle landed on top of the latest.
     expect(seen(flag)).toMatchObject({ isEnabled: true, version: 4, description: 'racer 0' });
   });
@@ -103,20 +117,20 @@ describe('FlagService', () => {
   it('gives up with WRITE_CONFLICT when other writers win every attempt', async () => {
     const store = new RacedStore(100);
     const { service } = setup(store);
-    await service.create({ key: 'k' });
-    await expect(service.toggle('k')).rejects.toMatchObject({ code: 'WRITE_CONFLICT' });
+    await service.create(by, { key: 'k' });
+    await expect(service.toggle(by, 'k')).rejects.toMatchObject({ code: 'WRITE_CONFLICT' });
     expect(isEnabledOf(await store.get('k'))).toBe(false);
   });
 
   it('a conditional write with a stale expected version fails with VERSION_MISMATCH and changes nothing', async () => {
     const { service, store, published } = setup();
-    await service.create({ key: 'k' });
-    await service.toggle('k', 1);
-    await expect(service.toggle('k', 1)).rejects.toMatchObject({
+    await service.create(by, { key: 'k' });
+    await service.toggle(by, 'k', 1);
+    await expect(service.toggle(by, 'k', 1)).rejects.toMatchObject({
       code: 'VERSION_MISMATCH',
       details: { expectedVersion: 1, currentVersion: 2 },
     });
-    await expect(service.remove('k', 1)).rejects.toMatchObject({ code: 'VERSION_MISMATCH' });
+    await expect(service.remove(by, 'k', 1)).rejects.toMatchObject({ code: 'VERSION_MISMATCH' });
     expect(seen(await store.get('k'))).toMatchObject({ version: 2, isEnabled: true });
     expect(published).toHaveLength(2);
   });
@@ -124,16 +138,16 @@ describe('FlagService', () => {
   it('refuses bad input before touching the store', async () => {
     const { service, store, published } = setup();
     const bad: Array<() => Promise<unknown>> = [
-      () => service.create({ key: '' }),
-      () => service.create({ key: '-starts-with-dash' }),
-      () => service.create({ key: 'has space' }),
-      () => service.create({ key: 'x'.repeat(129) }),
-      () => service.create({ key: 'ok', description: 'x'.repeat(1001) }),
-      () => service.create({ key: 'ok', description: 'bell\u0007' }),
-      () => service.create({ key: 'ok', description: 'lone \ud800 surrogate' }),
-      () => service.create({ key: 'ok', isEnabled: 'yes' as unknown as boolean }),
-      () => service.toggle('ok', 0),
-      () => service.toggle('ok', 1.5),
+      () => service.create(by, { key: '' }),
+      () => service.create(by, { key: '-starts-with-dash' }),
+      () => service.create(by, { key: 'has space' }),
+      () => service.create(by, { key: 'x'.repeat(129) }),
+      () => service.create(by, { key: 'ok', description: 'x'.repeat(1001) }),
+      () => service.create(by, { key: 'ok', description: 'bell\u0007' }),
+      () => service.create(by, { key: 'ok', description: 'lone \ud800 surrogate' }),
+      () => service.create(by, { key: 'ok', isEnabled: 'yes' as unknown as boolean }),
+      () => service.toggle(by, 'ok', 0),
+      () => service.toggle(by, 'ok', 1.5),
     ];
     for (const attempt of bad) await expect(attempt()).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await store.list('')).toEqual([]);
@@ -144,21 +158,21 @@ describe('FlagService', () => {
     const { service } = setup();
     const key = `A1.b_c-d:e${'z'.repeat(118)}`;
     expect(key).toHaveLength(128);
-    await expect(service.create({ key })).resolves.toMatchObject({ key });
+    await expect(service.create(by, { key })).resolves.toMatchObject({ key });
   });
 
   it('answers FLAG_NOT_FOUND for writes to a missing flag', async () => {
     const { service } = setup();
-    await expect(service.update('nope', { isEnabled: true })).rejects.toMatchObject({
+    await expect(service.update(by, 'nope', { isEnabled: true })).rejects.toMatchObject({
       code: 'FLAG_NOT_FOUND',
     });
-    await expect(service.toggle('nope')).rejects.toMatchObject({ code: 'FLAG_NOT_FOUND' });
-    await expect(service.remove('nope')).rejects.toMatchObject({ code: 'FLAG_NOT_FOUND' });
+    await expect(service.toggle(by, 'nope')).rejects.toMatchObject({ code: 'FLAG_NOT_FOUND' });
+    await expect(service.remove(by, 'nope')).rejects.toMatchObject({ code: 'FLAG_NOT_FOUND' });
   });
 
   it('upsert creates with the defaults for the fields left out', async () => {
     const { service } = setup();
-    expect(seen(await service.upsert({ key: 'bare' }))).toMatchObject({
+    expect(seen(await service.upsert(by, { key: 'bare' }))).toMatchObject({
       created: true,
       flag: { key: 'bare', isEnabled: false, description: '', version: 1 },
     });
@@ -166,7 +180,7 @@ describe('FlagService', () => {
 
   it("upsert that loses the race to create the key updates the racer's flag instead, keeping its other fields", async () => {
     const { service, published } = setup(new CreateRacedStore());
-    expect(seen(await service.upsert({ key: 'k', isEnabled: true }))).toMatchObject({
+    expect(seen(await service.upsert(by, { key: 'k', isEnabled: true }))).toMatchObject({
       created: false,
       flag: { isEnabled: true, description: 'created by the racer', version: 2 },
     });
@@ -177,8 +191,8 @@ describe('FlagService', () => {
   it('upsert gives up with WRITE_CONFLICT when other writers win every attempt', async () => {
     const store = new RacedStore(100);
     const { service } = setup(store);
-    await service.create({ key: 'k' });
-    await expect(service.upsert({ key: 'k', isEnabled: true })).rejects.toMatchObject({
+    await service.create(by, { key: 'k' });
+    await expect(service.upsert(by, { key: 'k', isEnabled: true })).rejects.toMatchObject({
       code: 'WRITE_CONFLICT',
       message: "Flag 'k' kept changing under 5 attempts; retry",
     });
@@ -187,33 +201,33 @@ describe('FlagService', () => {
 
   it('an unconditional write gets as many attempts as configured, the last one included', async () => {
     const writes = {
-      toggle: (service: FlagService) => service.toggle('k'),
-      upsert: async (service: FlagService) => (await service.upsert({ key: 'k', isEnabled: true })).flag,
+      toggle: (service: FlagService) => service.toggle(by, 'k'),
+      upsert: async (service: FlagService) => (await service.upsert(by, { key: 'k', isEnabled: true })).flag,
     };
     for (const [name, write] of Object.entries(writes)) {
       // Four racers win the first four attempts; the fifth and last is ours.
       const lastWins = setup(new RacedStore(4)).service;
-      await lastWins.create({ key: 'k' });
+      await lastWins.create(by, { key: 'k' });
       expect({ name, flag: seen(await write(lastWins)) }).toMatchObject({
         name,
         flag: { isEnabled: true, version: 6 },
       });
       // Five racers: no attempt left.
       const allLost = setup(new RacedStore(5)).service;
-      await allLost.create({ key: 'k' });
+      await allLost.create(by, { key: 'k' });
       await expect(write(allLost)).rejects.toMatchObject({ code: 'WRITE_CONFLICT' });
     }
   });
 
   it('update changes only the fields given', async () => {
     const { service } = setup();
-    await service.create({ key: 'k', isEnabled: true, description: 'kept' });
-    expect(seen(await service.update('k', { isEnabled: false }))).toMatchObject({
+    await service.create(by, { key: 'k', isEnabled: true, description: 'kept' });
+    expect(seen(await service.update(by, 'k', { isEnabled: false }))).toMatchObject({
       isEnabled: false,
       description: 'kept',
       version: 2,
     });
-    expect(seen(await service.update('k', { description: 'new' }))).toMatchObject({
+    expect(seen(await service.update(by, 'k', { description: 'new' }))).toMatchObject({
       isEnabled: false,
       description: 'new',
       version: 3,
@@ -222,8 +236,8 @@ describe('FlagService', () => {
 
   it("a conditional write that loses the race between its read and its write is a VERSION_MISMATCH at once, naming the winner's version", async () => {
     const { service, store } = setup(new RacedStore(1));
-    await service.create({ key: 'k' });
-    await expect(service.toggle('k', 1)).rejects.toMatchObject({
+    await service.create(by, { key: 'k' });
+    await expect(service.toggle(by, 'k', 1)).rejects.toMatchObject({
       code: 'VERSION_MISMATCH',
       details: { expectedVersion: 1, currentVersion: 2 },
     });
@@ -236,25 +250,27 @@ describe('FlagService', () => {
 
   it('a write to a flag deleted between its read and its write answers FLAG_NOT_FOUND, with or without an expected version', async () => {
     const { service } = setup(new DeleteRacedStore());
-    await service.create({ key: 'a' });
-    await expect(service.update('a', { isEnabled: true })).rejects.toMatchObject({ code: 'FLAG_NOT_FOUND' });
-    await service.create({ key: 'b' });
-    await expect(service.toggle('b', 1)).rejects.toMatchObject({ code: 'FLAG_NOT_FOUND' });
+    await service.create(by, { key: 'a' });
+    await expect(service.update(by, 'a', { isEnabled: true })).rejects.toMatchObject({
+      code: 'FLAG_NOT_FOUND',
+    });
+    await service.create(by, { key: 'b' });
+    await expect(service.toggle(by, 'b', 1)).rejects.toMatchObject({ code: 'FLAG_NOT_FOUND' });
   });
 
   it('remove answers what was deleted: the key, its last version and the revision of the delete', async () => {
     const { service, published } = setup();
-    await service.create({ key: 'k' });
-    await service.toggle('k');
-    expect(await service.remove('k', 2)).toEqual({ key: 'k', version: 2, revision: 3 });
+    await service.create(by, { key: 'k' });
+    await service.toggle(by, 'k');
+    expect(await service.remove(by, 'k', 2)).toEqual({ key: 'k', version: 2, revision: 3 });
     expect(published.at(-1)).toEqual({ kind: 'delete', key: 'k', version: 2, revision: 3 });
   });
 
   it('a remove with a stale expected version names the expected and the current version', async () => {
     const { service } = setup();
-    await service.create({ key: 'k' });
-    await service.toggle('k');
-    await expect(service.remove('k', 1)).rejects.toMatchObject({
+    await service.create(by, { key: 'k' });
+    await service.toggle(by, 'k');
+    await expect(service.remove(by, 'k', 1)).rejects.toMatchObject({
       code: 'VERSION_MISMATCH',
       details: { key: 'k', expectedVersion: 1, currentVersion: 2 },
     });
@@ -263,7 +279,7 @@ describe('FlagService', () => {
   it('current() reads the store itself, after checking the key', async () => {
     const { service, store } = setup();
     expect(await service.current('k')).toBeNull();
-    await store.insert('k', body(true, 'written behind any cache'));
+    await store.insert('k', body(true, 'written behind any cache'), asCreate);
     expect(seen(await service.current('k'))).toMatchObject({ key: 'k', isEnabled: true });
     await expect(service.current('bad key')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });

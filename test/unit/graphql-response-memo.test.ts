@@ -146,7 +146,7 @@ describe('readsOnlyFlagState', () => {
 });
 
 describe('requestKey', () => {
-  const client: Principal = { scope: 'client', id: 'aaaaaaaaaaaa' };
+  const client: Principal = { scope: 'client', id: 'aaaaaaaaaaaa', name: 'reader' };
   const headers =
     (values: Record<string, string>) =>
     (name: string): string | undefined =>
@@ -158,8 +158,8 @@ describe('requestKey', () => {
     const base = requestKey(client, 'POST', headers(json), '', body);
     expect(requestKey(client, 'POST', headers(json), '', Buffer.from(body))).toBe(base);
     const variants = [
-      requestKey({ scope: 'client', id: 'bbbbbbbbbbbb' }, 'POST', headers(json), '', body),
-      requestKey({ scope: 'admin', id: 'aaaaaaaaaaaa' }, 'POST', headers(json), '', body),
+      requestKey({ scope: 'client', id: 'bbbbbbbbbbbb', name: 'reader' }, 'POST', headers(json), '', body),
+      requestKey({ scope: 'admin', id: 'aaaaaaaaaaaa', name: 'reader' }, 'POST', headers(json), '', body),
       requestKey(client, 'POST', headers({ 'content-type': 'text/plain' }), '', body),
       requestKey(client, 'POST', headers({ ...json, accept: 'application/graphql-response+json' }), '', body),
       requestKey(client, 'POST', headers({ ...json, 'apollo-require-preflight': 'true' }), '', body),

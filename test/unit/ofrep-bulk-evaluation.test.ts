@@ -10,7 +10,7 @@ import { StreamTickets } from '../../src/ofrep/stream-tickets.js';
 import { aFlag, upsertOf } from '../support/flags.js';
 
 const TOKEN = 'frontend-token-0123456789abcdef';
-const principal: Principal = { scope: 'frontend', id: 'f1', environment: 'production' };
+const principal: Principal = { scope: 'frontend', id: 'f1', name: 'web', environment: 'production' };
 
 /** An evaluator that counts what it evaluates. */
 class CountingEvaluator extends FlagEvaluator {

@@ -8,6 +8,7 @@ import type { FlagChange } from '../../src/flags/flag.js';
 import { FlagSnapshot, type SnapshotEvent } from '../../src/flags/flag-snapshot.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { SnapshotSync } from '../../src/sync/snapshot-sync.js';
+import { asCreate, asUpdate } from '../support/audit.js';
 import { body, isEnabledOf } from '../support/flags.js';
 import { until } from '../support/sse.js';
 
@@ -43,8 +44,8 @@ describe('SnapshotSync ordering of stream events', () => {
     const commit: Commit = async (key, { logged = true } = {}) => {
       const current = await store.get(key);
       const result = current
-        ? await store.update(key, current.version, body(!isEnabledOf(current), ''))
-        : await store.insert(key, body(true, ''));
+        ? await store.update(key, current.version, body(!isEnabledOf(current), ''), asUpdate)
+        : await store.insert(key, body(true, ''), asCreate);
       if (result.status !== 'ok') throw new Error(result.status);
       if (logged) await elsewhere.publish(result.change);
       return result.change;

@@ -8,6 +8,7 @@ import type { FlagChange } from '../../src/flags/flag.js';
 import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
 import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { SnapshotSync } from '../../src/sync/snapshot-sync.js';
+import { asCreate, asUpdate } from '../support/audit.js';
 import { body, isEnabledOf } from '../support/flags.js';
 
 const silent = pino({ level: 'silent' });
@@ -50,8 +51,8 @@ async function setup(
   const commit = async (key: string, isEnabled = true): Promise<FlagChange> => {
     const current = await store.get(key);
     const result = current
-      ? await store.update(key, current.version, body(isEnabled))
-      : await store.insert(key, body(isEnabled));
+      ? await store.update(key, current.version, body(isEnabled), asUpdate)
+      : await store.insert(key, body(isEnabled), asCreate);
     if (result.status !== 'ok') throw new Error(result.status);
     await elsewhere.publish(result.change);
     return result.change;
@@ -151,7 +152,7 @@ describe('SnapshotSync', () => {
       }),
     );
     // A writer that died right after its store commit: no cache, no log, no message.
-    await store.insert('orphan', body(true, 'never logged'));
+    await store.insert('orphan', body(true, 'never logged'), asCreate);
     await appeared;
     expect(sync.revision).toBe(1);
     await sync.stop();
@@ -175,7 +176,7 @@ describe('SnapshotSync', () => {
     });
 
     // A write committed to the store whose message is still in flight at the next check...
-    const result = await store.insert('in-flight', body(true, ''));
+    const result = await store.insert('in-flight', body(true, ''), asCreate);
     if (result.status !== 'ok') throw new Error(result.status);
     await nextCheck();
     await sync.settled(); // (a sync that repaired at first sight would have reloaded by now)
@@ -230,7 +231,7 @@ describe('SnapshotSync', () => {
     const { sync, snapshot, store, feed, repairs } = await setup();
     await sync.start();
     // Committed while the bus was down: no log entry, no message.
-    await store.insert('during-outage', body(true, ''));
+    await store.insert('during-outage', body(true, ''), asCreate);
     feed.reconnect();
     await sync.settled();
     expect(isEnabledOf(snapshot.get('during-outage'))).toBe(true);
@@ -380,7 +381,7 @@ describe('SnapshotSync', () => {
     // A message for 2 arrives (1 was lost), and 3 was committed but never logged nor published.
     await commit('lost');
     const next = await commit('next');
-    await store.insert('unlogged', body(true, ''));
+    await store.insert('unlogged', body(true, ''), asCreate);
     await deliver(next);
     await sync.settled();
     expect(snapshot.get('unlogged')).not.toBeNull();
@@ -461,7 +462,7 @@ describe('SnapshotSync', () => {
     await sync.start();
     await commit('lost');
     // Committed and published, but its log append has not landed yet.
-    const result = await store.insert('unlogged', body(true, ''));
+    const result = await store.insert('unlogged', body(true, ''), asCreate);
     if (result.status !== 'ok') throw new Error(result.status);
     await deliver(result.change);
     await sync.settled();

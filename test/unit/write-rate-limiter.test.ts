@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { WriteRateLimiter } from '../../src/auth/write-rate-limiter.js';
 
-const alice = { scope: 'admin' as const, id: 'alice' };
-const bob = { scope: 'admin' as const, id: 'bob' };
+const alice = { scope: 'admin' as const, id: 'alice', name: 'alice' };
+const bob = { scope: 'admin' as const, id: 'bob', name: 'bob' };
 
 describe('WriteRateLimiter', () => {
   it('allows the burst, then refuses with RATE_LIMITED until the rate refills a write', () => {

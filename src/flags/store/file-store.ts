@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { AuditNote } from '../../audit/audit-entry.js';
+import { AuditIndex, IndexedAuditLog, rowOf } from '../../audit/audit-index.js';
+import type { PurgeOutcome, RetentionPolicy } from '../../audit/audit-log.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { FlagChange, FlagFields, StoredRecord } from '../flag.js';
 import { readStoredRecord } from '../record-format.js';
+import { AuditSegments, type SegmentLocator } from './audit-segments.js';
 import { acquireDirLock, type DirLock } from './dir-lock.js';
 import type { FlagStore, WriteResult } from './flag-store.js';
 import { type Applied, type Clock, FlagTable, systemClock } from './flag-table.js';
@@ -15,6 +19,11 @@ interface FileContents {
   /** This data's identity ({@link FlagStore.identity}); files written before it existed lack it. */
   storeId?: string;
   revision: number;
+  /**
+   * Audit entries at or below this revision are gone: purged by retention, or from before the audit
+   * history existed (a data file written before it starts its history at its revision then).
+   */
+  auditPurgedThrough?: number;
   flags: unknown[];
 }
 
@@ -26,18 +35,34 @@ interface FileContents {
  * committed even if that last fsync fails; see `durably`). A crash at any point leaves either the old
  * file or the new one, never a torn one. Writes are serialised; reads never wait. One process owns a
  * data directory at a time (a lock file enforces it); `close()` lets accepted writes finish first.
+ *
+ * Audit entries live beside it in `audit/` (see {@link AuditSegments}): each write appends its entry
+ * durably first, then replaces `flags.json`, whose revision is the commit point; at open, entries above
+ * it are cut off. So an entry exists if and only if its change committed, whenever the process dies.
  */
 export class FileFlagStore implements FlagStore {
   private writeQueue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private closing: Promise<void> | undefined;
+  /** Set when a failed write could not be taken back out of the audit segment: writes stop until restart. */
+  private broken: unknown;
+  readonly audit: IndexedAuditLog<SegmentLocator>;
 
   private constructor(
     private readonly dir: string,
     private readonly table: FlagTable,
     private readonly lock: DirLock,
     private readonly storeId: string,
-  ) {}
+    private readonly segments: AuditSegments,
+    private readonly index: AuditIndex<SegmentLocator>,
+    private readonly clock: Clock,
+  ) {
+    this.audit = new IndexedAuditLog(
+      index,
+      (rows) => segments.read(rows.map((row) => row.locator)),
+      () => table.currentRevision,
+    );
+  }
 
   static async open(dir: string, clock: Clock = systemClock): Promise<FileFlagStore> {
     await mkdir(dir, { recursive: true });
@@ -45,15 +70,25 @@ export class FileFlagStore implements FlagStore {
     try {
       const contents = await readContents(join(dir, 'flags.json'));
       await unlink(join(dir, 'flags.json.tmp')).catch(() => {});
+      // A data file from before the audit history has none of its past: the history starts here.
+      const purgedThrough = contents.auditPurgedThrough ?? contents.revision;
+      const { segments, rows } = await AuditSegments.open(dir, contents.revision, purgedThrough);
+      const index = new AuditIndex<SegmentLocator>(purgedThrough);
+      for (const row of rows) index.add(row);
       const store = new FileFlagStore(
         dir,
         new FlagTable(clock, contents),
         lock,
         contents.storeId ?? randomUUID(),
+        segments,
+        index,
+        clock,
       );
-      // A new data file (or one from before identities) gets its id on disk before anyone is told it:
-      // a restart must answer the same id, or the Redis bus it claimed would refuse it.
-      if (contents.storeId === undefined) await store.writeContents();
+      // A new data file (or one from before identities or audit) gets its id and history start on disk
+      // before anyone is told: a restart must answer the same id, or the Redis bus it claimed would
+      // refuse it.
+      if (contents.storeId === undefined || contents.auditPurgedThrough === undefined)
+        await store.writeContents();
       return store;
     } catch (err) {
       await lock.release();
@@ -67,14 +102,35 @@ export class FileFlagStore implements FlagStore {
   async get(key: string) {
     return this.table.get(key);
   }
-  insert(key: string, fields: FlagFields) {
-    return this.durably(() => this.table.insert(key, fields));
+  insert(key: string, fields: FlagFields, note: AuditNote) {
+    return this.durably(() => this.table.insert(key, fields, note));
   }
-  update(key: string, expectedVersion: number, fields: FlagFields): Promise<WriteResult> {
-    return this.durably(() => this.table.update(key, expectedVersion, fields));
+  update(key: string, expectedVersion: number, fields: FlagFields, note: AuditNote): Promise<WriteResult> {
+    return this.durably(() => this.table.update(key, expectedVersion, fields, note));
   }
-  remove(key: string, expectedVersion?: number): Promise<WriteResult> {
-    return this.durably(() => this.table.remove(key, expectedVersion));
+  remove(key: string, expectedVersion: number | undefined, note: AuditNote): Promise<WriteResult> {
+    return this.durably(() => this.table.remove(key, expectedVersion, note));
+  }
+
+  /**
+   * Retention, in the write queue: the new horizon goes into `flags.json` first (entries at or below it
+   * are not read, nor loaded again), then the segments wholly below it are deleted.
+   */
+  purgeAudit(policy: RetentionPolicy, now?: number): Promise<PurgeOutcome> {
+    return this.queued(async () => {
+      const { through, more } = this.index.purgeTarget(policy, now ?? Date.parse(this.clock()));
+      if (through <= this.index.purgedThrough) return { purged: 0, more: false };
+      const serialized = this.serialize(through);
+      try {
+        await this.replaceFile(serialized);
+        await this.syncDirectory();
+      } catch (err) {
+        throw new StoreUnavailableError(err);
+      }
+      const purged = this.index.purgeThrough(through).length;
+      await this.segments.dropThrough(through);
+      return { purged, more };
+    });
   }
   async currentRevision() {
     return this.table.currentRevision;
@@ -99,19 +155,24 @@ export class FileFlagStore implements FlagStore {
   private durably<R extends { status: string; change?: FlagChange }>(
     operation: () => Applied<R>,
   ): Promise<R> {
-    // Checked when the write is asked for, not when its turn comes: a graceful shutdown completes what
-    // callers were already promised.
-    if (this.closed) return Promise.reject(new StoreUnavailableError(new Error('store is closed')));
-    const run = async (): Promise<R> => {
-      const { result, undo } = operation();
-      if (result.status !== 'ok' || !result.change) return result;
+    return this.queued(async () => {
+      const { result, undo, entry } = operation();
+      if (result.status !== 'ok' || !result.change || !entry) return result;
       // Serialise the new state, then take it back out of memory until it is on disk: readers must
       // never see a change that a crash could still lose.
-      const serialized = this.serialize();
+      const serialized = this.serialize(this.index.purgedThrough);
       undo();
+      // The entry first, durably; then flags.json, whose rename commits both (see AuditSegments).
+      let appended: Awaited<ReturnType<AuditSegments['append']>> | undefined;
       try {
+        appended = await this.segments.append(entry);
         await this.replaceFile(serialized);
       } catch (err) {
+        await appended?.undo().catch((undoErr: unknown) => {
+          // The line stays above the committed revision: harmless after a restart (cut off at open),
+          // but the next write would take the same revision after it. Stop writing until then.
+          this.broken = undoErr;
+        });
         throw new StoreUnavailableError(err);
       }
       // The rename is durable only once the directory entry is. If that fsync fails the change is still
@@ -121,24 +182,40 @@ export class FileFlagStore implements FlagStore {
       // another rename whose durability hangs on the same failing sync.
       await this.syncDirectory().catch(() => {});
       this.table.applyCommitted(result.change);
+      this.index.add(rowOf(entry, appended.locator));
       return result;
+    });
+  }
+
+  /** Runs `work` after every write already accepted, one at a time. */
+  private queued<R>(work: () => Promise<R>): Promise<R> {
+    // Checked when the write is asked for, not when its turn comes: a graceful shutdown completes what
+    // callers were already promised.
+    if (this.closed) return Promise.reject(new StoreUnavailableError(new Error('store is closed')));
+    const run = () => {
+      if (this.broken !== undefined)
+        throw new StoreUnavailableError(new Error('an audit segment could not be repaired: restart'));
+      return work();
     };
     const next = this.writeQueue.then(run, run);
     this.writeQueue = next.catch(() => {});
     return next;
   }
 
-  private serialize(): string {
+  private serialize(auditPurgedThrough: number): string {
+    const { flags, revision } = this.table.dump();
     return JSON.stringify({
       format: FORMAT,
       storeId: this.storeId,
-      ...this.table.dump(),
+      revision,
+      auditPurgedThrough,
+      flags,
     } satisfies FileContents);
   }
 
-  /** The current contents, durably (at open, to persist a new identity). */
+  /** The current contents, durably (at open, to persist a new identity or history start). */
   private async writeContents(): Promise<void> {
-    await this.replaceFile(this.serialize());
+    await this.replaceFile(this.serialize(this.index.purgedThrough));
     await this.syncDirectory();
   }
 
@@ -169,12 +246,13 @@ export class FileFlagStore implements FlagStore {
 
 async function readContents(
   path: string,
-): Promise<{ flags: StoredRecord[]; revision: number; storeId?: string }> {
+): Promise<{ flags: StoredRecord[]; revision: number; storeId?: string; auditPurgedThrough?: number }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { flags: [], revision: 0 };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { flags: [], revision: 0, auditPurgedThrough: 0 };
     throw err;
   }
   let parsed: Partial<FileContents> | null;
@@ -194,7 +272,9 @@ async function readContents(
     parsed.format !== FORMAT ||
     !Array.isArray(parsed.flags) ||
     typeof parsed.revision !== 'number' ||
-    (parsed.storeId !== undefined && (typeof parsed.storeId !== 'string' || parsed.storeId === ''))
+    (parsed.storeId !== undefined && (typeof parsed.storeId !== 'string' || parsed.storeId === '')) ||
+    (parsed.auditPurgedThrough !== undefined &&
+      !(Number.isSafeInteger(parsed.auditPurgedThrough) && parsed.auditPurgedThrough <= parsed.revision))
   ) {
     throw new Error(`${path} is not a Flagwire data file (format ${FORMAT}); move it away or fix DATA_DIR`);
   }
@@ -205,6 +285,11 @@ async function readContents(
     if (!record) throw new Error(`${path} holds an unreadable record at flags[${index}]; fix or restore it`);
     flags.push(record);
   }
-  const { revision, storeId } = parsed;
-  return storeId === undefined ? { flags, revision } : { flags, revision, storeId };
+  const { revision, storeId, auditPurgedThrough } = parsed;
+  return {
+    flags,
+    revision,
+    ...(storeId === undefined ? {} : { storeId }),
+    ...(auditPurgedThrough === undefined ? {} : { auditPurgedThrough }),
+  };
 }

@@ -1,12 +1,17 @@
+import { type AuditEntry, type AuditNote, auditEntryOf } from '../../audit/audit-entry.js';
 import { bodyOf, type FlagChange, type FlagFields, listByPrefix, type StoredRecord } from '../flag.js';
 import type { WriteResult } from './flag-store.js';
 
 export type Clock = () => string;
 export const systemClock: Clock = () => new Date().toISOString();
 
-/** What a {@link FlagTable} mutation returns: the answer, and how to take it back if it cannot be made durable. */
+/**
+ * What a {@link FlagTable} mutation returns: the answer, the audit entry of the change it made (none
+ * when it made none), and how to take it back if it cannot be made durable.
+ */
 export interface Applied<R> {
   readonly result: R;
+  readonly entry?: AuditEntry;
   readonly undo: () => void;
 }
 
@@ -44,6 +49,7 @@ export class FlagTable {
   insert(
     key: string,
     fields: FlagFields,
+    note: AuditNote,
   ): Applied<{ status: 'ok'; change: FlagChange } | { status: 'exists' }> {
     if (this.flags.has(key)) return { result: { status: 'exists' }, undo: NOTHING_TO_UNDO };
     const now = this.clock();
@@ -56,34 +62,36 @@ export class FlagTable {
       createdAt: now,
       updatedAt: now,
     };
-    return this.commit(key, flag, { kind: 'upsert', key, revision, flag });
+    return this.commit(key, flag, { kind: 'upsert', key, revision, flag }, note, now);
   }
 
-  update(key: string, expectedVersion: number, fields: FlagFields): Applied<WriteResult> {
+  update(key: string, expectedVersion: number, fields: FlagFields, note: AuditNote): Applied<WriteResult> {
     const current = this.flags.get(key);
     if (!current) return { result: { status: 'missing' }, undo: NOTHING_TO_UNDO };
     if (current.version !== expectedVersion) {
       return { result: { status: 'stale', currentVersion: current.version }, undo: NOTHING_TO_UNDO };
     }
     const revision = this.revision + 1;
+    const now = this.clock();
     const flag: StoredRecord = {
       ...current,
       ...bodyOf(fields),
       version: current.version + 1,
       revision,
-      updatedAt: this.clock(),
+      updatedAt: now,
     };
-    return this.commit(key, flag, { kind: 'upsert', key, revision, flag });
+    return this.commit(key, flag, { kind: 'upsert', key, revision, flag }, note, now);
   }
 
-  remove(key: string, expectedVersion?: number): Applied<WriteResult> {
+  remove(key: string, expectedVersion: number | undefined, note: AuditNote): Applied<WriteResult> {
     const current = this.flags.get(key);
     if (!current) return { result: { status: 'missing' }, undo: NOTHING_TO_UNDO };
     if (expectedVersion !== undefined && current.version !== expectedVersion) {
       return { result: { status: 'stale', currentVersion: current.version }, undo: NOTHING_TO_UNDO };
     }
     const revision = this.revision + 1;
-    return this.commit(key, undefined, { kind: 'delete', key, revision, version: current.version });
+    const change: FlagChange = { kind: 'delete', key, revision, version: current.version };
+    return this.commit(key, undefined, change, note, this.clock());
   }
 
   /** Re-applies a change this table produced earlier (after it was undone to be made durable first). */
@@ -98,18 +106,28 @@ export class FlagTable {
     return { flags: this.list(''), revision: this.revision };
   }
 
+  // The entry is built from the record this very turn replaces, so its `before` is exact.
   private commit(
     key: string,
     next: StoredRecord | undefined,
     change: FlagChange,
+    note: AuditNote,
+    at: string,
   ): Applied<{ status: 'ok'; change: FlagChange }> {
     const previous = this.flags.get(key);
     const previousRevision = this.revision;
+    const entry = auditEntryOf(
+      note,
+      { revision: change.revision, at, recordKey: key },
+      previous ?? null,
+      next ?? null,
+    );
     if (next) this.flags.set(key, next);
     else this.flags.delete(key);
     this.revision = change.revision;
     return {
       result: { status: 'ok', change },
+      entry,
       undo: () => {
         if (previous) this.flags.set(key, previous);
         else this.flags.delete(key);

@@ -1,14 +1,27 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditEntry, AuditNote } from '../../audit/audit-entry.js';
+import { AuditIndex, IndexedAuditLog, rowOf } from '../../audit/audit-index.js';
+import type { PurgeOutcome, RetentionPolicy } from '../../audit/audit-log.js';
+import type { FlagFields } from '../flag.js';
 import type { FlagStore } from './flag-store.js';
-import { type Clock, FlagTable, systemClock } from './flag-table.js';
+import { type Applied, type Clock, FlagTable, systemClock } from './flag-table.js';
 
-/** A complete, non-durable store: unit tests and throwaway runs. */
+/**
+ * A complete, non-durable store: unit tests and throwaway runs. A change and its audit entry are made
+ * in one synchronous step (nothing can come between them in one event-loop turn).
+ */
 export class MemoryFlagStore implements FlagStore {
   private readonly table: FlagTable;
+  private readonly index = new AuditIndex<AuditEntry>();
+  readonly audit = new IndexedAuditLog(
+    this.index,
+    async (rows) => rows.map((row) => row.locator),
+    () => this.table.currentRevision,
+  );
   /** Nothing outlives the instance: each one is a store of its own. */
   private readonly id = randomUUID();
 
-  constructor(clock: Clock = systemClock) {
+  constructor(private readonly clock: Clock = systemClock) {
     this.table = new FlagTable(clock);
   }
 
@@ -18,14 +31,14 @@ export class MemoryFlagStore implements FlagStore {
   async get(key: string) {
     return this.table.get(key);
   }
-  async insert(key: string, fields: Parameters<FlagStore['insert']>[1]) {
-    return this.table.insert(key, fields).result;
+  async insert(key: string, fields: FlagFields, note: AuditNote) {
+    return this.recorded(this.table.insert(key, fields, note));
   }
-  async update(key: string, expectedVersion: number, fields: Parameters<FlagStore['update']>[2]) {
-    return this.table.update(key, expectedVersion, fields).result;
+  async update(key: string, expectedVersion: number, fields: FlagFields, note: AuditNote) {
+    return this.recorded(this.table.update(key, expectedVersion, fields, note));
   }
-  async remove(key: string, expectedVersion?: number) {
-    return this.table.remove(key, expectedVersion).result;
+  async remove(key: string, expectedVersion: number | undefined, note: AuditNote) {
+    return this.recorded(this.table.remove(key, expectedVersion, note));
   }
   async currentRevision() {
     return this.table.currentRevision;
@@ -33,6 +46,15 @@ export class MemoryFlagStore implements FlagStore {
   async identity() {
     return this.id;
   }
+  async purgeAudit(policy: RetentionPolicy, now = Date.parse(this.clock())): Promise<PurgeOutcome> {
+    const { through, more } = this.index.purgeTarget(policy, now);
+    return { purged: this.index.purgeThrough(through).length, more };
+  }
   async ping() {}
   async close() {}
+
+  private recorded<R>(applied: Applied<R>): R {
+    if (applied.entry) this.index.add(rowOf(applied.entry, applied.entry));
+    return applied.result;
+  }
 }

@@ -1,10 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import { StoreUnavailableError, WriteConflictError } from '../errors.js';
+import { type AuditNote, auditEntryOf } from '../../audit/audit-entry.js';
+import type { PurgeOutcome, RetentionPolicy } from '../../audit/audit-log.js';
+import { WriteConflictError } from '../errors.js';
 import type { FlagChange, FlagFields, StoredRecord } from '../flag.js';
 import { readStoredRecord } from '../record-format.js';
-import { Deadline, DeadlineExceededError } from './deadline.js';
+import { Deadline } from './deadline.js';
 import type { FlagStore, WriteResult } from './flag-store.js';
+import { MongoAuditLog, type PendingFields, pendingFieldsOf } from './mongo-audit-log.js';
+import { abortable, driverCollection, isDuplicateKey, unavailableOnDriverFailure } from './mongo-driver.js';
+import { readOrCreateIdentity } from './mongo-identity.js';
 
 /** The default of {@link MongoStoreOptions.timeoutMs}, as of `STORE_TIMEOUT_MS` (src/config.ts). */
 const DEFAULT_STORE_TIMEOUT_MS = 5000;
@@ -34,7 +38,7 @@ export interface MongoStoreOptions {
  * must not. Documents written before definitions carry `isEnabled` and `description` instead (read as
  * the boolean flag they stand for; a write replaces them with a definition).
  */
-interface FlagDoc {
+interface FlagDoc extends PendingFields {
   _id: string;
   definition?: string;
   isEnabled?: boolean;
@@ -46,13 +50,13 @@ interface FlagDoc {
 }
 /**
  * What a delete leaves in place of the flag: the delete's revision, so that an insert which took an
- * older revision cannot commit after it, and the version it deleted. Only these fields, to stay small.
- * Removed once older than {@link TOMBSTONE_GRACE_MS}.
+ * older revision cannot commit after it, and the version it deleted. Only these fields, to stay small
+ * (and, until drained, the delete's audit entry: see mongo-audit-log.ts). `deletedAt` is set when the
+ * entry is drained; removed once older than {@link TOMBSTONE_GRACE_MS}.
  */
-type TombstoneDoc = Pick<FlagDoc, '_id' | 'version' | 'revision'> & { deleted: true; deletedAt: Date };
+type TombstoneDoc = Pick<FlagDoc, '_id' | 'version' | 'revision'> & { deleted: true; deletedAt?: Date };
 type StoredDoc = FlagDoc & Partial<Pick<TombstoneDoc, 'deleted' | 'deletedAt'>>;
 type CounterDoc = { _id: string; value: number };
-type Guard = { _id: string; version: number; revision: { $lt: number }; deleted: { $ne: true } };
 
 // No `required`: this adapter writes whole documents itself, and mongoose's check would reject ''.
 const flagSchema = new mongoose.Schema<StoredDoc>(
@@ -67,9 +71,13 @@ const flagSchema = new mongoose.Schema<StoredDoc>(
     updatedAt: Date,
     deleted: Boolean,
     deletedAt: Date,
+    auditPending: Number,
+    auditEntry: String,
   },
   { versionKey: false },
 );
+// Finds the records whose latest change's audit entry is still to be drained (few, briefly).
+flagSchema.index({ auditPending: 1 }, { sparse: true });
 // Tombstones only (live flags lack `deletedAt`, so they never expire): on MongoDB the TTL monitor removes
 // them past the grace (server clock) even while no instance runs; purgeTombstones() uses the index too,
 // and does the work where TTL indexes are not honoured (the test stand-in).
@@ -86,16 +94,19 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * Flags in MongoDB, shared by every instance pointing at the same database. The flag key is the
- * document `_id`; each write first takes a revision from the `counters` collection, then makes its
- * write conditional on the key's document carrying an older revision (and on the flag's version), so
- * no change commits below one already committed for its key; deletes leave a {@link TombstoneDoc} so
- * this holds across delete and re-insert. A losing write leaves a hole in the revisions. Hence
- * `currentRevision()` is the counter: at least the latest committed change's revision, and above it
- * after a losing write or while a write is in flight.
+ * document `_id`; each write reads the key's document, takes a revision from the `counters` collection
+ * above the document's, then writes conditionally on the document still being exactly the one it read
+ * (its revision, unique), so no change commits below one already committed for its key, and the
+ * change's audit entry (built from the state read) is exact; deletes leave a {@link TombstoneDoc} so
+ * this holds across delete and re-insert. The same single-document write carries the audit entry (see
+ * mongo-audit-log.ts). A losing write leaves a hole in the revisions. Hence `currentRevision()` is the
+ * counter: at least the latest committed change's revision, and above it after a losing write or while
+ * a write is in flight.
  */
 export class MongoFlagStore implements FlagStore {
   private readonly flags: Model<StoredDoc>;
   private readonly counters: Model<CounterDoc>;
+  readonly audit: MongoAuditLog;
   private purgeTimer: NodeJS.Timeout | undefined;
 
   /** Protected, like {@link nextRevision}: a subclass may observe the window between revision and write. */
@@ -105,6 +116,13 @@ export class MongoFlagStore implements FlagStore {
   ) {
     this.flags = connection.model<StoredDoc>('StoredRecord', flagSchema, 'flags');
     this.counters = connection.model<CounterDoc>('Counter', counterSchema, 'counters');
+    this.audit = new MongoAuditLog(
+      connection,
+      driverCollection(this.flags),
+      (operation) => this.run(operation),
+      (deadline) => this.readCounter(deadline),
+      timeoutMs,
+    );
   }
 
   /**
@@ -136,9 +154,12 @@ export class MongoFlagStore implements FlagStore {
       await store.run(async (deadline) => {
         await deadline.step(() => connection.asPromise());
         await deadline.step(() => Promise.all([store.flags.createIndexes(), store.counters.createIndexes()]));
+        await store.audit.open(deadline);
       });
       await store.purgeTombstones();
-      store.purgeTimer = setInterval(() => store.purgeTombstones().catch(() => {}), PURGE_INTERVAL_MS);
+      // Draining first: a tombstone is purged only once its entry is drained.
+      const purge = () => store.audit.drainPending().then(() => store.purgeTombstones());
+      store.purgeTimer = setInterval(() => purge().catch(() => {}), PURGE_INTERVAL_MS);
       store.purgeTimer.unref();
       return store;
     } catch (err) {
@@ -164,72 +185,81 @@ export class MongoFlagStore implements FlagStore {
     });
   }
 
-  // One conditional upsert: creates the flag where the key has no document, or replaces a tombstone
-  // whose delete is older than our revision. E11000 means the key's document exists and did not match:
-  // a live flag (exists), or a delete that took a later revision and committed first (take a fresh
-  // revision and go again, so the insert never commits below it). A replacement, not $set: an update
-  // upsert would copy the filter's `deleted: true` into the new flag.
-  insert(key: string, fields: FlagFields): ReturnType<FlagStore['insert']> {
+  // Reads the key's document: a live flag answers `exists`; a tombstone (its entry drained first) is
+  // replaced conditionally on its exact revision; no document at all is an insertOne, whose E11000 means
+  // another writer got there first. Either race goes round again with a fresh read.
+  insert(key: string, fields: FlagFields, note: AuditNote): ReturnType<FlagStore['insert']> {
     return this.run(async (deadline) => {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const current = await this.readAny(key, deadline);
+        if (current && !current.deleted) return EXISTS;
+        if (current) await this.audit.drain(current, deadline);
         const revision = await this.nextRevision(deadline);
+        if (current && revision <= current.revision) continue;
         const now = new Date();
         const fresh = { ...pick(fields), version: 1, revision, createdAt: now, updatedAt: now };
-        const freeOrOlder = { _id: key, deleted: true, revision: { $lt: revision } } as const;
-        try {
-          await deadline.step((signal) =>
-            this.flags.replaceOne(freeOrOlder, fresh, { upsert: true, signal }).exec(),
-          );
-        } catch (err) {
-          if (!(err instanceof mongoose.mongo.MongoServerError && err.code === 11000)) throw err;
-          if (await this.read(key, deadline)) return EXISTS;
-          continue;
-        }
         const flag = toFlag({ _id: key, ...fresh });
+        const entry = auditEntryOf(note, { revision, at: now.toISOString(), recordKey: key }, null, flag);
+        const doc = { ...fresh, ...pendingFieldsOf(entry) };
+        try {
+          if (current) {
+            const pinned = { _id: key, revision: current.revision, deleted: true } as const;
+            const { matchedCount } = await deadline.step((signal) =>
+              this.flags.replaceOne(pinned, doc, { signal }).exec(),
+            );
+            if (matchedCount !== 1) continue;
+          } else {
+            await deadline.step((signal) =>
+              driverCollection<StoredDoc>(this.flags).insertOne({ _id: key, ...doc }, abortable(signal)),
+            );
+          }
+        } catch (err) {
+          if (isDuplicateKey(err)) continue;
+          throw err;
+        }
+        await this.settle({ _id: key, ...doc }, deadline);
         return { status: 'ok', change: { kind: 'upsert', key, revision, flag } } as const;
       }
       throw new WriteConflictError(key, MAX_ATTEMPTS);
     });
   }
 
-  update(key: string, expectedVersion: number, fields: FlagFields): Promise<WriteResult> {
-    return this.guarded(key, expectedVersion, async (guard, revision, deadline) => {
-      const doc = await deadline.step((signal) =>
-        this.flags
-          .findOneAndUpdate(
-            guard,
-            {
-              $set: { ...pick(fields), revision, updatedAt: new Date() },
-              $unset: LEGACY_FIELDS,
-              $inc: { version: 1 },
-            },
-            { returnDocument: 'after', signal },
-          )
-          .lean<FlagDoc>()
-          .exec(),
-      );
-      return doc && { kind: 'upsert', key, revision, flag: toFlag(doc) };
+  update(key: string, expectedVersion: number, fields: FlagFields, note: AuditNote): Promise<WriteResult> {
+    return this.guarded(key, expectedVersion, note, (current, revision, now) => {
+      const next = {
+        ...pick(fields),
+        version: current.version + 1,
+        revision,
+        createdAt: current.createdAt,
+        updatedAt: now,
+      };
+      const flag = toFlag({ _id: key, ...next });
+      return { doc: next, after: flag, change: { kind: 'upsert', key, revision, flag } };
     });
   }
 
-  remove(key: string, expectedVersion?: number): Promise<WriteResult> {
-    // Replaces the flag by its tombstone; the guard pins the exact version deleted.
-    return this.guarded(key, expectedVersion, async (guard, revision, deadline) => {
-      const tombstone = { deleted: true, version: guard.version, revision, deletedAt: new Date() };
-      const { matchedCount } = await deadline.step((signal) =>
-        this.flags.replaceOne(guard, tombstone, { signal }).exec(),
-      );
-      return matchedCount === 1 ? { kind: 'delete', key, revision, version: guard.version } : null;
-    });
+  remove(key: string, expectedVersion: number | undefined, note: AuditNote): Promise<WriteResult> {
+    // Replaces the flag by its tombstone, which takes `deletedAt` when its entry is drained.
+    return this.guarded(key, expectedVersion, note, (current, revision) => ({
+      doc: { deleted: true, version: current.version, revision },
+      after: null,
+      change: { kind: 'delete', key, revision, version: current.version },
+    }));
+  }
+
+  purgeAudit(policy: RetentionPolicy, now = Date.now()): Promise<PurgeOutcome> {
+    return this.audit.purge(policy, now);
   }
 
   currentRevision(): Promise<number> {
-    return this.run(async (deadline) => {
-      const counter = await deadline.step((signal) =>
-        this.counters.findById(REVISION_COUNTER, null, { signal }).lean<CounterDoc>().exec(),
-      );
-      return counter?.value ?? 0;
-    });
+    return this.run((deadline) => this.readCounter(deadline));
+  }
+
+  private async readCounter(deadline: Deadline): Promise<number> {
+    const counter = await deadline.step((signal) =>
+      this.counters.findById(REVISION_COUNTER, null, { signal }).lean<CounterDoc>().exec(),
+    );
+    return counter?.value ?? 0;
   }
 
   ping(): Promise<void> {
@@ -262,6 +292,7 @@ export class MongoFlagStore implements FlagStore {
   async purgeTombstones(): Promise<number> {
     const cutoff = new Date(Date.now() - TOMBSTONE_GRACE_MS);
     return this.run(async (deadline) => {
+      // A tombstone whose entry is still pending has no deletedAt yet: never purged before it is drained.
       const { deletedCount } = await deadline.step((signal) =>
         this.flags.deleteMany({ deleted: true, deletedAt: { $lt: cutoff } }, { signal }).exec(),
       );
@@ -297,30 +328,58 @@ export class MongoFlagStore implements FlagStore {
     });
   }
 
-  // Takes a revision and runs `write` guarded by the flag being live, at its version (`expected`, or
-  // the one just read), and older than our revision: a write that took a later revision but committed
-  // first must not be replaced by a change that looks older (views apply changes by revision). Retries
-  // with a fresh revision when only that guard failed, or the flag was deleted and re-created meanwhile.
+  // Reads the live document (the expected version, if given, must be its version), drains its pending
+  // entry, takes a revision above its revision, and writes conditionally on the document being exactly
+  // the one read: `_id` and revision, which no other state of the key ever shares. A write that lost
+  // the race goes round again with a fresh read (which answers missing or stale when that is the truth).
   private guarded(
     key: string,
     expected: number | undefined,
-    write: (guard: Guard, revision: number, deadline: Deadline) => Promise<FlagChange | null>,
+    note: AuditNote,
+    next: (
+      current: FlagDoc,
+      revision: number,
+      now: Date,
+    ) => { doc: Partial<StoredDoc>; after: StoredRecord | null; change: FlagChange },
   ): Promise<WriteResult> {
     return this.run(async (deadline) => {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const version = expected ?? (await this.read(key, deadline))?.version;
-        if (version === undefined) return MISSING;
+        const current = await this.readAny(key, deadline);
+        if (!current || current.deleted) return MISSING;
+        if (expected !== undefined && current.version !== expected) {
+          return { status: 'stale', currentVersion: current.version };
+        }
+        await this.audit.drain(current, deadline);
         const revision = await this.nextRevision(deadline);
-        const guard = { _id: key, version, revision: { $lt: revision }, ...LIVE };
-        const change = await write(guard, revision, deadline);
-        if (change) return { status: 'ok', change };
-        if (expected === undefined) continue;
-        const current = await this.read(key, deadline);
-        if (!current) return MISSING;
-        if (current.version !== expected) return { status: 'stale', currentVersion: current.version };
+        if (revision <= current.revision) continue;
+        const now = new Date();
+        const { doc, after, change } = next(current, revision, now);
+        const before = toFlag(current);
+        const entry = auditEntryOf(note, { revision, at: now.toISOString(), recordKey: key }, before, after);
+        const written = { ...doc, ...pendingFieldsOf(entry) };
+        const pinned = { _id: key, revision: current.revision };
+        const { matchedCount } = await deadline.step((signal) =>
+          this.flags.replaceOne(pinned, written, { signal }).exec(),
+        );
+        if (matchedCount !== 1) continue;
+        await this.settle({ _id: key, ...written }, deadline);
+        return { status: 'ok', change };
       }
       throw new WriteConflictError(key, MAX_ATTEMPTS);
     });
+  }
+
+  /**
+   * Drains the entry a write just committed. Best effort: the change is committed whatever happens here
+   * (and reported so), and a pending entry is finished by the next reader or writer. Protected: a test
+   * subclass skips it to play a writer that died right after its commit.
+   */
+  protected async settle(doc: PendingFields & { _id: string }, deadline: Deadline): Promise<void> {
+    try {
+      await this.audit.drain(doc, deadline);
+    } catch {
+      // left pending: see mongo-audit-log.ts
+    }
   }
 
   private read(key: string, deadline: Deadline): Promise<FlagDoc | null> {
@@ -329,6 +388,13 @@ export class MongoFlagStore implements FlagStore {
         .findOne({ _id: key, ...LIVE }, null, { signal })
         .lean<FlagDoc>()
         .exec(),
+    );
+  }
+
+  /** The key's document, live or tombstone, with its pending entry if any. */
+  private readAny(key: string, deadline: Deadline): Promise<StoredDoc | null> {
+    return deadline.step((signal) =>
+      this.flags.findOne({ _id: key }, null, { signal }).lean<StoredDoc>().exec(),
     );
   }
 
@@ -346,62 +412,10 @@ export class MongoFlagStore implements FlagStore {
   }
 }
 
-type MetaDoc = { _id: string; value: string };
-const metaSchema = new mongoose.Schema<MetaDoc>({ _id: String, value: String }, { versionKey: false });
-const IDENTITY = 'store-identity';
-
-// Insert-if-absent on the unique _id: of two processes racing on a new database, one inserts and the
-// other gets E11000 and reads the winner's id.
-async function readOrCreateIdentity(connection: Connection): Promise<string> {
-  const meta: Model<MetaDoc> =
-    (connection.models.Meta as Model<MetaDoc> | undefined) ??
-    connection.model<MetaDoc>('Meta', metaSchema, 'meta');
-  const existing = await meta.findById(IDENTITY).lean<MetaDoc>();
-  if (existing) return existing.value;
-  try {
-    await meta.create({ _id: IDENTITY, value: randomUUID() });
-  } catch (err) {
-    if (!(err instanceof mongoose.mongo.MongoServerError && err.code === 11000)) throw err;
-  }
-  const created = await meta.findById(IDENTITY).lean<MetaDoc>();
-  if (!created) throw new Error('store identity vanished right after it was written');
-  return created.value;
-}
-
-/** The one place driver failures become StoreUnavailableError; answers such as E11000 pass through. */
-async function unavailableOnDriverFailure<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (err) {
-    throw isUnavailable(err) ? new StoreUnavailableError(err) : err;
-  }
-}
-
-// Server errors meaning "not reachable / not primary / shutting down" (the driver's retryable codes).
-const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);
-
-function isUnavailable(err: unknown): boolean {
-  const { mongo } = mongoose;
-  if (err instanceof DeadlineExceededError) return true;
-  if (err instanceof mongoose.Error.MongooseServerSelectionError) return true;
-  const kinds = [
-    mongo.MongoNetworkError,
-    mongo.MongoServerSelectionError,
-    mongo.MongoTopologyClosedError,
-    mongo.MongoOperationTimeoutError,
-  ];
-  if (kinds.some((kind) => err instanceof kind) || err instanceof mongo.MongoNotConnectedError) return true;
-  if (!(err instanceof mongo.MongoError)) return false;
-  return err.hasErrorLabel('RetryableWriteError') || UNAVAILABLE_CODES.has(Number(err.code));
-}
-
 /** What a record's body is stored as (only the definition: the kind follows from the key). */
 function pick(fields: FlagFields): { definition: string } {
   return { definition: JSON.stringify(fields.definition) };
 }
-
-/** The fields of documents written before definitions, dropped by the first write after them. */
-const LEGACY_FIELDS = { isEnabled: 1, description: 1 } as const;
 
 function toFlag(doc: FlagDoc): StoredRecord {
   const record = readStoredRecord({

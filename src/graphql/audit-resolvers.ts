@@ -1,0 +1,59 @@
+import { encodeCursor } from '../audit/audit-cursor.js';
+import type { AuditAction } from '../audit/audit-entry.js';
+import { assertMayReadAudit, auditFilterOf, pageSizeOf } from '../audit/audit-query.js';
+import { type AuditEntryView, auditEntryView } from '../audit/audit-view.js';
+import type { AuditFilter as AuditFilterInput, Resolvers } from './generated.js';
+
+type GraphQLAction = NonNullable<AuditFilterInput['actions']>[number];
+
+/** `set-rules` <-> `SET_RULES`: the REST spelling of an action and the GraphQL enum value. */
+const toEnum = (action: AuditAction) => action.toUpperCase().replaceAll('-', '_') as GraphQLAction;
+const fromEnum = (action: GraphQLAction) => action.toLowerCase().replaceAll('_', '-');
+
+/** The GraphQL filter as the transports' common filter input (audit-query.ts checks it). */
+function filterOf(input: AuditFilterInput | null | undefined) {
+  return auditFilterOf({
+    ...input,
+    entity: input?.entity?.toLowerCase(),
+    actions: input?.actions?.map(fromEnum),
+  });
+}
+
+/** `auditLog` (a connection over AuditLog.query) and `auditEntryAdded` (the AuditFeed); admins only. */
+export const auditResolvers: Resolvers = {
+  Query: {
+    auditLog: async (_parent, { filter, first, after }, ctx) => {
+      assertMayReadAudit(ctx.principal);
+      const audit = filterOf(filter);
+      const page = await ctx.audit.query(audit, pageSizeOf(first, 'first'), after ?? undefined);
+      const edges = page.entries.map((entry) => ({
+        cursor: encodeCursor(audit, entry.revision),
+        node: auditEntryView(entry),
+      }));
+      return {
+        edges,
+        pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: edges.at(-1)?.cursor ?? null },
+        truncated: page.truncated,
+      };
+    },
+  },
+  Subscription: {
+    auditEntryAdded: {
+      // Checked before the feed registers anything: a refused subscriber costs nothing.
+      subscribe: (_parent, { filter }, ctx) => {
+        assertMayReadAudit(ctx.principal);
+        return ctx.auditFeed.subscribe(filterOf(filter));
+      },
+      resolve: (entry: Parameters<typeof auditEntryView>[0]): AuditEntryView => auditEntryView(entry),
+    },
+  },
+  AuditEntry: {
+    action: (entry) => toEnum(entry.action),
+    entity: (entry) => entry.entity.toUpperCase() as 'FLAG' | 'SEGMENT' | 'ENVIRONMENT',
+  },
+  AuditDiff: {
+    op: (diff) => diff.op.toUpperCase() as 'ADD' | 'REMOVE' | 'REPLACE',
+    before: (diff) => ('before' in diff ? diff.before : null),
+    after: (diff) => ('after' in diff ? diff.after : null),
+  },
+};
