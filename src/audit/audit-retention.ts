@@ -16,7 +16,7 @@ export interface AuditRetentionOptions {
  */
 export class AuditRetention {
   private timer: NodeJS.Timeout | undefined;
-  private soon: NodeJS.Timeout | undefined;
+  private soon: { timer: NodeJS.Timeout; fired: Promise<void> } | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private lastRun = 0;
@@ -44,22 +44,29 @@ export class AuditRetention {
   afterWrite(): void {
     if (this.stopped || this.soon) return;
     const wait = Math.max(0, this.lastRun + this.minGapMs - Date.now());
-    this.soon = setTimeout(() => {
+    let fire = () => {};
+    const fired = new Promise<void>((resolve) => {
+      fire = resolve;
+    });
+    const timer = setTimeout(() => {
       this.soon = undefined;
       this.run();
+      fire();
     }, wait);
-    this.soon.unref();
+    timer.unref();
+    this.soon = { timer, fired };
   }
 
-  /** Resolves when no run is in progress (tests, shutdown). */
+  /** Resolves when no run is in progress or scheduled (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.soon) await (this.running ?? this.soon?.fired);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    clearTimeout(this.soon);
+    clearTimeout(this.soon?.timer);
+    this.soon = undefined;
     await this.idle();
   }
 

@@ -194,4 +194,20 @@ describe('config', () => {
       expect(() => loadConfig(env)).not.toThrow(/aaaa|bbbb/);
     });
   });
+
+  it('keeps 90 days and 10,000 audit entries by default, and bounds both', () => {
+    expect(loadConfig({}).auditRetention).toEqual({ days: 90, count: 10_000 });
+    expect(loadConfig({ AUDIT_RETENTION_DAYS: '7', AUDIT_RETENTION_COUNT: '500' }).auditRetention).toEqual({
+      days: 7,
+      count: 500,
+    });
+    for (const [name, bad] of [
+      ['AUDIT_RETENTION_DAYS', '0'],
+      ['AUDIT_RETENTION_DAYS', '1.5'],
+      ['AUDIT_RETENTION_COUNT', '0'],
+      ['AUDIT_RETENTION_COUNT', 'all'],
+    ] as const) {
+      expect(() => loadConfig({ [name]: bad })).toThrow(new RegExp(`${name}=`));
+    }
+  });
 });

@@ -88,7 +88,7 @@ const metaSchema = new mongoose.Schema<MetaDoc>({ _id: String, value: Number }, 
 
 /** Every entry at or below this revision is gone (retention, or before the history began). */
 const PURGED_THROUGH = 'audit-purged-through';
-/** Pending entries one drain handles at most (more are taken by the next read). */
+/** Pending entries read at once while draining. */
 const DRAIN_BATCH = 1000;
 
 /** The fields a write sets on the record to carry `entry` (see the comment at the top). */
@@ -174,12 +174,15 @@ export class MongoAuditLog implements AuditLog {
     return this.run((deadline) => this.drainAll(deadline));
   }
 
-  /** Drains every record with a pending entry (up to a batch): before any read of the history. */
+  /** Drains every record with a pending entry, a batch at a time: before any read of the history. */
   async drainAll(deadline: Deadline): Promise<void> {
-    const pending = await deadline.step((signal) =>
-      this.records.find({ auditPending: { $exists: true } }, { signal, limit: DRAIN_BATCH }).toArray(),
-    );
-    for (const doc of pending) await this.drain(doc, deadline);
+    for (;;) {
+      const pending = await deadline.step((signal) =>
+        this.records.find({ auditPending: { $exists: true } }, { signal, limit: DRAIN_BATCH }).toArray(),
+      );
+      for (const doc of pending) await this.drain(doc, deadline);
+      if (pending.length < DRAIN_BATCH) return;
+    }
   }
 
   async query(filter: AuditFilter, limit: number, cursor?: string): Promise<AuditPage> {

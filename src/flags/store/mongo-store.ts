@@ -154,8 +154,9 @@ export class MongoFlagStore implements FlagStore {
       await store.run(async (deadline) => {
         await deadline.step(() => connection.asPromise());
         await deadline.step(() => Promise.all([store.flags.createIndexes(), store.counters.createIndexes()]));
-        await store.audit.open(deadline);
       });
+      // A deadline of its own: its indexes and first drain are work of their own.
+      await store.run((deadline) => store.audit.open(deadline));
       await store.purgeTombstones();
       // Draining first: a tombstone is purged only once its entry is drained.
       const purge = () => store.audit.drainPending().then(() => store.purgeTombstones());
