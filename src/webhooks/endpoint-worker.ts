@@ -14,6 +14,11 @@ const BATCH = 100;
  * which readAfter passes once it is settled).
  */
 const SETTLE_POLL_MS = 1000;
+/**
+ * How long stop() lets an attempt in flight finish (its answer then moves the cursor) before aborting
+ * it: a graceful restart should not deliver again what the receiver already took, nor wait long.
+ */
+const STOP_GRACE_MS = 2000;
 
 /** What a worker reports as it goes (metrics). */
 export interface WorkerEvents {
@@ -114,12 +119,16 @@ export class EndpointWorker {
     this.wake?.();
   }
 
-  /** Stops at once (an attempt in flight is aborted: delivered again later) and lets the lease go. */
+  /**
+   * Stops: no new attempt starts; one in flight gets {@link STOP_GRACE_MS} to be answered (and
+   * recorded), then is aborted (and delivered again later). Then the lease goes.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.abort.abort();
     this.wake?.();
+    const grace = setTimeout(() => this.abort.abort(), STOP_GRACE_MS);
     await this.loop;
+    clearTimeout(grace);
     if (this.held) {
       this.held = false;
       await this.options.outbox.release(this.name, this.options.holder).catch(() => {});
