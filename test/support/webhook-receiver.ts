@@ -19,8 +19,11 @@ export interface Arrival {
   readonly receivedAt: number;
 }
 
-/** How the receiver answers one request: a status, after a delay, or by cutting the connection. */
-export type Answer = { status: number; delayMs?: number; headers?: Record<string, string> } | 'drop';
+/**
+ * How the receiver answers one request: a status, after a delay; by cutting the connection (`drop`);
+ * or never (`hold`: it stays pending until the sender goes away, then counts as dropped).
+ */
+export type Answer = { status: number; delayMs?: number; headers?: Record<string, string> } | 'drop' | 'hold';
 
 /**
  * A webhook receiver for tests: a real node:http server on a free port. It answers as `behave` says
@@ -136,6 +139,13 @@ export class TestReceiver {
         const index = this.arrivals.push(arrival) - 1;
         const answer = this.behaviour(arrival, index);
         this.notify();
+        if (answer === 'hold') {
+          req.socket.once('close', () => {
+            arrival.status = 'dropped';
+            this.notify();
+          });
+          return;
+        }
         const respond = () => {
           if (answer === 'drop') {
             arrival.status = 'dropped';
