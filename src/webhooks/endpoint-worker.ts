@@ -19,6 +19,11 @@ const SETTLE_POLL_MS = 1000;
  * it: a graceful restart should not deliver again what the receiver already took, nor wait long.
  */
 const STOP_GRACE_MS = 2000;
+/**
+ * The longest an instance not holding the lease goes without asking for it (it also asks on every
+ * change): a lease released by a graceful stop is taken over within this, even with no writes.
+ */
+const STANDBY_CHECK_MS = 5000;
 
 /** What a worker reports as it goes (metrics). */
 export interface WorkerEvents {
@@ -140,7 +145,8 @@ export class EndpointWorker {
     while (!this.stopped) {
       try {
         if (!(await this.holdLease())) {
-          await this.pause(this.options.leaseMs / 3, false);
+          this.dirty = false;
+          await this.pause(Math.min(this.options.leaseMs / 3, STANDBY_CHECK_MS), true);
           continue;
         }
         const progressed = await this.deliverBatch();
