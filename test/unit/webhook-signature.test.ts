@@ -1,3 +1,6 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { retryAfterMs, retryDelay } from '../../src/webhooks/backoff.js';
 import { signatureHeader, signatureOf, signatureProblem } from '../../src/webhooks/signature.js';
@@ -52,5 +55,33 @@ describe('webhook retry schedule', () => {
     expect(retryAfterMs(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThan(3000);
     expect(retryAfterMs('soon')).toBeUndefined();
     expect(retryAfterMs(null)).toBeUndefined();
+  });
+});
+
+describe("PROTOCOL.md's verification snippet", () => {
+  it('accepts what the service signs, and refuses a tampered body, another secret or an old timestamp', async () => {
+    const protocol = await readFile(join(import.meta.dirname, '../../PROTOCOL.md'), 'utf8');
+    const section = protocol.slice(protocol.indexOf('### Verifying a request (Node)'));
+    const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+    if (!code) throw new Error('no snippet in PROTOCOL.md');
+    const verify = new Function(
+      'createHmac',
+      'timingSafeEqual',
+      'Buffer',
+      `${code.replace(/^import .*$/m, '').replace(/^export /m, '')}\nreturn verifyFlagwire;`,
+    )(createHmac, timingSafeEqual, Buffer) as (
+      secret: string,
+      header: string | undefined,
+      body: string,
+      toleranceSec?: number,
+    ) => boolean;
+    const body = '{"type":"audit-entry","id":"s.audit.9","revision":9}';
+    const now = Math.floor(Date.now() / 1000);
+    const header = signatureHeader(SECRET, now, body);
+    expect(verify(SECRET, header, body)).toBe(true);
+    expect(verify(SECRET, header, body.replace('9', '8'))).toBe(false);
+    expect(verify('another-secret-0000001', header, body)).toBe(false);
+    expect(verify(SECRET, signatureHeader(SECRET, now - 600, body), body)).toBe(false);
+    expect(verify(SECRET, undefined, body)).toBe(false);
   });
 });
