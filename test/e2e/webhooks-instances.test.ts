@@ -35,6 +35,7 @@ describe('webhooks across instances sharing a MongoDB store', () => {
     const revisions = await allDelivered(pair.a);
     expect(revisions).toHaveLength(14);
     expect(receiver.acknowledgedRevisions()).toEqual(revisions);
+    expect(receiver.maxInFlight).toBe(1);
     expect((await metric(pair.a, HELD)) + (await metric(pair.b, HELD))).toBe(1);
   });
 

@@ -94,11 +94,13 @@ describe.each(EVERY_STORE())('webhooks over $name', (kind) => {
 
   it('delivers every entry in revision order, once while the receiver answers 2xx', async () => {
     const running = await start();
+    receiver.behave(() => ({ status: 200, delayMs: Math.floor(Math.random() * 15) }));
     // Sequential and concurrent writes alike.
     for (let i = 0; i < 10; i++) await writeFlag(running, `order.${i % 4}`, i % 2 === 0);
     await Promise.all(Array.from({ length: 10 }, (_, i) => writeFlag(running, `burst.${i}`, true)));
     const entries = await everythingDelivered(running);
     expect(entries).toHaveLength(20);
+    expect(receiver.maxInFlight).toBe(1);
     expect(receiver.acknowledgedRevisions()).toEqual(entries.map((entry) => entry.revision));
     expect(receiver.arrivals.map((a) => a.event.entry)).toEqual(entries);
     expect(await metric(running, series('flagwire_webhook_deliveries_total'))).toBe(20);
@@ -149,10 +151,12 @@ describe.each(EVERY_STORE())('webhooks over $name', (kind) => {
       await metric(running, series('flagwire_webhook_failed_attempts_total', ',reason="status"')),
     ).toBeGreaterThanOrEqual(5);
     expect(await metric(running, series('flagwire_webhook_lag_revisions'))).toBeGreaterThanOrEqual(11);
-    receiver.behave(() => ({ status: 200 }));
+    // Back, answering each request after a random few milliseconds: concurrent requests would overtake.
+    receiver.behave(() => ({ status: 200, delayMs: Math.floor(Math.random() * 15) }));
     await receiver.accept();
     const entries = await everythingDelivered(running);
     expect(entries).toHaveLength(12);
+    expect(receiver.maxInFlight).toBe(1);
     expect(receiver.distinctAcknowledged()).toEqual(entries.map((entry) => entry.revision));
     expect(receiver.acknowledgedRevisions()).toEqual(entries.map((entry) => entry.revision));
     // Every attempt of the first entry carried the same key, and a fresh signature that verifies.

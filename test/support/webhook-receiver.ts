@@ -32,6 +32,9 @@ export type Answer = { status: number; delayMs?: number; headers?: Record<string
  */
 export class TestReceiver {
   readonly arrivals: Arrival[] = [];
+  /** The most requests this receiver had open at once (read and not yet answered or dropped). */
+  maxInFlight = 0;
+  private inFlight = 0;
   private behaviour: (arrival: Arrival, index: number) => Answer = () => ({ status: 200 });
   private readonly sockets = new Set<Socket>();
   private readonly watchers = new Set<() => void>();
@@ -137,16 +140,20 @@ export class TestReceiver {
           receivedAt: performance.now(),
         };
         const index = this.arrivals.push(arrival) - 1;
+        this.inFlight++;
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
         const answer = this.behaviour(arrival, index);
         this.notify();
         if (answer === 'hold') {
           req.socket.once('close', () => {
+            this.inFlight--;
             arrival.status = 'dropped';
             this.notify();
           });
           return;
         }
         const respond = () => {
+          this.inFlight--;
           if (answer === 'drop') {
             arrival.status = 'dropped';
             req.socket.destroy();
