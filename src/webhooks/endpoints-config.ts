@@ -87,6 +87,9 @@ function parseEntry(
   if (!NAME.test(name)) return { problem: NAME_RULE };
   if (taken.has(name)) return { problem: 'the name is taken by an earlier entry: names must differ', name };
   if (!isHttpUrl(url)) return { problem: 'the URL must start with http:// or https://', name };
+  const { username, password } = new URL(url);
+  // fetch refuses such URLs outright; a secret path or query serves receivers that want more than the signature.
+  if (username || password) return { problem: 'the URL must not hold credentials (user:password@)', name };
   if (!SECRET.test(secret) || isHttpUrl(secret)) return { problem: SECRET_RULE, name };
   const filter: { -readonly [K in keyof WebhookFilter]: WebhookFilter[K] } = {};
   const from = { value: 'now' as WebhookEndpoint['from'] };

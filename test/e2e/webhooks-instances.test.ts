@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import mongoose from 'mongoose';
 import { type InstancePair, startInstancePair } from '../support/instance-pair.js';
 import { TestReceiver } from '../support/webhook-receiver.js';
 import { auditHistory, metric, webhookEnv, writeFlag } from '../support/webhooks.js';
@@ -11,7 +12,12 @@ describe('webhooks across instances sharing a MongoDB store', () => {
   beforeEach(async () => {
     receiver = await TestReceiver.start();
     // A long lease: a takeover within the test's time proves the lease was released, not waited out.
-    pair = await startInstancePair({ ...webhookEnv(receiver.url, 'shared'), WEBHOOK_LEASE_MS: '60000' });
+    // A short store timeout: a revision no write will commit is settled within 2 s (see the last test).
+    pair = await startInstancePair({
+      ...webhookEnv(receiver.url, 'shared'),
+      WEBHOOK_LEASE_MS: '60000',
+      STORE_TIMEOUT_MS: '1000',
+    });
   });
   afterEach(async () => {
     await pair?.stop();
@@ -60,5 +66,30 @@ describe('webhooks across instances sharing a MongoDB store', () => {
       'after',
     ]);
     expect(await metric(other, HELD)).toBe(1);
+  });
+
+  it('passes a revision that no write will ever commit once it is settled, and delivers what follows', async () => {
+    await writeFlag(pair.a, 'before-hole', true);
+    await allDelivered(pair.a);
+    // A revision taken and never committed, as by a write that lost its version check.
+    const db = await mongoose
+      .createConnection(pair.a.config.mongodbUri as string, { autoCreate: false, autoIndex: false })
+      .asPromise();
+    try {
+      await db.collection('counters').updateOne({ _id: 'revision' } as object, { $inc: { value: 1 } });
+    } finally {
+      await db.close();
+    }
+    const started = performance.now();
+    await writeFlag(pair.b, 'after-hole', true);
+    const revisions = await allDelivered(pair.a);
+    const waited = performance.now() - started;
+    process.stderr.write(
+      `webhooks: an entry behind a never-committed revision was delivered after ${waited.toFixed(0)} ms\n`,
+    );
+    expect(receiver.arrivals.map((a) => a.event.entry?.key)).toEqual(['before-hole', 'after-hole']);
+    expect(revisions.at(-1)).toBe((revisions.at(-2) as number) + 2);
+    // Held until the hole was settled: 2 x STORE_TIMEOUT_MS, give or take a poll.
+    expect(waited).toBeLessThan(6000);
   });
 });

@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { pino } from 'pino';
 import { client, startTestApp } from '../support/app.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import { itWhen } from '../support/skip.js';
@@ -305,6 +307,42 @@ describe('webhook filters', () => {
       let lag = await metric(app, 'flagwire_webhook_lag_revisions{endpoint="checkout"}');
       while (lag > 0) lag = await metric(app, 'flagwire_webhook_lag_revisions{endpoint="checkout"}');
       expect(last).toBeGreaterThan(wanted.at(-1)?.revision as number);
+    } finally {
+      await app.stop();
+      await app.removeDataDir();
+      await receiver.stop();
+    }
+  });
+});
+
+describe('webhook logs', () => {
+  it('name the endpoint and the failure, never the secret nor the URL query', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const receiver = await TestReceiver.start();
+    receiver.behave((_, index) => (index < 2 ? { status: 401 } : { status: 200 }));
+    const app = await startTestApp(
+      { ...webhookEnv(`${receiver.url}?key=query-secret-value`, 'logged'), LOG_LEVEL: 'debug' },
+      { logger: pino({ level: 'debug' }, sink) },
+    );
+    try {
+      await writeFlag(app, 'logged.flag', true);
+      await receiver.waitFor(() => receiver.acknowledgedRevisions().length === 1, 'the delivery');
+      const failures = lines.filter((line) => line.includes('webhook delivery failed'));
+      expect(failures).toHaveLength(2);
+      expect(JSON.parse(failures[0] as string)).toMatchObject({
+        endpoint: 'logged',
+        target: `http://127.0.0.1:${receiver.port}/hooks/flagwire`,
+        status: 401,
+        attempt: 1,
+      });
+      expect(lines.join('\n')).not.toContain(WEBHOOK_SECRET);
+      expect(lines.join('\n')).not.toContain('query-secret-value');
     } finally {
       await app.stop();
       await app.removeDataDir();

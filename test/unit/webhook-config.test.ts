@@ -46,6 +46,7 @@ describe('WEBHOOKS configuration', () => {
       /entry 1 \(audit\): the URL must start/,
     ],
     ['a URL that is not http(s)', `audit ftp://h.example/x ${SECRET}`, /the URL must start with http/],
+    ['credentials in the URL', `audit https://u:p@h.example/x ${SECRET}`, /must not hold credentials/],
     ['a short secret', 'audit https://h.example/x short', /a secret is 16 to 512/],
     ['a bad name', `-audit https://h.example/x ${SECRET}`, /entry 1: a name is 1 to 64/],
     [
