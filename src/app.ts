@@ -47,6 +47,8 @@ import { StreamTickets } from './ofrep/stream-tickets.js';
 import { SnapshotSync } from './sync/snapshot-sync.js';
 import { StoreBinding } from './sync/store-binding.js';
 import { gateWrites } from './sync/write-gate.js';
+import { openOutbox } from './webhooks/open-outbox.js';
+import { Webhooks } from './webhooks/webhooks.js';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -144,6 +146,34 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         );
         closers.push(() => retention.stop());
         retention.start();
+        // Webhooks: delivered in the background from the audit history, woken by the snapshot; no write waits.
+        if (config.webhooks.endpoints.length > 0) {
+          const outbox = await openOutbox(config, overrides.store !== undefined);
+          closers.push(() => outbox.close());
+          const webhooks = new Webhooks({
+            config: config.webhooks,
+            audit: store.audit,
+            outbox,
+            storeId,
+            currentRevision: () => store.currentRevision(),
+            snapshot,
+            events: {
+              delivered: (endpoint, seconds) => {
+                metrics.webhookDeliveries.inc({ endpoint });
+                metrics.webhookAttemptDuration.observe({ endpoint }, seconds);
+              },
+              failed: (endpoint, reason, seconds) => {
+                metrics.webhookFailedAttempts.inc({ endpoint, reason });
+                metrics.webhookAttemptDuration.observe({ endpoint }, seconds);
+              },
+              purged: (endpoint, revisions) => metrics.webhookPurgedRevisions.inc({ endpoint }, revisions),
+            },
+            logger,
+          });
+          closers.push(() => webhooks.stop());
+          await webhooks.start();
+          metrics.webhooks(() => webhooks.status());
+        }
         // Every committed write goes out, then nudges retention (which runs later, never in the write).
         const changes = {
           publish: async (change: FlagChange) => {

@@ -6,6 +6,8 @@ import {
   type NamedToken,
   namedTokenList,
 } from './auth/token-entries.js';
+import type { WebhookEndpoint } from './webhooks/endpoint.js';
+import { webhookEndpointList } from './webhooks/endpoints-config.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -38,7 +40,7 @@ const clientTokenList = boundTokenList('client');
 export type ClientToken = BoundToken;
 export type { NamedToken };
 
-const SECRET_VARIABLES = new Set(['ADMIN_TOKENS', 'CLIENT_TOKENS', 'FRONTEND_TOKENS']);
+const SECRET_VARIABLES = new Set(['ADMIN_TOKENS', 'CLIENT_TOKENS', 'FRONTEND_TOKENS', 'WEBHOOKS']);
 
 /** Comma-separated browser origins, or `*` for any. */
 const originList = z
@@ -84,6 +86,11 @@ const EnvSchema = z.object({
   ETAG_MEMO_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
   AUDIT_RETENTION_COUNT: z.coerce.number().int().min(1).max(100_000_000).default(10_000),
+  WEBHOOKS: webhookEndpointList.optional(),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  WEBHOOK_RETRY_MIN_MS: z.coerce.number().int().min(1).max(3_600_000).default(1000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(300_000),
+  WEBHOOK_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
 });
 
 /** Everything the service reads from its environment, validated. */
@@ -160,6 +167,20 @@ export interface Config {
    * `count` (default 10,000), whichever keeps fewer. Older ones are purged, oldest first.
    */
   auditRetention: { days: number; count: number };
+  /** Audit entries delivered to HTTP endpoints (see PROTOCOL.md#webhooks); none by default. */
+  webhooks: {
+    readonly endpoints: readonly WebhookEndpoint[];
+    /** How long one request may take, response included, before it counts as failed. Default 10 s. */
+    readonly timeoutMs: number;
+    /** The first retry's delay and the cap of the exponential backoff. Default 1 s and 5 min. */
+    readonly retryMinMs: number;
+    readonly retryMaxMs: number;
+    /**
+     * How long an instance holds an endpoint's delivery lease without renewing it (renewed every
+     * third of it): after a crash, another instance takes over within it. Default 30 s.
+     */
+    readonly leaseMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -204,6 +225,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:
   ${duplicate.variable}=<redacted>: ${duplicate.message}`);
   }
+  if (e.WEBHOOK_RETRY_MAX_MS < e.WEBHOOK_RETRY_MIN_MS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  WEBHOOK_RETRY_MAX_MS=${e.WEBHOOK_RETRY_MAX_MS}: must be at least WEBHOOK_RETRY_MIN_MS (${e.WEBHOOK_RETRY_MIN_MS})`,
+    );
+  }
   if (production && adminTokens.length + clientTokens.length + frontendTokens.length === 0) {
     throw new ConfigError(
       'Invalid configuration:\n  NODE_ENV=production with no ADMIN_TOKENS, CLIENT_TOKENS or FRONTEND_TOKENS: refusing to serve flags to anyone who asks. Set tokens.',
@@ -239,5 +265,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     etagMemoEntries: e.ETAG_MEMO_ENTRIES,
     auditRetention: { days: e.AUDIT_RETENTION_DAYS, count: e.AUDIT_RETENTION_COUNT },
+    webhooks: {
+      endpoints: e.WEBHOOKS ?? [],
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryMinMs: e.WEBHOOK_RETRY_MIN_MS,
+      retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+      leaseMs: e.WEBHOOK_LEASE_MS,
+    },
   };
 }

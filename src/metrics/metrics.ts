@@ -53,6 +53,35 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly webhookDeliveries = new Counter({
+    name: 'flagwire_webhook_deliveries_total',
+    help: 'Webhook events an endpoint answered 2xx (a redelivery after a crash counts again)',
+    labelNames: ['endpoint'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookFailedAttempts = new Counter({
+    name: 'flagwire_webhook_failed_attempts_total',
+    help: 'Webhook attempts that failed and will be retried, by reason: status (not 2xx), timeout, network',
+    labelNames: ['endpoint', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookAttemptDuration = new Histogram({
+    name: 'flagwire_webhook_attempt_duration_seconds',
+    help: 'How long one webhook attempt took, answered or not',
+    labelNames: ['endpoint'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly webhookPurgedRevisions = new Counter({
+    name: 'flagwire_webhook_purged_revisions_total',
+    help: 'Revisions an endpoint fell behind by past the audit retention: their entries were purged undelivered (an entries-purged event was sent instead)',
+    labelNames: ['endpoint'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'flagwire_' });
   }
@@ -66,6 +95,44 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         for (const [transport, count] of Object.entries(read())) this.set({ transport }, count);
+      },
+    });
+  }
+
+  /** Per-endpoint webhook gauges, read at scrape time. */
+  webhooks(
+    read: () => ReadonlyArray<{
+      endpoint: string;
+      lag: number | undefined;
+      leaseHeld: boolean;
+      pendingAgeSeconds: number;
+    }>,
+  ): void {
+    new Gauge({
+      name: 'flagwire_webhook_lag_revisions',
+      help: "Revisions an endpoint's delivery is behind this instance's newest (on an instance not holding its lease: as of its last lease check)",
+      labelNames: ['endpoint'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const { endpoint, lag } of read()) if (lag !== undefined) this.set({ endpoint }, lag);
+      },
+    });
+    new Gauge({
+      name: 'flagwire_webhook_lease_held',
+      help: 'Whether this instance delivers to the endpoint now (1) or another one does (0)',
+      labelNames: ['endpoint'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const { endpoint, leaseHeld } of read()) this.set({ endpoint }, leaseHeld ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'flagwire_webhook_pending_age_seconds',
+      help: 'Age of the entry this instance is trying to deliver to the endpoint (0: none waiting)',
+      labelNames: ['endpoint'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const { endpoint, pendingAgeSeconds } of read()) this.set({ endpoint }, pendingAgeSeconds);
       },
     });
   }

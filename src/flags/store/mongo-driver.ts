@@ -2,7 +2,34 @@ import mongoose from 'mongoose';
 import { StoreUnavailableError } from '../errors.js';
 import { DeadlineExceededError } from './deadline.js';
 
-/** Small helpers over the MongoDB driver, shared by the store and its audit log. */
+/** Small helpers over the MongoDB driver, shared by the store, its audit log and the webhook outbox. */
+
+/**
+ * How every Flagwire connection to MongoDB is made, given the store timeout (STORE_TIMEOUT_MS).
+ */
+export function mongoConnectionOptions(
+  timeoutMs: number,
+  serverSelectionTimeoutMS = timeoutMs,
+): mongoose.ConnectOptions {
+  return {
+    // autoCreate would send `create` (the stand-in lacks it); MongoDB creates collections on first insert.
+    autoCreate: false,
+    autoIndex: false,
+    // Fail fast instead of queueing operations while disconnected: the caller maps that to 503.
+    bufferCommands: false,
+    // A server that stops answering (hung, partitioned) must not hold a request: each operation has a
+    // Deadline of `timeoutMs` over all its commands, whose AbortSignal cancels them (the driver ignores
+    // `timeoutMS` here, and would retry a timed-out read: ~15 s in all). These timeouts bound what
+    // runs without a signal (connecting, the heartbeat, which notices a dead server in seconds).
+    socketTimeoutMS: timeoutMs,
+    connectTimeoutMS: timeoutMs,
+    serverSelectionTimeoutMS,
+    heartbeatFrequencyMS: 2000,
+    // A driver retry of a timed-out write would be sent after the caller was told 503, and could
+    // commit then: the caller retries instead, knowing the outcome.
+    retryWrites: false,
+  };
+}
 
 /** The driver's collection under a model, typed by its documents (for inserts with a signal). */
 export function driverCollection<T extends mongoose.mongo.Document>(model: { collection: unknown }) {

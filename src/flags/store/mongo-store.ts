@@ -7,7 +7,13 @@ import { readStoredRecord } from '../record-format.js';
 import { Deadline } from './deadline.js';
 import type { FlagStore, WriteResult } from './flag-store.js';
 import { MongoAuditLog, type PendingFields, pendingFieldsOf } from './mongo-audit-log.js';
-import { abortable, driverCollection, isDuplicateKey, unavailableOnDriverFailure } from './mongo-driver.js';
+import {
+  abortable,
+  driverCollection,
+  isDuplicateKey,
+  mongoConnectionOptions,
+  unavailableOnDriverFailure,
+} from './mongo-driver.js';
 import { readOrCreateIdentity } from './mongo-identity.js';
 
 /** The default of {@link MongoStoreOptions.timeoutMs}, as of `STORE_TIMEOUT_MS` (src/config.ts). */
@@ -131,24 +137,10 @@ export class MongoFlagStore implements FlagStore {
    */
   static async open(uri: string, options: MongoStoreOptions = {}): Promise<MongoFlagStore> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
-    const connection = mongoose.createConnection(uri, {
-      // autoCreate would send `create` (the stand-in lacks it); MongoDB creates collections on first insert.
-      autoCreate: false,
-      autoIndex: false,
-      // Fail fast instead of queueing operations while disconnected: the caller maps that to 503.
-      bufferCommands: false,
-      // A server that stops answering (hung, partitioned) must not hold a request: each operation has a
-      // Deadline of `timeoutMs` over all its commands, whose AbortSignal cancels them (the driver ignores
-      // `timeoutMS` here, and would retry a timed-out read: ~15 s in all). These timeouts bound what
-      // runs without a signal (connecting, the heartbeat, which notices a dead server in seconds).
-      socketTimeoutMS: timeoutMs,
-      connectTimeoutMS: timeoutMs,
-      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? timeoutMs,
-      heartbeatFrequencyMS: 2000,
-      // A driver retry of a timed-out write would be sent after the caller was told 503, and could
-      // commit then: the caller retries instead, knowing the outcome.
-      retryWrites: false,
-    });
+    const connection = mongoose.createConnection(
+      uri,
+      mongoConnectionOptions(timeoutMs, options.serverSelectionTimeoutMS),
+    );
     try {
       const store = new this(connection, timeoutMs);
       await store.run(async (deadline) => {
