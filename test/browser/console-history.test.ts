@@ -289,6 +289,57 @@ describe('the console history in headless Chromium', () => {
     expect(await entries(page).last().locator('.entry-title').textContent()).toMatch(/^bob created flag/);
   });
 
+  it('keeps the comment of a save in the flag editor, a segment edit and an environment edit', async () => {
+    const comment = (where: Page) =>
+      where.getByLabel('Comment (optional, shown in the history)', { exact: true });
+    // The flag editor: the comment goes with the save.
+    await page.goto(`${app.url}/console/flags/${FLAG}`);
+    await page.getByLabel('Description', { exact: true }).fill('Checkout v3');
+    await comment(page).fill('copy from the design review');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/Saved: version \d+/).waitFor();
+    expect(await comment(page).inputValue()).toBe('');
+
+    // A segment, created then its own history opened from the segments page.
+    await nav(page, 'Segments').click();
+    await page.getByRole('button', { name: 'New segment' }).click();
+    await page.getByLabel('Key', { exact: true }).fill('beta-testers');
+    await page.getByLabel('Included targeting keys (one per line)').fill('user-1');
+    await comment(page).fill('beta wave 1');
+    await page.getByRole('button', { name: 'Create segment' }).click();
+    await page.getByRole('link', { name: 'History of beta-testers' }).click();
+    await page.getByRole('heading', { name: 'History of segment beta-testers' }).waitFor();
+    await until(() => entries(page).count(), 1);
+    expect(await entries(page).first().locator('.entry-title').textContent()).toMatch(
+      /^alice created segment beta-testers/,
+    );
+    expect(await entries(page).first().locator('.comment').textContent()).toBe('Comment: beta wave 1');
+
+    // An environment's description.
+    await nav(page, 'Environments').click();
+    await page.getByRole('button', { name: 'Edit staging' }).click();
+    const form = page.getByRole('form', { name: 'Environment staging' });
+    await form.getByLabel('Description', { exact: true }).fill('pre-production, EU');
+    await comment(form as unknown as Page).fill('moved to the EU region');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('link', { name: 'History of staging' }).click();
+    await until(async () => new URL(page.url()).search, '?environment=staging');
+    const described = entries(page).filter({ hasText: 'described environment staging' });
+    await described.waitFor();
+    expect(await described.locator('.comment').textContent()).toBe('Comment: moved to the EU region');
+    expect(await described.locator('.change').allTextContents()).toEqual([
+      'description: "pre-production" → "pre-production, EU"',
+    ]);
+
+    await page.goto(`${app.url}/console/flags/${FLAG}/history`);
+    const saved = entries(page).filter({ hasText: 'alice saved flag history.checkout' });
+    await saved.waitFor();
+    expect(await saved.locator('.comment').textContent()).toBe('Comment: copy from the design review');
+    expect(await saved.locator('.change').allTextContents()).toEqual([
+      'description: "live edit 1" → "Checkout v3"',
+    ]);
+  });
+
   it('is usable 390 px wide', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${app.url}/console/flags/${FLAG}/history`);

@@ -41,7 +41,8 @@ export interface HistoryState {
   readonly announcement: string;
 }
 
-const INITIAL: HistoryState = {
+/** Before anything is read. */
+export const INITIAL_HISTORY: HistoryState = {
   status: 'loading',
   problem: undefined,
   entries: [],
@@ -62,7 +63,7 @@ const INITIAL: HistoryState = {
  * is missed, and overlaps are merged by revision.
  */
 export class HistoryFeed {
-  private state: HistoryState = INITIAL;
+  private state: HistoryState = INITIAL_HISTORY;
   private readonly listeners = new Set<() => void>();
   private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
   private cursor: string | null = null;

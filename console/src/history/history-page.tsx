@@ -3,7 +3,7 @@ import { Link, useLocation, useSearch } from 'wouter';
 import { useSession } from '../api/session-context';
 import { useFlagList } from '../flags/flag-list-context';
 import { AuditEntryCard } from './audit-entry-card';
-import { HistoryFeed } from './history-feed';
+import { HistoryFeed, type HistoryState, INITIAL_HISTORY } from './history-feed';
 import {
   auditFilterOf,
   type HistoryFilter,
@@ -13,6 +13,9 @@ import {
 } from './history-filter';
 import { HistoryFilters } from './history-filters';
 import { useNow } from './use-now';
+
+const noSubscription = () => () => {};
+const loading = (): HistoryState => INITIAL_HISTORY;
 
 function basePath(scope: HistoryScope): string {
   if (scope.kind === 'flag') return `/flags/${encodeURIComponent(scope.key)}/history`;
@@ -91,13 +94,17 @@ export default function HistoryPage({ scope }: { scope: HistoryScope }) {
   const filter = useMemo(() => historyFilterFromSearch(search), [search]);
   const variables = useMemo(() => auditFilterOf(scope, filter), [scope, filter]);
   const variablesKey = JSON.stringify(variables);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: one feed per filter, keyed by its JSON
-  const feed = useMemo(() => new HistoryFeed(run, live, variables), [run, live, variablesKey]);
+  // One feed per filter (keyed by its JSON), made by the effect that starts and stops it: under
+  // StrictMode's mount, unmount and mount again, a stopped feed is never started again.
+  const [feed, setFeed] = useState<HistoryFeed>();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `variables` is keyed by `variablesKey`
   useEffect(() => {
-    void feed.start();
-    return () => feed.stop();
-  }, [feed]);
-  const state = useSyncExternalStore(feed.subscribe, feed.snapshot);
+    const next = new HistoryFeed(run, live, variables);
+    setFeed(next);
+    void next.start();
+    return () => next.stop();
+  }, [run, live, variablesKey]);
+  const state = useSyncExternalStore(feed?.subscribe ?? noSubscription, feed?.snapshot ?? loading);
   // Names seen so far, offered while typing an actor (the API has no list of token names).
   const [actors, setActors] = useState<readonly string[]>([]);
   useEffect(
@@ -168,7 +175,7 @@ export default function HistoryPage({ scope }: { scope: HistoryScope }) {
                   Older changes could not be read: {state.problem.message}
                 </p>
               )}
-              {state.hasMore && <LoadMore feed={feed} loading={state.loadingMore} />}
+              {state.hasMore && feed && <LoadMore feed={feed} loading={state.loadingMore} />}
               {!state.hasMore && state.truncated && (
                 <p className="notice">
                   Older changes matching this filter were removed by the service's retention
