@@ -1,4 +1,5 @@
-import type { AuditDiffOp } from '../generated/graphql';
+// '.js': this module is also type-checked by the repository's (nodenext) tsconfig through its unit test.
+import type { AuditDiffOp } from '../generated/graphql.js';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 

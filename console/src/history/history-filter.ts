@@ -1,4 +1,5 @@
-import type { AuditAction, AuditEntity, AuditFilter } from '../generated/graphql';
+// '.js': this module is also type-checked by the repository's (nodenext) tsconfig through its unit test.
+import type { AuditAction, AuditEntity, AuditFilter } from '../generated/graphql.js';
 
 /** Whose history a screen shows: everything, one flag's (`/flags/:key/history`) or one segment's. */
 export type HistoryScope =
