@@ -47,7 +47,11 @@ export async function buildConsole(options: { ifStale?: boolean } = {}): Promise
     const current = await readBuildManifest(outDir);
     if (current?.sourceHash === sourceHash) return current;
   }
-  await build({ configFile: join(root, 'console/vite.config.ts'), logLevel: 'warn' });
+  // Always the production bundle (minified, React's production build), whatever NODE_ENV the caller
+  // runs under: Jest sets NODE_ENV=test, and Vite would otherwise bundle React's development build, which
+  // `npm start` would then serve as current (the source hash is the same).
+  process.env.NODE_ENV = 'production';
+  await build({ configFile: join(root, 'console/vite.config.ts'), logLevel: 'warn', mode: 'production' });
   const manifest: BuildManifest = {
     sourceHash,
     builtAt: new Date().toISOString(),

@@ -11,8 +11,19 @@ const FlagEditorPage = lazy(() => import('./flags/editor/flag-editor-page'));
 const SegmentsPage = lazy(() => import('./segments/segments-page'));
 const EnvironmentsPage = lazy(() => import('./environments/environments-page'));
 const PlaygroundPage = lazy(() => import('./playground/playground-page'));
-// History (per flag and global) and `asOf` come with the audit history (issue 11): a route here,
-// `/history` and `/flags/:key/history`, and a link in the nav and the flag editor's header.
+const HistoryPage = lazy(() => import('./history/history-page'));
+// Still to come (other branches): time travel (`asOf`: the playground and a history entry's "as of this
+// revision", see history/audit-entry-card.tsx) and promotion between environments (a route here,
+// `/environments/promote`, and a button on the environments page).
+
+const ALL = { kind: 'all' } as const;
+
+/** One flag's or segment's history: the scope kept the same object while the key is the same. */
+function ScopedHistory({ kind, encodedKey }: { kind: 'flag' | 'segment'; encodedKey: string }) {
+  const key = decodeURIComponent(encodedKey);
+  const scope = useMemo(() => ({ kind, key }), [kind, key]);
+  return <HistoryPage scope={scope} />;
+}
 
 /** Where the console lives (the service serves it at /console/). */
 export const BASE = '/console';
@@ -25,6 +36,7 @@ function Nav() {
         <Link href="/">Flags</Link>
         <Link href="/segments">Segments</Link>
         <Link href="/environments">Environments</Link>
+        <Link href="/history">History</Link>
         <Link href="/playground">Playground</Link>
       </nav>
       <p className="who" aria-live="polite">
@@ -71,7 +83,16 @@ export function Shell() {
           <Suspense fallback={<p className="loading">Loading…</p>}>
             <Switch>
               <Route path="/" component={FlagsPage} />
+              <Route path="/history">
+                <HistoryPage scope={ALL} />
+              </Route>
+              <Route path="/flags/:key/history">
+                {(params) => <ScopedHistory kind="flag" encodedKey={params.key} />}
+              </Route>
               <Route path="/flags/:key">{(params) => <FlagEditorPage flagKey={params.key} />}</Route>
+              <Route path="/segments/:key/history">
+                {(params) => <ScopedHistory kind="segment" encodedKey={params.key} />}
+              </Route>
               <Route path="/segments" component={SegmentsPage} />
               <Route path="/environments" component={EnvironmentsPage} />
               <Route path="/playground" component={PlaygroundPage} />

@@ -6,8 +6,27 @@ import type { AuditFilter as AuditFilterInput, Resolvers } from './generated.js'
 
 type GraphQLAction = NonNullable<AuditFilterInput['actions']>[number];
 
-/** `set-rules` <-> `SET_RULES`: the REST spelling of an action and the GraphQL enum value. */
-const toEnum = (action: AuditAction) => action.toUpperCase().replaceAll('-', '_') as GraphQLAction;
+/**
+ * `set-rules` <-> `SET_RULES`: the REST spelling of each action and its GraphQL enum value. Written out
+ * so that the type checker holds the two sets equal: an action the schema's enum lacks could not be
+ * served (GraphQL refuses to serialise it, failing the whole page).
+ */
+const ACTION_ENUM: { readonly [A in AuditAction]: GraphQLAction } = {
+  create: 'CREATE',
+  update: 'UPDATE',
+  replace: 'REPLACE',
+  toggle: 'TOGGLE',
+  'set-rules': 'SET_RULES',
+  'set-rollout': 'SET_ROLLOUT',
+  delete: 'DELETE',
+  promote: 'PROMOTE',
+  'segment-create': 'SEGMENT_CREATE',
+  'segment-replace': 'SEGMENT_REPLACE',
+  'segment-delete': 'SEGMENT_DELETE',
+  'environment-create': 'ENVIRONMENT_CREATE',
+  'environment-update': 'ENVIRONMENT_UPDATE',
+};
+const toEnum = (action: AuditAction) => ACTION_ENUM[action];
 const fromEnum = (action: GraphQLAction) => action.toLowerCase().replaceAll('_', '-');
 
 /** The GraphQL filter as the transports' common filter input (audit-query.ts checks it). */

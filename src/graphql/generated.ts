@@ -34,12 +34,13 @@ export type Scalars = {
 /**
  * What a change did. Flags: CREATE, UPDATE (`isEnabled`/`description` through the seed's writes), REPLACE
  * (a whole definition), TOGGLE, SET_RULES, SET_ROLLOUT, DELETE, PROMOTE (copied from another environment);
- * SEGMENT_CREATE, SEGMENT_REPLACE, SEGMENT_DELETE; ENVIRONMENT_CREATE.
+ * SEGMENT_CREATE, SEGMENT_REPLACE, SEGMENT_DELETE; ENVIRONMENT_CREATE, ENVIRONMENT_UPDATE (its description).
  */
 export type AuditAction =
   | 'CREATE'
   | 'DELETE'
   | 'ENVIRONMENT_CREATE'
+  | 'ENVIRONMENT_UPDATE'
   | 'PROMOTE'
   | 'REPLACE'
   | 'SEGMENT_CREATE'

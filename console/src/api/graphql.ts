@@ -56,6 +56,11 @@ function errorOf(body: unknown, status: number): ApiError {
   return new ApiError(status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL', `The service answered ${status}`);
 }
 
+/** The first error of a GraphQL result that carries errors (e.g. a refused subscription's), as an ApiError. */
+export function errorOfResult(result: { readonly errors?: readonly unknown[] | undefined }): ApiError {
+  return errorOf({ errors: result.errors ?? [] }, 200);
+}
+
 /** Called with every UNAUTHENTICATED answer (the token was revoked, or never valid): the app signs out. */
 let onUnauthenticated: () => void = () => {};
 export function whenUnauthenticated(handler: () => void): void {

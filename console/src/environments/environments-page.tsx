@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
+import { Link } from 'wouter';
 import { useSession } from '../api/session-context';
+import { commentOf } from '../comment-field';
 import {
   CreateEnvironmentDocument,
   type EnvironmentFieldsFragment,
@@ -11,6 +13,8 @@ import {
 interface Fields {
   key: string;
   description: string;
+  /** Why: kept in the change's audit entry. */
+  comment: string;
 }
 
 function EnvironmentForm({
@@ -22,12 +26,21 @@ function EnvironmentForm({
 }) {
   const { run } = useSession();
   const { register, handleSubmit, setError, formState } = useForm<Fields>({
-    defaultValues: { key: environment?.key ?? '', description: environment?.description ?? '' },
+    defaultValues: { key: environment?.key ?? '', description: environment?.description ?? '', comment: '' },
   });
-  const save = handleSubmit(async ({ key, description }) => {
+  const save = handleSubmit(async ({ key, description, comment }) => {
     try {
-      if (environment) await run(UpdateEnvironmentDocument, { key: environment.key, input: { description } });
-      else await run(CreateEnvironmentDocument, { input: { key: key.trim(), description } });
+      if (environment)
+        await run(UpdateEnvironmentDocument, {
+          key: environment.key,
+          input: { description },
+          comment: commentOf(comment),
+        });
+      else
+        await run(CreateEnvironmentDocument, {
+          input: { key: key.trim(), description },
+          comment: commentOf(comment),
+        });
       onDone();
     } catch (err) {
       setError(environment ? 'description' : 'key', {
@@ -68,6 +81,10 @@ function EnvironmentForm({
           {formState.errors.description?.message}
         </span>
       </label>
+      <label>
+        Comment (optional, shown in the history)
+        <input type="text" maxLength={500} autoComplete="off" {...register('comment')} />
+      </label>
       <button type="submit" className="primary" disabled={formState.isSubmitting}>
         {environment ? 'Save' : 'Create environment'}
       </button>
@@ -80,7 +97,7 @@ function EnvironmentForm({
   );
 }
 
-/** Environments: list, create, describe. (Promotion between environments comes with the audit history.) */
+/** Environments: list, create, describe. (Promotion between environments comes on another branch: its button goes here.) */
 export default function EnvironmentsPage() {
   const { run, viewer, live } = useSession();
   const [environments, setEnvironments] = useState<readonly EnvironmentFieldsFragment[]>();
@@ -121,9 +138,14 @@ export default function EnvironmentsPage() {
                 <>
                   <p>{environment.description || <span className="muted">No description.</span>}</p>
                   {viewer.canWrite && (
-                    <button type="button" onClick={() => setEditing(environment.key)}>
-                      Edit {environment.key}
-                    </button>
+                    <>
+                      <button type="button" onClick={() => setEditing(environment.key)}>
+                        Edit {environment.key}
+                      </button>{' '}
+                      <Link href={`/history?environment=${encodeURIComponent(environment.key)}`}>
+                        History of {environment.key}
+                      </Link>
+                    </>
                   )}
                 </>
               )}

@@ -2,6 +2,7 @@ import { useForm } from 'react-hook-form';
 import { useLocation } from 'wouter';
 import { ApiError } from '../api/graphql';
 import { useSession } from '../api/session-context';
+import { commentOf } from '../comment-field';
 import { CreateFlagDocument, type FlagType, ReplaceFlagDocument } from '../generated/graphql';
 import { useFlagListStore } from './flag-list-context';
 
@@ -9,6 +10,8 @@ interface Fields {
   key: string;
   type: FlagType;
   description: string;
+  /** Why: kept in the change's audit entry. */
+  comment: string;
 }
 
 /** Two variants to start from, for each type (a boolean flag gets the service's own `on`/`off`). */
@@ -27,13 +30,16 @@ export function CreateFlagForm({ environments }: { environments: readonly string
   const store = useFlagListStore();
   const [, setLocation] = useLocation();
   const { register, handleSubmit, formState, setError, reset } = useForm<Fields>({
-    defaultValues: { key: '', type: 'boolean', description: '' },
+    defaultValues: { key: '', type: 'boolean', description: '', comment: '' },
   });
 
-  const create = async ({ key, type, description }: Fields) => {
+  const create = async ({ key, type, description, comment }: Fields) => {
     store.expectOwnWrite(key);
     try {
-      const { createFlag } = await run(CreateFlagDocument, { input: { key, description } });
+      const { createFlag } = await run(CreateFlagDocument, {
+        input: { key, description },
+        comment: commentOf(comment),
+      });
       if (type !== 'boolean') {
         const variants = STARTING_VARIANTS[type];
         const first = Object.keys(variants)[0] as string;
@@ -105,6 +111,10 @@ export function CreateFlagForm({ environments }: { environments: readonly string
         <label>
           Description
           <input type="text" {...register('description', { maxLength: 1000 })} />
+        </label>
+        <label>
+          Comment (optional, shown in the history)
+          <input type="text" maxLength={500} autoComplete="off" {...register('comment')} />
         </label>
         <button type="submit" disabled={formState.isSubmitting}>
           Create flag

@@ -1,12 +1,15 @@
 import { useState } from 'react';
 import { ApiError } from '../api/graphql';
 import { useSession } from '../api/session-context';
+import { commentOf } from '../comment-field';
 import { type FlagRowFragment, ToggleFlagDocument } from '../generated/graphql';
 import { useFlagListStore } from './flag-list-context';
+import { useSwitchComment } from './switch-comment';
 
 /**
  * A flag's on/off switch in one environment, written at once (`toggleFlag`), guarded by the version
  * shown: if the flag changed meanwhile the write is refused and the row shows the new state (live).
+ * The list's comment field, if filled, goes with it (and is cleared).
  * Read-only tokens see the state, disabled.
  */
 export function EnvironmentSwitch({
@@ -20,6 +23,7 @@ export function EnvironmentSwitch({
 }) {
   const { viewer, run } = useSession();
   const store = useFlagListStore();
+  const comment = useSwitchComment();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
   const id = `switch-${flag.key}-${environment}`;
@@ -28,10 +32,17 @@ export function EnvironmentSwitch({
     setBusy(true);
     setProblem(undefined);
     store.expectOwnWrite(flag.key);
+    const why = comment.take();
     try {
-      await run(ToggleFlagDocument, { key: flag.key, environment, expectedVersion: flag.version });
+      await run(ToggleFlagDocument, {
+        key: flag.key,
+        environment,
+        expectedVersion: flag.version,
+        comment: commentOf(why),
+      });
     } catch (err) {
       store.ownWriteFailed(flag.key);
+      comment.restore(why);
       setProblem(
         err instanceof ApiError && err.code === 'VERSION_MISMATCH'
           ? 'Changed by someone else meanwhile: check the new state and try again.'

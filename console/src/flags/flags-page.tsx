@@ -2,10 +2,12 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { useSession } from '../api/session-context';
 import type { FlagRowFragment } from '../generated/graphql';
+import { type ChangeAuthor, useRecentChangeAuthors } from './change-authors';
 import { CreateFlagForm } from './create-flag-form';
 import { EnvironmentSwitch } from './environment-switch';
 import { type FlagFilter, filterFlags, filterFromSearch, filterToSearch, tagsOf } from './flag-filter';
 import { useFlagList } from './flag-list-context';
+import { SwitchCommentField, SwitchCommentProvider } from './switch-comment';
 import { targetingSummary } from './targeting-summary';
 
 /** At most this many rows are drawn at once; the filter narrows the rest. */
@@ -66,10 +68,13 @@ function FlagRow({
   flag,
   environments,
   highlighted,
+  author,
 }: {
   flag: FlagRowFragment;
   environments: readonly string[];
   highlighted: boolean;
+  /** The latest change's entry, when known (see change-authors.ts). */
+  author: ChangeAuthor | undefined;
 }) {
   const configured = new Map(flag.environments.map((e) => [e.environment, e]));
   return (
@@ -107,6 +112,7 @@ function FlagRow({
           {new Date(flag.updatedAt).toLocaleString()}
         </time>
         <span className="version">v{flag.version}</span>
+        {author?.revision === flag.revision && <span className="author">by {author.actor}</span>}
         {highlighted && <span className="badge">changed by someone else</span>}
       </td>
     </tr>
@@ -132,57 +138,65 @@ export function FlagsPage() {
   useEffect(() => {
     if (list.loaded) performance.mark('console:flags-ready');
   }, [list.loaded]);
+  // Read once the list is drawn, so it never delays the first screen.
+  const authors = useRecentChangeAuthors(list.loaded && viewer.canWrite);
 
   return (
     <>
       <h1>Flags</h1>
       {viewer.canWrite && <CreateFlagForm environments={environments} />}
-      <FilterBar
-        filter={filter}
-        tags={tags}
-        onChange={(next) => setLocation(`/${filterToSearch(next)}`, { replace: true })}
-      />
-      <p className="live-status" aria-live="polite">
-        {list.lastForeignChange ?? ''}
-      </p>
-      {!list.loaded ? (
-        <p className="loading">Loading flags…</p>
-      ) : (
-        <>
-          <p className="count">
-            {shown.length} of {list.flags.length} flags
-          </p>
-          <table className="flags">
-            <caption className="visually-hidden">Flags, their state per environment and last change</caption>
-            <thead>
-              <tr>
-                <th scope="col">Flag</th>
-                {environments.map((environment) => (
-                  <th scope="col" key={environment}>
-                    {environment}
-                  </th>
+      <SwitchCommentProvider>
+        <FilterBar
+          filter={filter}
+          tags={tags}
+          onChange={(next) => setLocation(`/${filterToSearch(next)}`, { replace: true })}
+        />
+        {viewer.canWrite && <SwitchCommentField />}
+        <p className="live-status" aria-live="polite">
+          {list.lastForeignChange ?? ''}
+        </p>
+        {!list.loaded ? (
+          <p className="loading">Loading flags…</p>
+        ) : (
+          <>
+            <p className="count">
+              {shown.length} of {list.flags.length} flags
+            </p>
+            <table className="flags">
+              <caption className="visually-hidden">
+                Flags, their state per environment and last change
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Flag</th>
+                  {environments.map((environment) => (
+                    <th scope="col" key={environment}>
+                      {environment}
+                    </th>
+                  ))}
+                  <th scope="col">Last change</th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.slice(0, limit).map((flag) => (
+                  <FlagRow
+                    key={flag.key}
+                    flag={flag}
+                    environments={environments}
+                    highlighted={list.highlighted.has(flag.key)}
+                    author={authors.get(flag.key)}
+                  />
                 ))}
-                <th scope="col">Last change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.slice(0, limit).map((flag) => (
-                <FlagRow
-                  key={flag.key}
-                  flag={flag}
-                  environments={environments}
-                  highlighted={list.highlighted.has(flag.key)}
-                />
-              ))}
-            </tbody>
-          </table>
-          {shown.length > limit && (
-            <button type="button" onClick={() => setLimit((n) => n + PAGE)}>
-              Show {Math.min(PAGE, shown.length - limit)} more
-            </button>
-          )}
-        </>
-      )}
+              </tbody>
+            </table>
+            {shown.length > limit && (
+              <button type="button" onClick={() => setLimit((n) => n + PAGE)}>
+                Show {Math.min(PAGE, shown.length - limit)} more
+              </button>
+            )}
+          </>
+        )}
+      </SwitchCommentProvider>
     </>
   );
 }

@@ -4,6 +4,61 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/**
+ * What a change did. Flags: CREATE, UPDATE (`isEnabled`/`description` through the seed's writes), REPLACE
+ * (a whole definition), TOGGLE, SET_RULES, SET_ROLLOUT, DELETE, PROMOTE (copied from another environment);
+ * SEGMENT_CREATE, SEGMENT_REPLACE, SEGMENT_DELETE; ENVIRONMENT_CREATE, ENVIRONMENT_UPDATE (its description).
+ */
+export type AuditAction =
+  | 'CREATE'
+  | 'DELETE'
+  | 'ENVIRONMENT_CREATE'
+  | 'ENVIRONMENT_UPDATE'
+  | 'PROMOTE'
+  | 'REPLACE'
+  | 'SEGMENT_CREATE'
+  | 'SEGMENT_DELETE'
+  | 'SEGMENT_REPLACE'
+  | 'SET_ROLLOUT'
+  | 'SET_RULES'
+  | 'TOGGLE'
+  | 'UPDATE';
+
+export type AuditDiffOp =
+  | 'ADD'
+  | 'REMOVE'
+  | 'REPLACE';
+
+/** What an audit entry records a change of. */
+export type AuditEntity =
+  | 'ENVIRONMENT'
+  | 'FLAG'
+  | 'SEGMENT';
+
+/** Which audit entries to read; every field given must hold. Bounds are inclusive. */
+export type AuditFilter = {
+  /** Entries with any of these actions. */
+  actions?: Array<AuditAction> | null | undefined;
+  /** Entries written by this token name. */
+  actor?: string | null | undefined;
+  /** Entries of one kind of record. */
+  entity?: AuditEntity | null | undefined;
+  /** Entries that concern this environment. */
+  environment?: string | null | undefined;
+  /** One flag's history (its key). */
+  flag?: string | null | undefined;
+  /** One segment's history (its key). */
+  segment?: string | null | undefined;
+  /** From this time on: ISO-8601, a date or a date-time with its offset. */
+  since?: string | null | undefined;
+  /** From this revision on. */
+  sinceRevision?: number | null | undefined;
+  /** Up to this time: ISO-8601, a date or a date-time with its offset. */
+  until?: string | null | undefined;
+  /** Up to this revision. */
+  untilRevision?: number | null | undefined;
+};
+
 /** What a change is to. */
 export type ChangeEntity =
   /** A flag: `FlagChange.flag` holds it after an UPSERT. */
@@ -74,6 +129,59 @@ export type SegmentItemFragment = { id: string, key: string, description: string
 
 export type EnvironmentFieldsFragment = { key: string, description: string };
 
+export type AuditEntryItemFragment = { id: string, revision: number, at: string, actor: string, action: AuditAction, entity: AuditEntity, key: string, environments: Array<string>, comment: string | null, before: { version: number } | null, after: { version: number } | null, diff: Array<{ op: AuditDiffOp, path: string, before: unknown, after: unknown }> };
+
+export type AuditLogQueryVariables = Exact<{
+  filter?: AuditFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type AuditLogQuery = { auditLog: { truncated: boolean, edges: Array<{ node: { id: string, revision: number, at: string, actor: string, action: AuditAction, entity: AuditEntity, key: string, environments: Array<string>, comment: string | null, before: { version: number } | null, after: { version: number } | null, diff: Array<{ op: AuditDiffOp, path: string, before: unknown, after: unknown }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type AuditEntryStatesQueryVariables = Exact<{
+  revision: number;
+}>;
+
+
+export type AuditEntryStatesQuery = { auditLog: { edges: Array<{ node: { id: string, before: { version: number, definition: unknown } | null, after: { version: number, definition: unknown } | null } }> } };
+
+export type AuditEntryAddedSubscriptionVariables = Exact<{
+  filter?: AuditFilter | null | undefined;
+}>;
+
+
+export type AuditEntryAddedSubscription = { auditEntryAdded: { id: string, revision: number, at: string, actor: string, action: AuditAction, entity: AuditEntity, key: string, environments: Array<string>, comment: string | null, before: { version: number } | null, after: { version: number } | null, diff: Array<{ op: AuditDiffOp, path: string, before: unknown, after: unknown }> } };
+
+export type RecentFlagChangesQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type RecentFlagChangesQuery = { auditLog: { edges: Array<{ node: { id: string, revision: number, key: string, actor: string, at: string, comment: string | null } }> } };
+
+export type FlagChangeAuthorsSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type FlagChangeAuthorsSubscription = { auditEntryAdded: { id: string, revision: number, key: string, actor: string, at: string, comment: string | null } };
+
+export type LatestFlagChangeQueryVariables = Exact<{
+  key: string;
+}>;
+
+
+export type LatestFlagChangeQuery = { auditLog: { edges: Array<{ node: { id: string, revision: number, key: string, actor: string, at: string, comment: string | null } }> } };
+
+export type FlagChangeAuthorSubscriptionVariables = Exact<{
+  key: string;
+}>;
+
+
+export type FlagChangeAuthorSubscription = { auditEntryAdded: { id: string, revision: number, key: string, actor: string, at: string, comment: string | null } };
+
+export type ChangeAuthorFragment = { id: string, revision: number, key: string, actor: string, at: string, comment: string | null };
+
 export type ConsoleChangesSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -121,6 +229,7 @@ export type EvaluateAllQuery = { evaluateAll: Array<{ key: string, value: unknow
 
 export type CreateFlagMutationVariables = Exact<{
   input: CreateFlagInput;
+  comment?: string | null | undefined;
 }>;
 
 
@@ -130,6 +239,7 @@ export type ToggleFlagMutationVariables = Exact<{
   key: string;
   environment: string;
   expectedVersion?: number | null | undefined;
+  comment?: string | null | undefined;
 }>;
 
 
@@ -139,6 +249,7 @@ export type ReplaceFlagMutationVariables = Exact<{
   key: string;
   definition: unknown;
   expectedVersion?: number | null | undefined;
+  comment?: string | null | undefined;
 }>;
 
 
@@ -147,6 +258,7 @@ export type ReplaceFlagMutation = { replaceFlag: { flag: { createdAt: string, de
 export type DeleteFlagMutationVariables = Exact<{
   key: string;
   expectedVersion?: number | null | undefined;
+  comment?: string | null | undefined;
 }>;
 
 
@@ -154,6 +266,7 @@ export type DeleteFlagMutation = { deleteFlag: { key: string } };
 
 export type CreateSegmentMutationVariables = Exact<{
   segment: unknown;
+  comment?: string | null | undefined;
 }>;
 
 
@@ -163,6 +276,7 @@ export type ReplaceSegmentMutationVariables = Exact<{
   key: string;
   segment: unknown;
   expectedVersion?: number | null | undefined;
+  comment?: string | null | undefined;
 }>;
 
 
@@ -171,6 +285,7 @@ export type ReplaceSegmentMutation = { replaceSegment: { segment: { id: string, 
 export type DeleteSegmentMutationVariables = Exact<{
   key: string;
   expectedVersion?: number | null | undefined;
+  comment?: string | null | undefined;
 }>;
 
 
@@ -178,6 +293,7 @@ export type DeleteSegmentMutation = { deleteSegment: { key: string } };
 
 export type CreateEnvironmentMutationVariables = Exact<{
   input: CreateEnvironmentInput;
+  comment?: string | null | undefined;
 }>;
 
 
@@ -186,6 +302,7 @@ export type CreateEnvironmentMutation = { createEnvironment: { key: string, desc
 export type UpdateEnvironmentMutationVariables = Exact<{
   key: string;
   input: UpdateEnvironmentInput;
+  comment?: string | null | undefined;
 }>;
 
 
@@ -318,6 +435,191 @@ export const EnvironmentFieldsFragmentDoc = new TypedDocumentString(`
   description
 }
     `, {"fragmentName":"EnvironmentFields"}) as unknown as TypedDocumentString<EnvironmentFieldsFragment, unknown>;
+export const AuditEntryItemFragmentDoc = new TypedDocumentString(`
+    fragment AuditEntryItem on AuditEntry {
+  id
+  revision
+  at
+  actor
+  action
+  entity
+  key
+  environments
+  comment
+  before {
+    version
+  }
+  after {
+    version
+  }
+  diff {
+    op
+    path
+    before
+    after
+  }
+}
+    `, {"fragmentName":"AuditEntryItem"}) as unknown as TypedDocumentString<AuditEntryItemFragment, unknown>;
+export const ChangeAuthorFragmentDoc = new TypedDocumentString(`
+    fragment ChangeAuthor on AuditEntry {
+  id
+  revision
+  key
+  actor
+  at
+  comment
+}
+    `, {"fragmentName":"ChangeAuthor"}) as unknown as TypedDocumentString<ChangeAuthorFragment, unknown>;
+export const AuditLogDocument = new TypedDocumentString(`
+    query AuditLog($filter: AuditFilter, $first: Int, $after: String) {
+  auditLog(filter: $filter, first: $first, after: $after) {
+    edges {
+      node {
+        ...AuditEntryItem
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    truncated
+  }
+}
+    fragment AuditEntryItem on AuditEntry {
+  id
+  revision
+  at
+  actor
+  action
+  entity
+  key
+  environments
+  comment
+  before {
+    version
+  }
+  after {
+    version
+  }
+  diff {
+    op
+    path
+    before
+    after
+  }
+}`) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
+export const AuditEntryStatesDocument = new TypedDocumentString(`
+    query AuditEntryStates($revision: Int!) {
+  auditLog(filter: {sinceRevision: $revision, untilRevision: $revision}, first: 1) {
+    edges {
+      node {
+        id
+        before {
+          version
+          definition
+        }
+        after {
+          version
+          definition
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditEntryStatesQuery, AuditEntryStatesQueryVariables>;
+export const AuditEntryAddedDocument = new TypedDocumentString(`
+    subscription AuditEntryAdded($filter: AuditFilter) {
+  auditEntryAdded(filter: $filter) {
+    ...AuditEntryItem
+  }
+}
+    fragment AuditEntryItem on AuditEntry {
+  id
+  revision
+  at
+  actor
+  action
+  entity
+  key
+  environments
+  comment
+  before {
+    version
+  }
+  after {
+    version
+  }
+  diff {
+    op
+    path
+    before
+    after
+  }
+}`) as unknown as TypedDocumentString<AuditEntryAddedSubscription, AuditEntryAddedSubscriptionVariables>;
+export const RecentFlagChangesDocument = new TypedDocumentString(`
+    query RecentFlagChanges($first: Int) {
+  auditLog(filter: {entity: FLAG}, first: $first) {
+    edges {
+      node {
+        ...ChangeAuthor
+      }
+    }
+  }
+}
+    fragment ChangeAuthor on AuditEntry {
+  id
+  revision
+  key
+  actor
+  at
+  comment
+}`) as unknown as TypedDocumentString<RecentFlagChangesQuery, RecentFlagChangesQueryVariables>;
+export const FlagChangeAuthorsDocument = new TypedDocumentString(`
+    subscription FlagChangeAuthors {
+  auditEntryAdded(filter: {entity: FLAG}) {
+    ...ChangeAuthor
+  }
+}
+    fragment ChangeAuthor on AuditEntry {
+  id
+  revision
+  key
+  actor
+  at
+  comment
+}`) as unknown as TypedDocumentString<FlagChangeAuthorsSubscription, FlagChangeAuthorsSubscriptionVariables>;
+export const LatestFlagChangeDocument = new TypedDocumentString(`
+    query LatestFlagChange($key: String!) {
+  auditLog(filter: {flag: $key}, first: 1) {
+    edges {
+      node {
+        ...ChangeAuthor
+      }
+    }
+  }
+}
+    fragment ChangeAuthor on AuditEntry {
+  id
+  revision
+  key
+  actor
+  at
+  comment
+}`) as unknown as TypedDocumentString<LatestFlagChangeQuery, LatestFlagChangeQueryVariables>;
+export const FlagChangeAuthorDocument = new TypedDocumentString(`
+    subscription FlagChangeAuthor($key: String!) {
+  auditEntryAdded(filter: {flag: $key}) {
+    ...ChangeAuthor
+  }
+}
+    fragment ChangeAuthor on AuditEntry {
+  id
+  revision
+  key
+  actor
+  at
+  comment
+}`) as unknown as TypedDocumentString<FlagChangeAuthorSubscription, FlagChangeAuthorSubscriptionVariables>;
 export const ConsoleChangesDocument = new TypedDocumentString(`
     subscription ConsoleChanges {
   flagChanged {
@@ -578,8 +880,8 @@ export const EvaluateAllDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<EvaluateAllQuery, EvaluateAllQueryVariables>;
 export const CreateFlagDocument = new TypedDocumentString(`
-    mutation CreateFlag($input: CreateFlagInput!) {
-  createFlag(input: $input) {
+    mutation CreateFlag($input: CreateFlagInput!, $comment: String) {
+  createFlag(input: $input, comment: $comment) {
     ...FlagDocument
   }
 }
@@ -631,11 +933,12 @@ fragment FlagDocument on Flag {
   definition
 }`) as unknown as TypedDocumentString<CreateFlagMutation, CreateFlagMutationVariables>;
 export const ToggleFlagDocument = new TypedDocumentString(`
-    mutation ToggleFlag($key: String!, $environment: String!, $expectedVersion: Int) {
+    mutation ToggleFlag($key: String!, $environment: String!, $expectedVersion: Int, $comment: String) {
   toggleFlag(
     key: $key
     environment: $environment
     expectedVersion: $expectedVersion
+    comment: $comment
   ) {
     key
     version
@@ -643,11 +946,12 @@ export const ToggleFlagDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ToggleFlagMutation, ToggleFlagMutationVariables>;
 export const ReplaceFlagDocument = new TypedDocumentString(`
-    mutation ReplaceFlag($key: String!, $definition: JSON!, $expectedVersion: Int) {
+    mutation ReplaceFlag($key: String!, $definition: JSON!, $expectedVersion: Int, $comment: String) {
   replaceFlag(
     key: $key
     definition: $definition
     expectedVersion: $expectedVersion
+    comment: $comment
   ) {
     flag {
       ...FlagDocument
@@ -702,15 +1006,15 @@ fragment FlagDocument on Flag {
   definition
 }`) as unknown as TypedDocumentString<ReplaceFlagMutation, ReplaceFlagMutationVariables>;
 export const DeleteFlagDocument = new TypedDocumentString(`
-    mutation DeleteFlag($key: String!, $expectedVersion: Int) {
-  deleteFlag(key: $key, expectedVersion: $expectedVersion) {
+    mutation DeleteFlag($key: String!, $expectedVersion: Int, $comment: String) {
+  deleteFlag(key: $key, expectedVersion: $expectedVersion, comment: $comment) {
     key
   }
 }
     `) as unknown as TypedDocumentString<DeleteFlagMutation, DeleteFlagMutationVariables>;
 export const CreateSegmentDocument = new TypedDocumentString(`
-    mutation CreateSegment($segment: JSON!) {
-  createSegment(segment: $segment) {
+    mutation CreateSegment($segment: JSON!, $comment: String) {
+  createSegment(segment: $segment, comment: $comment) {
     ...SegmentItem
   }
 }
@@ -724,8 +1028,13 @@ export const CreateSegmentDocument = new TypedDocumentString(`
   definition
 }`) as unknown as TypedDocumentString<CreateSegmentMutation, CreateSegmentMutationVariables>;
 export const ReplaceSegmentDocument = new TypedDocumentString(`
-    mutation ReplaceSegment($key: String!, $segment: JSON!, $expectedVersion: Int) {
-  replaceSegment(key: $key, segment: $segment, expectedVersion: $expectedVersion) {
+    mutation ReplaceSegment($key: String!, $segment: JSON!, $expectedVersion: Int, $comment: String) {
+  replaceSegment(
+    key: $key
+    segment: $segment
+    expectedVersion: $expectedVersion
+    comment: $comment
+  ) {
     segment {
       ...SegmentItem
     }
@@ -741,15 +1050,15 @@ export const ReplaceSegmentDocument = new TypedDocumentString(`
   definition
 }`) as unknown as TypedDocumentString<ReplaceSegmentMutation, ReplaceSegmentMutationVariables>;
 export const DeleteSegmentDocument = new TypedDocumentString(`
-    mutation DeleteSegment($key: String!, $expectedVersion: Int) {
-  deleteSegment(key: $key, expectedVersion: $expectedVersion) {
+    mutation DeleteSegment($key: String!, $expectedVersion: Int, $comment: String) {
+  deleteSegment(key: $key, expectedVersion: $expectedVersion, comment: $comment) {
     key
   }
 }
     `) as unknown as TypedDocumentString<DeleteSegmentMutation, DeleteSegmentMutationVariables>;
 export const CreateEnvironmentDocument = new TypedDocumentString(`
-    mutation CreateEnvironment($input: CreateEnvironmentInput!) {
-  createEnvironment(input: $input) {
+    mutation CreateEnvironment($input: CreateEnvironmentInput!, $comment: String) {
+  createEnvironment(input: $input, comment: $comment) {
     ...EnvironmentFields
   }
 }
@@ -758,8 +1067,8 @@ export const CreateEnvironmentDocument = new TypedDocumentString(`
   description
 }`) as unknown as TypedDocumentString<CreateEnvironmentMutation, CreateEnvironmentMutationVariables>;
 export const UpdateEnvironmentDocument = new TypedDocumentString(`
-    mutation UpdateEnvironment($key: String!, $input: UpdateEnvironmentInput!) {
-  updateEnvironment(key: $key, input: $input) {
+    mutation UpdateEnvironment($key: String!, $input: UpdateEnvironmentInput!, $comment: String) {
+  updateEnvironment(key: $key, input: $input, comment: $comment) {
     ...EnvironmentFields
   }
 }

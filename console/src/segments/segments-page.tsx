@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
+import { Link } from 'wouter';
 import { ApiError } from '../api/graphql';
 import { useSession } from '../api/session-context';
+import { commentOf } from '../comment-field';
 import {
   CreateSegmentDocument,
   DeleteSegmentDocument,
@@ -18,6 +20,8 @@ interface Fields {
   excluded: string;
   /** The rules as JSON: `[{"clauses": [...]}]` (OR-ed; each an AND of clauses). */
   rules: string;
+  /** Why: kept in the change's audit entry. */
+  comment: string;
 }
 
 interface SegmentDocument {
@@ -41,6 +45,7 @@ function fieldsOf(segment: SegmentItemFragment | undefined): Fields {
     included: (doc.included ?? []).join('\n'),
     excluded: (doc.excluded ?? []).join('\n'),
     rules: JSON.stringify(doc.rules ?? [], null, 2),
+    comment: '',
   };
 }
 
@@ -79,8 +84,9 @@ function SegmentForm({ segment, onDone }: { segment: SegmentItemFragment | undef
           key: segment.key,
           segment: document,
           expectedVersion: segment.version,
+          comment: commentOf(fields.comment),
         });
-      else await run(CreateSegmentDocument, { segment: document });
+      else await run(CreateSegmentDocument, { segment: document, comment: commentOf(fields.comment) });
       onDone();
     } catch (err) {
       if (err instanceof ApiError && err.issues.length > 0)
@@ -145,6 +151,7 @@ function SegmentForm({ segment, onDone }: { segment: SegmentItemFragment | undef
           'Rules (JSON: [{"clauses": [{"attribute": "plan", "op": "in", "values": ["pro"]}]}])',
           true,
         )}
+        {field('comment', 'Comment (optional, shown in the history)', false)}
       </fieldset>
       <p className="field-error" role="alert">
         {formState.errors.root?.message}
@@ -231,6 +238,11 @@ export default function SegmentsPage() {
                         <button type="button" className="danger" onClick={() => void remove(segment)}>
                           Delete {segment.key}
                         </button>
+                      )}{' '}
+                      {viewer.canWrite && (
+                        <Link href={`/segments/${encodeURIComponent(segment.key)}/history`}>
+                          History of {segment.key}
+                        </Link>
                       )}
                     </p>
                   </>

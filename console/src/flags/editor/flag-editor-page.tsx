@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { ApiError } from '../../api/graphql';
 import { useSession } from '../../api/session-context';
+import { CommentField, commentOf } from '../../comment-field';
 import {
   DeleteFlagDocument,
   EditorChoicesDocument,
@@ -11,6 +12,7 @@ import {
   type FlagDocumentFragment,
   ReplaceFlagDocument,
 } from '../../generated/graphql';
+import { useLatestChange } from '../change-authors';
 import { useFlagListStore } from '../flag-list-context';
 import { type Conflict, ConflictPanel } from './conflict-panel';
 import { FlagForm, type Saved } from './flag-form';
@@ -50,6 +52,9 @@ export default function FlagEditorPage({ flagKey }: { flagKey: string }) {
   const [status, setStatus] = useState<string>();
   const [newer, setNewer] = useState<number>();
   const [loadError, setLoadError] = useState<string>();
+  const [comment, setComment] = useState('');
+  // Who changed it last, for admins (the history is theirs only).
+  const latest = useLatestChange(key, viewer.canWrite);
 
   const environments = useMemo(
     () => (viewer.environment ? [viewer.environment] : (choices?.environments.map((e) => e.key) ?? [])),
@@ -131,12 +136,14 @@ export default function FlagEditorPage({ flagKey }: { flagKey: string }) {
         key,
         definition,
         expectedVersion: base.flag.version,
+        comment: commentOf(comment),
       });
       const next = { flag: replaceFlag.flag, definition: parseDefinition(replaceFlag.flag) };
       setBase(next);
       setInitial(toForm(next.definition, environments));
       setMerged(undefined);
       setNewer(undefined);
+      setComment('');
       setStatus(`Saved: version ${replaceFlag.flag.version}.`);
       return 'saved';
     } catch (err) {
@@ -190,7 +197,7 @@ export default function FlagEditorPage({ flagKey }: { flagKey: string }) {
     if (!window.confirm(`Delete flag ${key}? Every environment loses it.`)) return;
     store.expectOwnWrite(key);
     try {
-      await run(DeleteFlagDocument, { key, expectedVersion: base.flag.version });
+      await run(DeleteFlagDocument, { key, expectedVersion: base.flag.version, comment: commentOf(comment) });
       setLocation('/');
     } catch (err) {
       store.ownWriteFailed(key);
@@ -206,10 +213,23 @@ export default function FlagEditorPage({ flagKey }: { flagKey: string }) {
       <h1>
         {key} <span className="version">version {base.flag.version}</span>
       </h1>
-      <p className="muted">
+      <p className="muted last-change-line">
         Last change{' '}
         <time dateTime={base.flag.updatedAt}>{new Date(base.flag.updatedAt).toLocaleString()}</time>
+        {latest?.revision === base.flag.revision && (
+          <>
+            {' '}
+            by <strong className="actor">{latest.actor}</strong>
+            {latest.comment !== null && <> ({latest.comment})</>}
+          </>
+        )}
         {!viewer.canWrite && ' · read-only: this token may not change flags'}
+        {viewer.canWrite && (
+          <>
+            {' · '}
+            <Link href={`/flags/${encodeURIComponent(key)}/history`}>History of {key}</Link>
+          </>
+        )}
       </p>
       {newer !== undefined && !conflict && (
         <p className="notice" role="status">
@@ -246,6 +266,7 @@ export default function FlagEditorPage({ flagKey }: { flagKey: string }) {
         problems={problems}
         status={status}
         dirtyFromStart={merged !== undefined}
+        comment={<CommentField id="save-comment" value={comment} onChange={setComment} />}
         onSave={save}
       />
       {viewer.canWrite && (

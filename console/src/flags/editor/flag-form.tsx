@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { EnvironmentEditor, type FlagChoice } from './environment-editor';
 import { FieldError, type FieldIssues, FieldIssuesProvider, useFieldIssue } from './field-issues';
@@ -47,6 +47,7 @@ export function FlagForm({
   problems,
   status,
   dirtyFromStart,
+  comment,
   onSave,
 }: {
   flagKey: string;
@@ -58,6 +59,8 @@ export function FlagForm({
   problems: readonly FormProblem[];
   status: string | undefined;
   dirtyFromStart: boolean;
+  /** The comment field for the save (the editor page holds its text). */
+  comment?: ReactNode;
   onSave: (values: FormValues, definition: unknown) => Promise<Saved>;
 }) {
   const { control, register, handleSubmit, setValue, formState, setError } = useForm<FormValues>({
@@ -147,7 +150,8 @@ export function FlagForm({
           {environments.length === 0 && <p className="muted">No environments visible.</p>}
         </fieldset>
         {!readOnly && (
-          <p className="save-bar">
+          <div className="save-bar">
+            {comment}
             <button
               type="submit"
               className="primary"
@@ -158,7 +162,7 @@ export function FlagForm({
             <span role="status" className="status">
               {status ?? (formState.isDirty || dirtyFromStart ? 'Unsaved changes' : '')}
             </span>
-          </p>
+          </div>
         )}
         {readOnly && status && <p role="status">{status}</p>}
       </form>
