@@ -7,7 +7,7 @@
  *   tsx scripts/build-console.ts --if-stale  build only when the sources changed since the last build
  *                                            (`npm start` runs this first: see package.json `prestart`)
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -41,6 +41,36 @@ async function firstScreenGzipBytes(): Promise<number> {
 
 /** Builds unless `ifStale` and the last build matches the sources; answers the manifest in force. */
 export async function buildConsole(options: { ifStale?: boolean } = {}): Promise<BuildManifest> {
+  // Two builds at once (two test suites, `npm start` beside a test run) would write one console/dist
+  // together: one builds, the other waits and then finds the build current.
+  const release = await buildLock();
+  try {
+    return await buildUnlocked(options);
+  } finally {
+    await release();
+  }
+}
+
+/** A build older than this holding the lock crashed: its lock is taken over. */
+const STALE_LOCK_MS = 5 * 60_000;
+
+/** Takes console/.build-lock (a directory: mkdir is atomic); resolves with its release. */
+async function buildLock(): Promise<() => Promise<void>> {
+  const lock = join(root, 'console/.build-lock');
+  for (;;) {
+    try {
+      await mkdir(lock);
+      return () => rm(lock, { recursive: true, force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const held = await stat(lock).catch(() => undefined);
+      if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 250)); // another build is running
+    }
+  }
+}
+
+async function buildUnlocked(options: { ifStale?: boolean }): Promise<BuildManifest> {
   const sourceHash = await consoleSourceHash(root);
   if (sourceHash === undefined) throw new Error('console/ has no sources to build');
   if (options.ifStale) {

@@ -9,7 +9,7 @@ import { join, relative, sep } from 'node:path';
 export const CONSOLE_SOURCES = ['console', 'packages/core/src'] as const;
 
 /** Folders under a source folder that are not sources (build output, installs, caches). */
-const NOT_SOURCES = new Set(['dist', 'node_modules', '.vite']);
+const NOT_SOURCES = new Set(['dist', 'node_modules', '.vite', '.build-lock']);
 
 /** Where the console's build lands, relative to the project root. */
 export const CONSOLE_BUILD_DIR = 'console/dist';
