@@ -77,6 +77,8 @@ const EnvSchema = z.object({
   ETAG_MEMO_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
   AUDIT_RETENTION_COUNT: z.coerce.number().int().min(1).max(100_000_000).default(10_000),
+  AS_OF_MAX_CHANGES: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
+  AS_OF_MEMO_STATES: z.coerce.number().int().min(0).max(1000).default(16),
 });
 
 /** Everything the service reads from its environment, validated. */
@@ -140,6 +142,12 @@ export interface Config {
    * `count` (default 10,000), whichever keeps fewer. Older ones are purged, oldest first.
    */
   auditRetention: { days: number; count: number };
+  /**
+   * Reads with `asOf`: at most `maxChanges` changes undone by one read (default 100,000; beyond it
+   * AS_OF_TOO_MANY_CHANGES), and the last `memoStates` rebuilt states kept for repeated reads of the
+   * same moment (default 16; 0 keeps none).
+   */
+  asOf: { maxChanges: number; memoStates: number };
 }
 
 export class ConfigError extends Error {
@@ -208,5 +216,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     etagMemoEntries: e.ETAG_MEMO_ENTRIES,
     auditRetention: { days: e.AUDIT_RETENTION_DAYS, count: e.AUDIT_RETENTION_COUNT },
+    asOf: { maxChanges: e.AS_OF_MAX_CHANGES, memoStates: e.AS_OF_MEMO_STATES },
   };
 }

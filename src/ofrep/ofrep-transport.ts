@@ -7,6 +7,8 @@ import { evaluationEnvironment } from '../evaluation/environment.js';
 import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
 import { assertMayEvaluate } from '../evaluation/permission.js';
 import type { RecordCatalog } from '../flags/record-catalog.js';
+import { AS_OF_REVISION_HEADER, parseAsOf } from '../history/as-of.js';
+import type { TimeTravel } from '../history/time-travel.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { assertJsonContentType, parseEvaluationRequest, readBody } from './request-body.js';
 import {
@@ -24,6 +26,8 @@ export interface OfrepDeps {
   evaluator: FlagEvaluator;
   /** Where environments are looked up (the snapshot). */
   catalog: RecordCatalog;
+  /** `?asOf=`: the evaluator and environments of the state as it was then. */
+  history: TimeTravel;
   access: AccessControl;
   bodyLimitBytes: number;
   logger: Logger;
@@ -91,14 +95,27 @@ async function answerSingleFlag(
     assertMayEvaluate(principal);
     if (req.method !== 'POST')
       throw new AppError('METHOD_NOT_ALLOWED', `OFREP evaluates with POST, not ${req.method}`);
-    const environment = evaluationEnvironment(principal, environmentParam(query), deps.catalog);
+    const params = queryParams(query);
+    const asOf = params.asOf === undefined ? undefined : parseAsOf(params.asOf);
+    // A refused environment is answered before the body is read (with asOf: once the state is found).
+    if (asOf === undefined) evaluationEnvironment(principal, params.environment, deps.catalog);
     assertJsonContentType(req);
     const request = parseEvaluationRequest(await readBody(req, deps.bodyLimitBytes));
     if (!request.ok)
       return request.errorCode === 'PARSE_ERROR'
         ? parseErrorAnswer(key, request.details)
         : invalidContextAnswer(key, request.details);
-    return evaluationAnswer(deps.evaluator.evaluate(key, environment, request.context));
+    if (asOf === undefined) {
+      const environment = evaluationEnvironment(principal, params.environment, deps.catalog);
+      return evaluationAnswer(deps.evaluator.evaluate(key, environment, request.context));
+    }
+    // The state then: its environments, flags and segments, through the same evaluator.
+    const state = await deps.history.stateAt(asOf);
+    const environment = evaluationEnvironment(principal, params.environment, state.records);
+    return asOfAnswer(
+      evaluationAnswer(state.evaluator.evaluate(key, environment, request.context)),
+      state.revision,
+    );
   } catch (err) {
     const answer = failureAnswer(key, err);
     if (answer.status >= 500) deps.logger.error({ err, key }, 'OFREP evaluation failed');
@@ -122,24 +139,40 @@ function decodeKey(raw: string): string {
   }
 }
 
-/** `?environment=` (at most once); any other query parameter is refused, as on every route. */
-function environmentParam(query: string): string | undefined {
-  if (query === '') return undefined;
-  let environment: string | undefined;
+const QUERY_PARAMS = ['environment', 'asOf'] as const;
+type QueryParams = Partial<Record<(typeof QUERY_PARAMS)[number], string>>;
+
+/**
+ * `?environment=` and `?asOf=` (each at most once); any other query parameter is refused, as on every
+ * route. `asOf` is Flagwire's: a provider that never sends it evaluates the live state.
+ */
+function queryParams(query: string): QueryParams {
+  const params: QueryParams = {};
+  if (query === '') return params;
   for (const [name, value] of new URLSearchParams(query)) {
-    if (name !== 'environment')
+    if (!(QUERY_PARAMS as readonly string[]).includes(name))
       throw new AppError(
         'VALIDATION_FAILED',
-        `Unknown query parameter '${name.slice(0, 64)}': this endpoint takes only 'environment'`,
+        `Unknown query parameter '${name.slice(0, 64)}': this endpoint takes only 'environment' and 'asOf'`,
         { field: name.slice(0, 64) },
       );
-    if (environment !== undefined)
-      throw new AppError('VALIDATION_FAILED', "Query parameter 'environment' must be given at most once", {
-        field: 'environment',
+    const known = name as (typeof QUERY_PARAMS)[number];
+    if (params[known] !== undefined)
+      throw new AppError('VALIDATION_FAILED', `Query parameter '${known}' must be given at most once`, {
+        field: known,
       });
-    environment = value;
+    params[known] = value;
   }
-  return environment;
+  return params;
+}
+
+/** An answer for `asOf`: the revision it is for, as a header and in the body's metadata. */
+function asOfAnswer(answer: OfrepAnswer, revision: number): OfrepAnswer {
+  return {
+    ...answer,
+    body: { ...answer.body, metadata: { ...answer.body.metadata, asOfRevision: revision } },
+    headers: { ...answer.headers, [AS_OF_REVISION_HEADER]: String(revision) },
+  };
 }
 
 function send(res: ServerResponse, answer: OfrepAnswer): void {

@@ -1,0 +1,161 @@
+import type { AuditEntry } from '../audit/audit-entry.js';
+import { type AuditLog, MAX_AUDIT_PAGE } from '../audit/audit-log.js';
+import { FlagEvaluator } from '../evaluation/flag-evaluator.js';
+import { FlagSnapshot } from '../flags/flag-snapshot.js';
+import { type AsOf, describeAsOf } from './as-of.js';
+import { AsOfBeyondRetentionError, AsOfTooManyChangesError, IncompleteEntryError } from './history-errors.js';
+import { recordsAt } from './past-records.js';
+
+/**
+ * The flags, segments and environments at one revision, for reads: looked up, listed and evaluated
+ * exactly as the live view is (the same snapshot type, the same evaluator).
+ */
+export interface FlagState {
+  /** The revision the state is exact at (for the live view: its current revision). */
+  readonly revision: number;
+  /** True for this instance's live view: `asOf` at or after its current revision. */
+  readonly live: boolean;
+  readonly records: FlagSnapshot;
+  readonly evaluator: FlagEvaluator;
+}
+
+export interface TimeTravelOptions {
+  /** The most changes one `asOf` may undo (AS_OF_MAX_CHANGES): bounds a read's work and memory. */
+  readonly maxChanges: number;
+  /** How many rebuilt states are kept for repeated reads of the same moment (AS_OF_MEMO_STATES). */
+  readonly memoStates: number;
+}
+
+/**
+ * Answers "what was the state at revision r / at time t": the live view, taken back by undoing the
+ * audit entries newer than the moment (past-records.ts). The one read that may do work beyond memory:
+ * it reads the audit history (at most `maxChanges` entries, in pages) and is never on the path of a
+ * read without `asOf`.
+ *
+ * Exactness. The live view may be ahead of what it is exact through: with concurrent writers (MongoDB)
+ * a change can be applied before a lower revision has arrived. The view is exact through its released
+ * revision (every revision up to it applied or known never to come), so the entries read reach down to
+ * the lower of that and the target, and up to the newest revision the view holds: every change the view
+ * holds above the target is undone, every change it may lack at or below the target is redone. The view
+ * is copied and its revisions read in one synchronous step, before the history is read.
+ *
+ * Rebuilt states are kept (LRU, by revision) only when the target is at or below the released revision:
+ * nothing can still commit there, so the state is final. Retention is checked on every read, kept
+ * state or not: a moment the history no longer reaches is AS_OF_BEYOND_RETENTION, never an answer.
+ */
+export class TimeTravel {
+  readonly live: FlagState;
+  private readonly kept = new Map<number, FlagState>();
+  private readonly building = new Map<number, Promise<FlagState>>();
+
+  constructor(
+    private readonly snapshot: FlagSnapshot,
+    evaluator: FlagEvaluator,
+    private readonly audit: AuditLog,
+    private readonly options: TimeTravelOptions,
+  ) {
+    this.live = {
+      get revision() {
+        return snapshot.currentRevision;
+      },
+      live: true,
+      records: snapshot,
+      evaluator,
+    };
+  }
+
+  /** How many rebuilt states are kept (tests, metrics). */
+  get keptStates(): number {
+    return this.kept.size;
+  }
+
+  /**
+   * The state as of `asOf`: the live view when it is at or after this instance's current revision (a
+   * moment in the future included), else the state rebuilt at the revision it names.
+   * AS_OF_BEYOND_RETENTION when the history does not reach back there; AS_OF_TOO_MANY_CHANGES when it
+   * lies more than `maxChanges` changes back; STORE_UNAVAILABLE when the history cannot be read.
+   */
+  async stateAt(asOf: AsOf): Promise<FlagState> {
+    const target = 'revision' in asOf ? asOf.revision : await this.revisionAt(asOf.time);
+    if (target >= this.snapshot.currentRevision) return this.live;
+    const horizon = await this.audit.oldestRetained();
+    if (target < horizon.purgedThrough) throw new AsOfBeyondRetentionError(describeAsOf(asOf), horizon);
+    const kept = this.kept.get(target);
+    if (kept) {
+      this.kept.delete(target);
+      this.kept.set(target, kept);
+      return kept;
+    }
+    let pending = this.building.get(target);
+    if (!pending) {
+      pending = this.rebuild(target).finally(() => this.building.delete(target));
+      this.building.set(target, pending);
+    }
+    return pending;
+  }
+
+  /** The revision of the last change committed at or before `time` (0 before the first change). */
+  private async revisionAt(time: string): Promise<number> {
+    const page = await this.audit.query({ until: time }, 1);
+    const newest = page.entries[0];
+    if (newest) return newest.revision;
+    if (page.truncated) throw new AsOfBeyondRetentionError(time, await this.audit.oldestRetained());
+    return 0;
+  }
+
+  private async rebuild(target: number): Promise<FlagState> {
+    // One synchronous step: the view, the newest revision it holds, and the one it is exact through.
+    const current = [...this.snapshot.all()];
+    const newest = this.snapshot.currentRevision;
+    const exactThrough = this.snapshot.releasedRevision;
+    if (target >= newest) return this.live;
+    const entries = await this.entries(Math.min(target, exactThrough), newest, target);
+    let records: ReturnType<typeof recordsAt>;
+    try {
+      records = recordsAt(current, entries, target);
+    } catch (err) {
+      if (!(err instanceof IncompleteEntryError)) throw err;
+      throw new AsOfBeyondRetentionError(`revision ${target}`, {
+        purgedThrough: err.revision,
+        oldest: null,
+      });
+    }
+    const past = new FlagSnapshot();
+    past.reset(records, target);
+    const state: FlagState = {
+      revision: target,
+      live: false,
+      records: past,
+      evaluator: new FlagEvaluator(past),
+    };
+    if (target <= exactThrough && this.options.memoStates > 0) this.keep(target, state);
+    return state;
+  }
+
+  /** The entries above `from` up to `through`, newest first; refused past `maxChanges` or the horizon. */
+  private async entries(from: number, through: number, target: number): Promise<AuditEntry[]> {
+    const filter = { sinceRevision: from + 1, untilRevision: through };
+    const entries: AuditEntry[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await this.audit.query(filter, MAX_AUDIT_PAGE, cursor);
+      for (const entry of page.entries) entries.push(entry);
+      if (entries.length > this.options.maxChanges)
+        throw new AsOfTooManyChangesError(`revision ${target}`, this.options.maxChanges);
+      // Retention overtook the read: the entries just above `from` are gone.
+      if (page.truncated)
+        throw new AsOfBeyondRetentionError(`revision ${target}`, await this.audit.oldestRetained());
+      if (page.nextCursor === null) return entries;
+      cursor = page.nextCursor;
+    }
+  }
+
+  private keep(revision: number, state: FlagState): void {
+    this.kept.set(revision, state);
+    while (this.kept.size > this.options.memoStates) {
+      const oldest = this.kept.keys().next();
+      if (oldest.done) break;
+      this.kept.delete(oldest.value);
+    }
+  }
+}
