@@ -67,7 +67,8 @@ interface Plan {
  * source). A flag already equal in both records nothing.
  *
  * Atomicity is per flag. Before the first write, every selected flag is read from the store, its new
- * document validated and its version compared with `expectedVersions` (what the caller previewed): any
+ * document validated and its version compared with `expectedVersions` (what the caller previewed: every
+ * flag given there must still be at that version, and every flag that would change must be given): any
  * refusal writes nothing. The writes then go one by one, each conditional on the version just checked;
  * a writer slipping in between the check and one of them stops the promotion there with VERSION_MISMATCH
  * naming that flag, `details.promoted` listing the flags already written (each committed, with its
@@ -211,19 +212,21 @@ function expectedVersionsOf(given: PromotionInput['expectedVersions']): Readonly
 }
 
 /**
- * Every flag the promotion would change must be at the version the preview showed; one that is not, or
- * that the preview did not show (it appeared under the prefix since), is VERSION_MISMATCH naming it.
+ * Every flag the preview showed must still be at the version it showed (whatever it would do now): one
+ * that changed since is VERSION_MISMATCH naming it. So is a flag the promotion would change that the
+ * preview did not show (it appeared under the prefix since).
  */
 function assertPreviewed(plans: readonly Plan[], expected: Readonly<Record<string, number>>): void {
   for (const { current, status } of plans) {
-    if (status !== 'changed') continue;
     const version = Object.hasOwn(expected, current.key) ? expected[current.key] : undefined;
-    if (version === undefined)
+    if (version === undefined) {
+      if (status !== 'changed') continue;
       throw new AppError(
         'VERSION_MISMATCH',
         `Flag '${current.key}' (version ${current.version}) is not in 'expectedVersions': preview again`,
         { key: current.key, currentVersion: current.version, promoted: [] },
       );
+    }
     if (version !== current.version) {
       const mismatch = new VersionMismatchError(current.key, version, current.version);
       throw new AppError('VERSION_MISMATCH', `${mismatch.message}: it changed since the preview`, {
