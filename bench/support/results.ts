@@ -10,6 +10,7 @@ export const SCENARIOS = [
   'ofrep-single',
   'bandwidth',
   'store-reads',
+  'as-of',
   'sse-fanout',
   'subscription-fanout',
   'memory-sse',
