@@ -1,10 +1,9 @@
-import type { AuditEntry } from '../audit/audit-entry.js';
 import { type AuditLog, MAX_AUDIT_PAGE } from '../audit/audit-log.js';
 import { FlagEvaluator } from '../evaluation/flag-evaluator.js';
 import { FlagSnapshot } from '../flags/flag-snapshot.js';
 import { type AsOf, describeAsOf } from './as-of.js';
 import { AsOfBeyondRetentionError, AsOfTooManyChangesError, IncompleteEntryError } from './history-errors.js';
-import { recordsAt } from './past-records.js';
+import { Rewind } from './past-records.js';
 
 /**
  * The flags, segments and environments at one revision, for reads: looked up, listed and evaluated
@@ -104,24 +103,24 @@ export class TimeTravel {
   }
 
   private async rebuild(target: number): Promise<FlagState> {
-    // One synchronous step: the view, the newest revision it holds, and the one it is exact through.
-    const current = [...this.snapshot.all()];
+    // One synchronous step: the newest revision the view holds, the one it is exact through, and a
+    // copy of the view (Rewind's own).
     const newest = this.snapshot.currentRevision;
     const exactThrough = this.snapshot.releasedRevision;
     if (target >= newest) return this.live;
-    const entries = await this.entries(Math.min(target, exactThrough), newest, target);
-    let records: ReturnType<typeof recordsAt>;
+    const rewind = new Rewind(this.snapshot.all(), target);
     try {
-      records = recordsAt(current, entries, target);
+      await this.undo(rewind, Math.min(target, exactThrough), newest, target);
     } catch (err) {
       if (!(err instanceof IncompleteEntryError)) throw err;
+      // States at or after that entry need no undoing of it: they are the oldest that can be had.
       throw new AsOfBeyondRetentionError(`revision ${target}`, {
         purgedThrough: err.revision,
         oldest: null,
       });
     }
     const past = new FlagSnapshot();
-    past.reset(records, target);
+    past.reset(rewind.result(), target);
     const state: FlagState = {
       revision: target,
       live: false,
@@ -132,20 +131,24 @@ export class TimeTravel {
     return state;
   }
 
-  /** The entries above `from` up to `through`, newest first; refused past `maxChanges` or the horizon. */
-  private async entries(from: number, through: number, target: number): Promise<AuditEntry[]> {
+  /**
+   * Feeds `rewind` the entries above `from` up to `through`, newest first, a page at a time (memory
+   * holds one page); refused past `maxChanges` or the retention horizon.
+   */
+  private async undo(rewind: Rewind, from: number, through: number, target: number): Promise<void> {
     const filter = { sinceRevision: from + 1, untilRevision: through };
-    const entries: AuditEntry[] = [];
+    let taken = 0;
     let cursor: string | undefined;
     for (;;) {
       const page = await this.audit.query(filter, MAX_AUDIT_PAGE, cursor);
-      for (const entry of page.entries) entries.push(entry);
-      if (entries.length > this.options.maxChanges)
+      taken += page.entries.length;
+      if (taken > this.options.maxChanges)
         throw new AsOfTooManyChangesError(`revision ${target}`, this.options.maxChanges);
       // Retention overtook the read: the entries just above `from` are gone.
       if (page.truncated)
         throw new AsOfBeyondRetentionError(`revision ${target}`, await this.audit.oldestRetained());
-      if (page.nextCursor === null) return entries;
+      rewind.apply(page.entries);
+      if (page.nextCursor === null) return;
       cursor = page.nextCursor;
     }
   }
