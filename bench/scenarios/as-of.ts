@@ -58,13 +58,13 @@ export async function runAsOf(options: BenchOptions): Promise<ScenarioResult> {
     { nodeArgs: options.serverNodeArgs },
   );
   try {
-    log(`as-of: seeding ${options.flags} flags, then ${fmt.int(back + COLD * 2)} changes`);
+    log(`as-of: seeding ${options.flags} flags, then ${fmt.int(back + COLD * 3)} changes`);
     await seedFlags(service.url, options.flags, ADMIN_TOKEN);
-    // The revisions read: `back` changes (and up to 2 x COLD more, for the cold reads) before the end.
+    // The revisions read: `back` changes (and up to 3 x COLD more) before the end.
     const first = await currentRevision(service.url);
-    await makeChanges(service.url, options.flags, back + COLD * 2);
+    await makeChanges(service.url, options.flags, back + COLD * 3);
     const last = await currentRevision(service.url);
-    if (last - first !== back + COLD * 2) throw new Error(`as-of: ${last - first} changes made`);
+    if (last - first !== back + COLD * 3) throw new Error(`as-of: ${last - first} changes made`);
     const list = (revision: number) =>
       [`${service.url}/feature-flags?asOf=${revision}`, { headers: AUTH } as RequestInit] as const;
     const ofrep = (revision: number) =>
@@ -76,17 +76,24 @@ export async function runAsOf(options: BenchOptions): Promise<ScenarioResult> {
           body: CONTEXT,
         } as RequestInit,
       ] as const;
-    // Cold: each read names a revision no read named before, at least `back` changes back.
+    // Cold: each read names a revision no read named before, at least `back` changes back, and above
+    // every state kept so far (ascending), so each is rebuilt from the live view, all `back`+ changes.
+    const target = last - back;
     const coldList: number[] = [];
     const coldOfrep: number[] = [];
     for (let i = 0; i < COLD; i++) {
-      const a = last - back - i;
-      const b = last - back - COLD - i;
+      const a = target - 2 * COLD + 1 + i;
       coldList.push(await timed(...list(a), a));
+    }
+    for (let i = 0; i < COLD; i++) {
+      const b = target - COLD + 1 + i;
       coldOfrep.push(await timed(...ofrep(b), b));
     }
+    // Stepping back one change at a time below a kept state (scrubbing through time in a console).
+    const stepList: number[] = [];
+    for (let i = 1; i <= COLD; i++)
+      stepList.push(await timed(...list(target - 2 * COLD - i), target - 2 * COLD - i));
     // Warm: the same revision again and again (the playground's case).
-    const target = last - back;
     const warmList: number[] = [];
     const warmOfrep: number[] = [];
     for (let i = 0; i < WARM; i++) {
@@ -96,6 +103,7 @@ export async function runAsOf(options: BenchOptions): Promise<ScenarioResult> {
     const series = {
       listCold: summarize(coldList),
       listWarm: summarize(warmList),
+      listStepBack: summarize(stepList),
       ofrepCold: summarize(coldOfrep),
       ofrepWarm: summarize(warmOfrep),
     };
@@ -103,7 +111,7 @@ export async function runAsOf(options: BenchOptions): Promise<ScenarioResult> {
     return {
       id: 'as-of',
       measure: `latency of an asOf ${fmt.int(back)} changes back (${fmt.int(options.flags)} flags, file store): REST list and one OFREP evaluation, cold (state rebuilt) / warm (kept)`,
-      result: `list cold ${show(series.listCold)}, warm ${show(series.listWarm)}; OFREP cold ${show(series.ofrepCold)}, warm ${show(series.ofrepWarm)}`,
+      result: `list cold ${show(series.listCold)}, warm ${show(series.listWarm)}, one change below a kept state ${show(series.listStepBack)}; OFREP cold ${show(series.ofrepCold)}, warm ${show(series.ofrepWarm)}`,
       baseline: '—',
       target: 'report',
       status: 'reported',

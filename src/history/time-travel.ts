@@ -39,7 +39,8 @@ export interface TimeTravelOptions {
  * is copied and its revisions read in one synchronous step, before the history is read.
  *
  * Rebuilt states are kept (LRU, by revision) only when the target is at or below the released revision:
- * nothing can still commit there, so the state is final. Retention is checked on every read, kept
+ * nothing can still commit there, so the state is final. A kept state is also where the next rebuild
+ * below it starts from (stepping back through time undoes only the changes in between). Retention is checked on every read, kept
  * state or not: a moment the history no longer reaches is AS_OF_BEYOND_RETENTION, never an answer.
  */
 export class TimeTravel {
@@ -103,12 +104,15 @@ export class TimeTravel {
   }
 
   private async rebuild(target: number): Promise<FlagState> {
-    // One synchronous step: the newest revision the view holds, the one it is exact through, and a
-    // copy of the view (Rewind's own).
-    const newest = this.snapshot.currentRevision;
-    const exactThrough = this.snapshot.releasedRevision;
+    // From the nearest state kept above the target if there is one (it is exact at its revision: only
+    // the changes in between are undone), else from the live view. One synchronous step: the newest
+    // revision the view holds, the one it is exact through, and a copy of the view (Rewind's own).
+    const base = this.nearestKeptAbove(target);
+    const view = base?.records ?? this.snapshot;
+    const newest = base ? base.revision : this.snapshot.currentRevision;
+    const exactThrough = base ? base.revision : this.snapshot.releasedRevision;
     if (target >= newest) return this.live;
-    const rewind = new Rewind(this.snapshot.all(), target);
+    const rewind = new Rewind(view.all(), target);
     try {
       await this.undo(rewind, Math.min(target, exactThrough), newest, target);
     } catch (err) {
@@ -151,6 +155,14 @@ export class TimeTravel {
       if (page.nextCursor === null) return;
       cursor = page.nextCursor;
     }
+  }
+
+  /** The kept state with the lowest revision above `target`, if any. */
+  private nearestKeptAbove(target: number): FlagState | undefined {
+    let nearest: FlagState | undefined;
+    for (const state of this.kept.values())
+      if (state.revision > target && (!nearest || state.revision < nearest.revision)) nearest = state;
+    return nearest;
   }
 
   private keep(revision: number, state: FlagState): void {

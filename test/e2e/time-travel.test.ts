@@ -199,34 +199,37 @@ describe('reads with asOf', () => {
   });
 
   it('refuses an asOf more than AS_OF_MAX_CHANGES changes back with 422, everywhere', async () => {
-    for (let i = 0; i < 20; i++) await write('PUT', `/feature-flags/bulk${i}`, booleanFlag(`bulk${i}`, true));
-    // Revision 2 was never read (a state kept from an earlier read is answered whatever its distance).
-    const res = await get('/feature-flags?asOf=2');
+    for (let i = 0; i < 21; i++) await write('PUT', `/feature-flags/bulk${i}`, booleanFlag(`bulk${i}`, true));
+    // 21 changes back from the live view (a state kept earlier is answered whatever its distance, and
+    // a read below one starts from it: revision 6 lies above every state kept so far).
+    const res = await get('/feature-flags?asOf=6');
     expect(res.status).toBe(422);
     expect(await res.json()).toMatchObject({
       error: { code: 'AS_OF_TOO_MANY_CHANGES', details: { maxChanges: 20 } },
     });
-    expect((await get('/feature-flags?asOf=7')).status).toBe(200);
-    const answer = await graphql(app, '{ flags(asOf: "2") { key } }', {}, ADMIN);
+    const answer = await graphql(app, '{ flags(asOf: "6") { key } }', {}, ADMIN);
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'AS_OF_TOO_MANY_CHANGES', maxChanges: 20 });
+    expect((await get('/feature-flags?asOf=7')).status).toBe(200);
+    // Once 7 is kept, 6 is one change below it.
+    expect((await get('/feature-flags?asOf=6')).status).toBe(200);
   });
 
   it('refuses an asOf before what retention kept with 410 naming the oldest revision and time that work', async () => {
     await store.purgeAudit({ maxAgeMs: 1e12, maxCount: 3 });
     const horizon = await store.audit.oldestRetained();
-    expect(horizon.purgedThrough).toBe(23);
-    const oldest = { oldestRevision: 23, oldestTime: horizon.oldest?.at };
+    expect(horizon.purgedThrough).toBe(24);
+    const oldest = { oldestRevision: 24, oldestTime: horizon.oldest?.at };
     // 5 was read before, and kept: retention still comes first.
-    for (const asOf of ['22', '5', '1', '2000-01-01']) {
+    for (const asOf of ['23', '5', '1', '2000-01-01']) {
       const res = await get(`/feature-flags?asOf=${asOf}`);
       expect({ asOf, status: res.status }).toEqual({ asOf, status: 410 });
       expect(await res.json()).toMatchObject({ error: { code: 'AS_OF_BEYOND_RETENTION', details: oldest } });
     }
-    expect((await get('/feature-flags?asOf=23')).status).toBe(200);
+    expect((await get('/feature-flags?asOf=24')).status).toBe(200);
     expect((await get(`/feature-flags?asOf=${horizon.oldest?.at}`)).status).toBe(200);
-    const answer = await graphql(app, '{ evaluateAll(context: {}, asOf: "22") { key } }', {}, ADMIN);
+    const answer = await graphql(app, '{ evaluateAll(context: {}, asOf: "23") { key } }', {}, ADMIN);
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'AS_OF_BEYOND_RETENTION', ...oldest });
-    const ofrep = await sendJson(app, 'POST', '/ofrep/v1/evaluate/flags/a?asOf=22', { context: {} }, admin);
+    const ofrep = await sendJson(app, 'POST', '/ofrep/v1/evaluate/flags/a?asOf=23', { context: {} }, admin);
     expect(ofrep.status).toBe(410);
     expect(await ofrep.json()).toMatchObject({
       key: 'a',

@@ -128,6 +128,16 @@ describe('TimeTravel', () => {
     expect(await history.stateAt({ revision: 2 })).not.toBe(first);
   });
 
+  it('steps back from the nearest state kept above the target: only the changes in between are read', async () => {
+    const { snapshot, history, store, write } = setup();
+    for (let i = 0; i < 6; i++)
+      snapshot.apply(await write(store.insert(`f${i}`, legacyBody(`f${i}`), asCreate)));
+    await history.stateAt({ revision: 4 });
+    const query = jest.spyOn(store.audit, 'query');
+    expect(await keysAt(history, 2)).toEqual(['f0@1', 'f1@1']);
+    expect(query.mock.calls.map(([filter]) => filter)).toEqual([{ sinceRevision: 3, untilRevision: 4 }]);
+  });
+
   it('maps a time to the last revision committed at or before it', async () => {
     let now = Date.parse('2030-01-01T00:00:00.000Z');
     const store = new MemoryFlagStore(() => new Date((now += 1000)).toISOString());
