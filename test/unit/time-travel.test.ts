@@ -140,7 +140,10 @@ describe('TimeTravel', () => {
 
   it('maps a time to the last revision committed at or before it', async () => {
     let now = Date.parse('2030-01-01T00:00:00.000Z');
-    const store = new MemoryFlagStore(() => new Date((now += 1000)).toISOString());
+    const store = new MemoryFlagStore(() => {
+      now += 1000;
+      return new Date(now).toISOString();
+    });
     const snapshot = new FlagSnapshot();
     const history = new TimeTravel(snapshot, new FlagEvaluator(snapshot), store.audit, OPTIONS);
     for (const key of ['a', 'b', 'c']) {
