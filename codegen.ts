@@ -28,6 +28,8 @@ const config: CodegenConfig = {
           AuditEntry: '../audit/audit-view.js#AuditEntryView',
           AuditDiff: '../audit/audit-diff.js#DiffOp',
           AuditState: '../audit/audit-entry.js#AuditState',
+          Promotion: '../flags/promotion-service.js#Promotion',
+          PromotedFlag: '../flags/promotion-service.js#PromotedFlag',
           // The typed flag document: parts of a FlagView's definition (flag-parts.ts adds the ids).
           Variant: './flag-parts.js#VariantPart',
           FlagEnvironment: './flag-parts.js#EnvironmentPart',

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runAsOf } from './scenarios/as-of.js';
 import { runCrossInstance } from './scenarios/cross-instance.js';
 import { runEvaluation } from './scenarios/evaluation.js';
 import { COMPARISON_MEASURE, runEvaluatorComparison } from './scenarios/evaluator-comparison.js';
@@ -59,6 +60,7 @@ const TARGETS: Record<ScenarioId, [measure: string, target: string]> = {
   ],
   bandwidth: ['bytes on the wire per poll, 304 vs 200', 'report'],
   'store-reads': ['store reads during warm polls', '0'],
+  'as-of': ['latency of an asOf 10,000 changes back: REST list and OFREP, cold / warm', 'report'],
   'sse-fanout': ['delivery latency p50/p99/max; events lost', 'p99 <= 250 ms, 0 lost'],
   'subscription-fanout': ['delivery latency p50/p99/max; events lost', 'p99 <= 500 ms, 0 lost'],
   'memory-sse': ['RSS delta / N idle SSE connections', '<= 20 KB'],
@@ -85,6 +87,7 @@ const GROUPS: { ids: ScenarioId[]; run: (options: BenchOptions) => Promise<Scena
   { ids: ['ofrep-single'], run: async (o) => [await runOfrepSingle(o)] },
   { ids: ['ofrep-bulk-200', 'ofrep-bulk-304', 'ofrep-bulk-rotation'], run: runOfrepBulk },
   { ids: ['store-reads'], run: async (o) => [await runStoreReads(o)] },
+  { ids: ['as-of'], run: async (o) => [await runAsOf(o)] },
   {
     ids: ['sse-fanout', 'memory-sse'],
     run: async (o) => {

@@ -17,12 +17,15 @@ import { EnvironmentService } from './flags/environment-service.js';
 import type { FlagChange } from './flags/flag.js';
 import { FlagService } from './flags/flag-service.js';
 import { FlagSnapshot } from './flags/flag-snapshot.js';
+import { PromotionService } from './flags/promotion-service.js';
 import { SegmentService } from './flags/segment-service.js';
 import type { FlagStore } from './flags/store/flag-store.js';
 import { openStore } from './flags/store/open-store.js';
 import type { GraphQLFastPath } from './graphql/fast-path.js';
 import { mountGraphQL, subscriptionHubOf } from './graphql/mount.js';
+import { TimeTravel } from './history/time-travel.js';
 import { authenticate, writesNeedAdmin } from './http/access.js';
+import { AsOfReads } from './http/as-of-reads.js';
 import { auditRoutes } from './http/audit-routes.js';
 import { corsByRoute, corsPolicies } from './http/cors.js';
 import { environmentRoutes } from './http/environment-routes.js';
@@ -32,6 +35,7 @@ import { flagRoutes } from './http/flag-routes.js';
 import { healthRoutes, probeDependencies } from './http/health-routes.js';
 import { metricsRoute, requestLogging, requestMetrics } from './http/observability.js';
 import { pollFastPath } from './http/poll-fast-path.js';
+import { promotionRoutes } from './http/promotion-routes.js';
 import { SegmentListMemo } from './http/segment-list-memo.js';
 import { segmentRoutes } from './http/segment-routes.js';
 import { sseStream } from './http/sse/index.js';
@@ -185,11 +189,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         const flags = new FlagService(gatedStore, changes, snapshot);
         const environments = new EnvironmentService(gatedStore, changes, snapshot);
         const segments = new SegmentService(gatedStore, changes, snapshot);
+        const promotions = new PromotionService(gatedStore, changes, snapshot);
         const evaluator = new FlagEvaluator(snapshot);
+        // `asOf` reads: the live view taken back through the audit history (bounded, off every hot path).
+        const history = new TimeTravel(snapshot, evaluator, store.audit, config.asOf);
         const memo = new FlagListMemo(snapshot, config.etagMemoEntries);
         closers.push(() => memo.close());
         const segmentMemo = new SegmentListMemo(snapshot);
         closers.push(() => segmentMemo.close());
+        const asOf = new AsOfReads(history, { flags: memo, segments: segmentMemo });
 
         const app = express();
         app.disable('x-powered-by');
@@ -219,6 +227,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           ),
           state: evaluationState,
           catalog: snapshot,
+          history,
           access,
           frontendLimiter,
           cors: cors.ofrep,
@@ -284,6 +293,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
             flags,
             snapshot,
             memo,
+            asOf,
             bodyLimitBytes: config.bodyLimitBytes,
             onPoll: (status) => metrics.pollResponses.inc({ status }),
           }),
@@ -292,12 +302,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           '/environments',
           authenticate(access),
           writesNeedAdmin(access, writeLimiter),
-          environmentRoutes(environments, config.bodyLimitBytes),
+          environmentRoutes(environments, asOf, config.bodyLimitBytes),
+          promotionRoutes(promotions, config.bodyLimitBytes),
         );
         app.use('/segments', authenticate(access), writesNeedAdmin(access, writeLimiter));
         app.use(
           '/segments',
-          segmentRoutes({ segments, snapshot, memo: segmentMemo, bodyLimitBytes: config.bodyLimitBytes }),
+          segmentRoutes({ segments, memo: segmentMemo, asOf, bodyLimitBytes: config.bodyLimitBytes }),
         );
         // The audit history: admin reads of the store itself (never the snapshot), off every hot path.
         app.use('/audit', authenticate(access), auditRoutes(store.audit));
@@ -305,8 +316,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           flags,
           environments,
           segments,
+          promotions,
           snapshot,
           evaluator,
+          history,
           audit: store.audit,
           access,
           writeLimiter,

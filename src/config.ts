@@ -91,6 +91,8 @@ const EnvSchema = z.object({
   WEBHOOK_RETRY_MIN_MS: z.coerce.number().int().min(1).max(3_600_000).default(1000),
   WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(300_000),
   WEBHOOK_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
+  AS_OF_MAX_CHANGES: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
+  AS_OF_MEMO_STATES: z.coerce.number().int().min(0).max(1000).default(16),
 });
 
 /** Everything the service reads from its environment, validated. */
@@ -181,6 +183,12 @@ export interface Config {
      */
     readonly leaseMs: number;
   };
+  /**
+   * Reads with `asOf`: at most `maxChanges` changes undone by one read (default 100,000; beyond it
+   * AS_OF_TOO_MANY_CHANGES), and the last `memoStates` rebuilt states kept for repeated reads of the
+   * same moment (default 16; 0 keeps none).
+   */
+  asOf: { maxChanges: number; memoStates: number };
 }
 
 export class ConfigError extends Error {
@@ -272,5 +280,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
       leaseMs: e.WEBHOOK_LEASE_MS,
     },
+    asOf: { maxChanges: e.AS_OF_MAX_CHANGES, memoStates: e.AS_OF_MEMO_STATES },
   };
 }

@@ -20,8 +20,15 @@ export const ERROR_HTTP_STATUS = {
   SEGMENT_IN_USE: 409,
   WRITE_CONFLICT: 409,
   VERSION_MISMATCH: 412,
+  /**
+   * `asOf` names a moment the audit history no longer reaches (retention purged it, or the data predates
+   * the history): `details` name the oldest revision and time that can be asked for.
+   */
+  AS_OF_BEYOND_RETENTION: 410,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** `asOf` lies more changes back than one request may undo (AS_OF_MAX_CHANGES). */
+  AS_OF_TOO_MANY_CHANGES: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   STORE_UNAVAILABLE: 503,

@@ -13,6 +13,7 @@ export const SCENARIOS = [
   'ofrep-bulk-rotation',
   'bandwidth',
   'store-reads',
+  'as-of',
   'sse-fanout',
   'subscription-fanout',
   'memory-sse',

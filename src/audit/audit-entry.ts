@@ -32,11 +32,20 @@ export interface AuditNote extends Attribution {
   readonly action: AuditAction;
   /** The one environment the write addressed (a toggle, rules, a seed write's `?environment=`), if any. */
   readonly environment?: string | undefined;
+  /** `promote`: the environment the configuration was copied from. */
+  readonly from?: string | undefined;
 }
 
-/** A record as one side of a change: its version and definition. */
+/**
+ * A record as one side of a change: its version and definition, and the bookkeeping it had then (the
+ * revision and time of the change that made it, when it was created), so that time travel rebuilds the
+ * record exactly, as it was served, from an entry alone.
+ */
 export interface AuditState {
   readonly version: number;
+  readonly revision: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
   readonly definition: RecordBody['definition'];
 }
 
@@ -62,6 +71,8 @@ export interface AuditEntry {
    */
   readonly environments: readonly string[];
   readonly comment: string | null;
+  /** `promote` only: the environment the configuration was copied from (`environments` holds the target). */
+  readonly from?: string;
   /** The record before the change; null for a create. */
   readonly before: AuditState | null;
   /** The record after the change; null for a delete. */
@@ -90,9 +101,15 @@ export function auditEntryOf(
     key,
     environments: environmentsOf(note, entity, key, before, after),
     comment: note.comment,
-    before: before && { version: before.version, definition: before.definition },
-    after: after && { version: after.version, definition: after.definition },
+    ...(note.from !== undefined && { from: note.from }),
+    before: before && stateOf(before),
+    after: after && stateOf(after),
   };
+}
+
+function stateOf(record: StoredRecord): AuditState {
+  const { version, revision, createdAt, updatedAt, definition } = record;
+  return { version, revision, createdAt, updatedAt, definition };
 }
 
 function environmentsOf(

@@ -114,7 +114,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** A time bound as ISO-8601 UTC; a date-time must say its offset (a local time would mean whose?). */
-function timeOf(value: string | undefined, field: string): string | undefined {
+export function timeOf(value: string | undefined, field: string): string | undefined {
   if (value === undefined) return undefined;
   const ms = ISO_DATE.test(value) || ISO_DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms))

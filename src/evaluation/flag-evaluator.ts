@@ -33,6 +33,8 @@ export interface ServedEvaluation {
   readonly decision?: Decision;
   /** The flag evaluated; absent when there is none. */
   readonly flag?: FlagRecord;
+  /** The revision of the state evaluated, set by a transport answering `asOf` (a past state). */
+  readonly asOfRevision?: number;
 }
 
 /**

@@ -36,10 +36,7 @@ export class EnvironmentService {
 
   /** Every environment, `production` included, sorted by key. */
   list(): EnvironmentView[] {
-    const views: EnvironmentView[] = [];
-    for (const record of this.snapshot.records('environment')) views.push(viewOf(record.definition));
-    if (!views.some((view) => view.key === DEFAULT_ENVIRONMENT)) views.push(PRODUCTION);
-    return views.sort(compareByKey);
+    return environmentViews(this.snapshot);
   }
 
   /**
@@ -94,6 +91,14 @@ export class EnvironmentService {
     }
     throw new WriteConflictError(key, this.maxAttempts, 'Environment');
   }
+}
+
+/** Every environment `snapshot` holds (a live view or one as it was), `production` included, sorted by key. */
+export function environmentViews(snapshot: FlagSnapshot): EnvironmentView[] {
+  const views: EnvironmentView[] = [];
+  for (const record of snapshot.records('environment')) views.push(viewOf(record.definition));
+  if (!views.some((view) => view.key === DEFAULT_ENVIRONMENT)) views.push(PRODUCTION);
+  return views.sort(compareByKey);
 }
 
 /** `{"key","description"?}` as core's {@link Environment} takes it; else VALIDATION_FAILED naming the field. */

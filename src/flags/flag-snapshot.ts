@@ -154,6 +154,11 @@ export class FlagSnapshot {
       if (record.kind === kind) yield record as Extract<StoredRecord, { kind: K }>;
   }
 
+  /** Every record of every kind, in no particular order (time travel copies the view from here). */
+  all(): Iterable<StoredRecord> {
+    return this.flags.values();
+  }
+
   /** Every flag's key: the prerequisite check of write-time validation walks them. */
   *flagKeys(): Iterable<string> {
     for (const record of this.flags.values()) if (record.kind === 'flag') yield record.key;

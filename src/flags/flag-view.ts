@@ -44,24 +44,35 @@ export interface FlagView {
 }
 
 /**
- * The scope each view was built for, beside it rather than in it: the wire shape stays the seed's plus
- * the definition, while GraphQL gives views of different scopes different ids (see {@link viewIdentity}).
+ * How each view was built, beside it rather than in it: the wire shape stays the seed's plus the
+ * definition, while GraphQL gives views of different scopes (and past views) different ids (see
+ * {@link viewIdentity}).
  */
-const scopes = new WeakMap<FlagView, ReadScope>();
+const builtAs = new WeakMap<FlagView, { scope: ReadScope; past: boolean }>();
 
 /**
  * A stable identity for a view, for normalised caches: the key for the every-environment view, and
  * `key@environment` for a view cut to one (`@` is in neither keys nor environments). Two scopes show one
- * flag differently (`isEnabled`, `environments`), so one cache reading both must hold two objects.
+ * flag differently (`isEnabled`, `environments`), so one cache reading both must hold two objects. A
+ * view of the flag as it was (`asOf`) adds `#<revision of its last change>`: it must never overwrite
+ * the current flag in a cache, and two reads of the same version share it.
  */
 export function viewIdentity(view: FlagView): string {
-  const scope = scopes.get(view) ?? ALL_ENVIRONMENTS;
-  return scope === ALL_ENVIRONMENTS ? view.key : `${view.key}@${scope}`;
+  const built = builtAs.get(view);
+  const scope = built?.scope ?? ALL_ENVIRONMENTS;
+  const scoped = scope === ALL_ENVIRONMENTS ? view.key : `${view.key}@${scope}`;
+  return built?.past ? `${scoped}#${view.revision}` : scoped;
 }
 
-export function flagView(record: FlagRecord, scope: ReadScope): FlagView {
+/** What the ids of a view's parts start with (flag-parts.ts): its key, `#<revision>` added for a past view. */
+export function partsIdentity(view: FlagView): string {
+  return builtAs.get(view)?.past ? `${view.key}#${view.revision}` : view.key;
+}
+
+/** The view of `record` for `scope`; `past` for a flag as it was at an earlier revision (`asOf`). */
+export function flagView(record: FlagRecord, scope: ReadScope, past = false): FlagView {
   const view = buildView(record, scope);
-  scopes.set(view, scope);
+  builtAs.set(view, { scope, past });
   return view;
 }
 

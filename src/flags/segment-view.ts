@@ -17,8 +17,12 @@ export interface SegmentView {
   readonly definition: Segment;
 }
 
-export function segmentView(record: SegmentRecord): SegmentView {
-  return {
+/** Views of segments as they were (`asOf`): their GraphQL id carries the revision (segmentIdentity). */
+const pastViews = new WeakSet<SegmentView>();
+
+/** The view of `record`; `past` for a segment as it was at an earlier revision (`asOf`). */
+export function segmentView(record: SegmentRecord, past = false): SegmentView {
+  const view: SegmentView = {
     key: record.definition.key,
     version: record.version,
     revision: record.revision,
@@ -26,11 +30,21 @@ export function segmentView(record: SegmentRecord): SegmentView {
     updatedAt: record.updatedAt,
     definition: record.definition,
   };
+  if (past) pastViews.add(view);
+  return view;
 }
 
-/** Every segment the snapshot holds, as served, sorted by key. */
-export function segmentViews(snapshot: FlagSnapshot): SegmentView[] {
-  return [...snapshot.records('segment')].map(segmentView).sort(compareByKey);
+/**
+ * A segment's identity for normalised caches: its key; a segment as it was (`asOf`) adds
+ * `#<revision of its last change>`, so it never overwrites the current one in a cache.
+ */
+export function segmentIdentity(view: SegmentView): string {
+  return pastViews.has(view) ? `${view.key}#${view.revision}` : view.key;
+}
+
+/** Every segment the snapshot holds, as served, sorted by key; `past` as in {@link segmentView}. */
+export function segmentViews(snapshot: FlagSnapshot, past = false): SegmentView[] {
+  return [...snapshot.records('segment')].map((record) => segmentView(record, past)).sort(compareByKey);
 }
 
 /** The segment's own key from its store key (`$segment/beta` -> `beta`). */

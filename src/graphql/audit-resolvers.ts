@@ -69,6 +69,7 @@ export const auditResolvers: Resolvers = {
   AuditEntry: {
     action: (entry) => toEnum(entry.action),
     entity: (entry) => entry.entity.toUpperCase() as 'FLAG' | 'SEGMENT' | 'ENVIRONMENT',
+    from: (entry) => entry.from ?? null,
   },
   AuditDiff: {
     op: (diff) => diff.op.toUpperCase() as 'ADD' | 'REMOVE' | 'REPLACE',

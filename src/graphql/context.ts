@@ -5,7 +5,9 @@ import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
 import type { EnvironmentService } from '../flags/environment-service.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
+import type { PromotionService } from '../flags/promotion-service.js';
 import type { SegmentService } from '../flags/segment-service.js';
+import type { FlagState, TimeTravel } from '../history/time-travel.js';
 import type { AuditFeed } from './audit-feed.js';
 import type { DirectDelivery } from './direct-delivery.js';
 import type { MemoVerdict } from './memoisable.js';
@@ -24,7 +26,16 @@ export interface GraphQLContext {
   readonly flags: FlagService;
   readonly environments: EnvironmentService;
   readonly segments: SegmentService;
+  /** `promote`: promotion between environments. */
+  readonly promotions: PromotionService;
   readonly snapshot: FlagSnapshot;
+  /** Reads with `asOf`: the state as it was. */
+  readonly history: TimeTravel;
+  /**
+   * The states this request's `asOf` arguments named, by argument: every field of one request that
+   * names the same moment reads the same revision (as-of-state.ts). A fresh map per request.
+   */
+  readonly pastStates: Map<string, Promise<FlagState>>;
   /** `evaluate`: the evaluator OFREP uses too. */
   readonly evaluator: FlagEvaluator;
   readonly subscriptions: SubscriptionHub;

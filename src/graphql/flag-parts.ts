@@ -1,5 +1,5 @@
 import type { EnvironmentConfig, JsonValue, Rule } from '@flagwire/core';
-import type { FlagView } from '../flags/flag-view.js';
+import { type FlagView, partsIdentity } from '../flags/flag-view.js';
 import { ruleRef } from '../flags/rule-address.js';
 
 /*
@@ -7,7 +7,8 @@ import { ruleRef } from '../flags/rule-address.js';
  * part's `id` is built from the flag key down, so it is the same on every instance and in every read,
  * which is what lets normalised caches (Apollo's InMemoryCache, urql's graphcache) merge them with no
  * configuration. Flag and environment keys contain no `/` and what follows them is unique within its
- * parent (a variant's name, a rule's `id:` or `#` position), so ids never collide.
+ * parent (a variant's name, a rule's `id:` or `#` position), so ids never collide. Parts of a flag as it
+ * was (`asOf`) start with `<flag key>#<revision>` instead (flag-view.ts: partsIdentity).
  */
 
 export interface VariantPart {
@@ -34,15 +35,16 @@ export interface RulePart {
 
 export function variantsOf(flag: FlagView): VariantPart[] {
   return Object.entries(flag.definition.variants).map(([name, value]) => ({
-    id: `${flag.key}/variants/${name}`,
+    id: `${partsIdentity(flag)}/variants/${name}`,
     name,
     value,
   }));
 }
 
 export function environmentsOf(flag: FlagView): EnvironmentPart[] {
+  const base = partsIdentity(flag);
   return Object.entries(flag.definition.environments).map(([environment, config]) => ({
-    id: `${flag.key}/${environment}`,
+    id: `${base}/${environment}`,
     flagKey: flag.key,
     environment,
     config,

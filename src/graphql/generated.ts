@@ -9,6 +9,7 @@ import type { DeletedSegment as DeletedSegmentModel } from '../flags/segment-ser
 import type { AuditEntryView as AuditEntryViewModel } from '../audit/audit-view.js';
 import type { DiffOp as DiffOpModel } from '../audit/audit-diff.js';
 import type { AuditState as AuditStateModel } from '../audit/audit-entry.js';
+import type { Promotion as PromotionModel, PromotedFlag as PromotedFlagModel } from '../flags/promotion-service.js';
 import type { VariantPart as VariantPartModel, EnvironmentPart as EnvironmentPartModel, RulePart as RulePartModel } from './flag-parts.js';
 import type { Clause as ClauseModel, Serve as ServeModel, Rollout as RolloutModel, WeightedVariant as WeightedVariantModel, Target as TargetModel, Prerequisite as PrerequisiteModel, Decision as DecisionModel, RolloutDecision as RolloutDecisionModel } from '@flagwire/core';
 import type { FailedPrerequisite as FailedPrerequisiteModel } from '../evaluation/decision.js';
@@ -117,6 +118,8 @@ export type AuditEntry = {
    * changed; none for a segment (shared by all).
    */
   environments: Array<Scalars['String']['output']>;
+  /** PROMOTE: the environment the configuration was copied from (`environments` holds the target); else null. */
+  from?: Maybe<Scalars['String']['output']>;
   /** The entry's identity for normalised caches: its revision. */
   id: Scalars['ID']['output'];
   /** The flag's, segment's or environment's key. */
@@ -281,6 +284,8 @@ export type Environment = {
  */
 export type Evaluation = {
   __typename?: 'Evaluation';
+  /** The revision of the state evaluated, when asked with `asOf`; null for the current state asked without. */
+  asOfRevision?: Maybe<Scalars['Int']['output']>;
   /**
    * What decided: the individual target, the rule (and, for a rollout, the bucket drawn), the fallthrough,
    * the prerequisite that failed. Null when the evaluation ended before the flag was read (INVALID_CONTEXT,
@@ -321,6 +326,14 @@ export type EvaluationDecision = {
   rollout?: Maybe<RolloutDraw>;
   /** RULE: the rule's `id`, when it has one. */
   ruleId?: Maybe<Scalars['String']['output']>;
+};
+
+/** A flag's version as a promotion's preview showed it. */
+export type ExpectedVersion = {
+  /** The flag's key. */
+  key: Scalars['String']['input'];
+  /** Its `version` in the preview. */
+  version: Scalars['Int']['input'];
 };
 
 /** A prerequisite that did not let the flag go on. */
@@ -461,6 +474,15 @@ export type FlagType =
   | 'object'
   | 'string';
 
+/** Where a read with `asOf` lands in the history (`historyPoint`). */
+export type HistoryPoint = {
+  __typename?: 'HistoryPoint';
+  /** True when `asOf` is at or after this instance's current revision: the reads answer the current state. */
+  live: Scalars['Boolean']['output'];
+  /** The revision the state read is exact at: right after the change with that revision (or the last before it). */
+  revision: Scalars['Int']['output'];
+};
+
 /**
  * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
  * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
@@ -483,6 +505,18 @@ export type Mutation = {
    * flag's rules still name it.
    */
   deleteSegment: DeletedSegment;
+  /**
+   * Copies flags' configuration from one environment to another: everything under `environments.<from>`
+   * replaces `environments.<to>`, for the flags named in `flags` or every flag under `prefix` (exactly one;
+   * at most 500 flags). With `dryRun: true` nothing is written: each flag's status, diff and version is the
+   * preview. Applying needs `expectedVersions`: every flag that would change must still be at the version
+   * given (VERSION_MISMATCH naming it otherwise, nothing written). Each changed flag is one version-guarded
+   * write with its own audit entry (PROMOTE, environment `to`, `from`); a flag already equal records
+   * nothing. A writer slipping in between the check and a flag's write stops the promotion at that flag
+   * (VERSION_MISMATCH, `extensions.promoted` lists the flags already written). Admin tokens only.
+   * ENVIRONMENT_NOT_FOUND for an unknown environment, FLAG_NOT_FOUND for an unknown flag.
+   */
+  promote: Promotion;
   /**
    * Writes a whole flag document, like `PUT /feature-flags/{key}`: creates the flag when it is absent
    * (unless `expectedVersion` is given), else replaces it. A document that cannot be evaluated is refused
@@ -570,6 +604,21 @@ export type MutationDeleteSegmentArgs = {
   comment?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   key: Scalars['String']['input'];
+};
+
+
+/**
+ * Writes. Those taking `expectedVersion` apply only while the flag is still at that version and fail with
+ * VERSION_MISMATCH (changing nothing) otherwise; omitted or null means no precondition.
+ */
+export type MutationPromoteArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  expectedVersions?: InputMaybe<Array<ExpectedVersion>>;
+  flags?: InputMaybe<Array<Scalars['String']['input']>>;
+  from: Scalars['String']['input'];
+  prefix?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['String']['input'];
 };
 
 
@@ -679,6 +728,43 @@ export type Prerequisite = {
   variants: Array<Scalars['String']['output']>;
 };
 
+/** One flag of a promotion. */
+export type PromotedFlag = {
+  __typename?: 'PromotedFlag';
+  /** What changes (would change) in the flag's document: JSON Pointers, as the audit history shows them. */
+  diff: Array<AuditDiff>;
+  /** The flag: as it is (a dry run, or not written), or as written. */
+  flag: Flag;
+  /** The flag's key. */
+  key: Scalars['String']['output'];
+  /** The revision of the promotion's write: applied and CHANGED only; else null. */
+  revision?: Maybe<Scalars['Int']['output']>;
+  status: PromotionStatus;
+  /**
+   * The flag's version: as it is (a dry run, or a flag not written; pass it back in `expectedVersions`), or
+   * after the promotion's write.
+   */
+  version: Scalars['Int']['output'];
+};
+
+/** The answer to `promote`: per flag, sorted by key. */
+export type Promotion = {
+  __typename?: 'Promotion';
+  dryRun: Scalars['Boolean']['output'];
+  flags: Array<PromotedFlag>;
+  from: Scalars['String']['output'];
+  to: Scalars['String']['output'];
+};
+
+/** What a promotion does (or, in a dry run, would do) to one flag. */
+export type PromotionStatus =
+  /** The target's configuration differs from the source's: it is (would be) replaced by a copy. */
+  | 'CHANGED'
+  /** The flag has no configuration in the source environment: nothing to copy, the target keeps its own. */
+  | 'NOT_IN_SOURCE'
+  /** The target's configuration already equals the source's: nothing is written. */
+  | 'UNCHANGED';
+
 /** Reads, answered from this instance's in-memory view of the flags. */
 export type Query = {
   __typename?: 'Query';
@@ -712,6 +798,11 @@ export type Query = {
    */
   flags: Array<Flag>;
   /**
+   * Where a read with this `asOf` lands: the revision it answers for, and whether that is the current state.
+   * Asked in the same request as the reads, it answers for the same revision they do.
+   */
+  historyPoint: HistoryPoint;
+  /**
    * The environment this caller's reads are served in when they name none: its token's (a plain client
    * token's is `production`); null for an admin or an open service, which read every environment at once.
    * A client evaluating locally without an environment of its own evaluates in this one.
@@ -735,7 +826,14 @@ export type QueryAuditLogArgs = {
 
 
 /** Reads, answered from this instance's in-memory view of the flags. */
+export type QueryEnvironmentsArgs = {
+  asOf?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Reads, answered from this instance's in-memory view of the flags. */
 export type QueryEvaluateArgs = {
+  asOf?: InputMaybe<Scalars['String']['input']>;
   context: Scalars['JSON']['input'];
   environment?: InputMaybe<Scalars['String']['input']>;
   key: Scalars['String']['input'];
@@ -744,6 +842,7 @@ export type QueryEvaluateArgs = {
 
 /** Reads, answered from this instance's in-memory view of the flags. */
 export type QueryEvaluateAllArgs = {
+  asOf?: InputMaybe<Scalars['String']['input']>;
   context: Scalars['JSON']['input'];
   environment?: InputMaybe<Scalars['String']['input']>;
   prefix?: InputMaybe<Scalars['String']['input']>;
@@ -752,6 +851,7 @@ export type QueryEvaluateAllArgs = {
 
 /** Reads, answered from this instance's in-memory view of the flags. */
 export type QueryFlagArgs = {
+  asOf?: InputMaybe<Scalars['String']['input']>;
   environment?: InputMaybe<Scalars['String']['input']>;
   key: Scalars['String']['input'];
 };
@@ -759,14 +859,28 @@ export type QueryFlagArgs = {
 
 /** Reads, answered from this instance's in-memory view of the flags. */
 export type QueryFlagsArgs = {
+  asOf?: InputMaybe<Scalars['String']['input']>;
   environment?: InputMaybe<Scalars['String']['input']>;
   prefix?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 /** Reads, answered from this instance's in-memory view of the flags. */
+export type QueryHistoryPointArgs = {
+  asOf: Scalars['String']['input'];
+};
+
+
+/** Reads, answered from this instance's in-memory view of the flags. */
 export type QuerySegmentArgs = {
+  asOf?: InputMaybe<Scalars['String']['input']>;
   key: Scalars['String']['input'];
+};
+
+
+/** Reads, answered from this instance's in-memory view of the flags. */
+export type QuerySegmentsArgs = {
+  asOf?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The answer to `replaceFlag`: the flag as written, and whether it was created. */
@@ -1108,6 +1222,7 @@ export type ResolversTypes = {
   Environment: ResolverTypeWrapper<EnvironmentViewModel>;
   Evaluation: ResolverTypeWrapper<ServedEvaluationModel>;
   EvaluationDecision: ResolverTypeWrapper<DecisionModel>;
+  ExpectedVersion: ExpectedVersion;
   FailedPrerequisite: ResolverTypeWrapper<FailedPrerequisiteModel>;
   Flag: ResolverTypeWrapper<FlagViewModel>;
   FlagChange: ResolverTypeWrapper<ScopedFlagChangeModel>;
@@ -1116,11 +1231,15 @@ export type ResolversTypes = {
   FlagPatch: FlagPatch;
   FlagType: FlagType;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  HistoryPoint: ResolverTypeWrapper<HistoryPoint>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Prerequisite: ResolverTypeWrapper<PrerequisiteModel>;
+  PromotedFlag: ResolverTypeWrapper<PromotedFlagModel>;
+  Promotion: ResolverTypeWrapper<PromotionModel>;
+  PromotionStatus: PromotionStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReplaceFlagResult: ResolverTypeWrapper<Omit<ReplaceFlagResult, 'flag' | 'query'> & { flag: ResolversTypes['Flag'], query: ResolversTypes['Query'] }>;
   ReplaceSegmentResult: ResolverTypeWrapper<Omit<ReplaceSegmentResult, 'segment'> & { segment: ResolversTypes['Segment'] }>;
@@ -1160,17 +1279,21 @@ export type ResolversParentTypes = {
   Environment: EnvironmentViewModel;
   Evaluation: ServedEvaluationModel;
   EvaluationDecision: DecisionModel;
+  ExpectedVersion: ExpectedVersion;
   FailedPrerequisite: FailedPrerequisiteModel;
   Flag: FlagViewModel;
   FlagChange: ScopedFlagChangeModel;
   FlagEnvironment: EnvironmentPartModel;
   FlagPatch: FlagPatch;
   Float: Scalars['Float']['output'];
+  HistoryPoint: HistoryPoint;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
   Prerequisite: PrerequisiteModel;
+  PromotedFlag: PromotedFlagModel;
+  Promotion: PromotionModel;
   Query: Record<PropertyKey, never>;
   ReplaceFlagResult: Omit<ReplaceFlagResult, 'flag' | 'query'> & { flag: ResolversParentTypes['Flag'], query: ResolversParentTypes['Query'] };
   ReplaceSegmentResult: Omit<ReplaceSegmentResult, 'segment'> & { segment: ResolversParentTypes['Segment'] };
@@ -1224,6 +1347,7 @@ export type AuditEntryResolvers<ContextType = GraphQLContext, ParentType extends
   diff?: Resolver<Array<ResolversTypes['AuditDiff']>, ParentType, ContextType>;
   entity?: Resolver<ResolversTypes['AuditEntity'], ParentType, ContextType>;
   environments?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1265,6 +1389,7 @@ export type EnvironmentResolvers<ContextType = GraphQLContext, ParentType extend
 };
 
 export type EvaluationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Evaluation'] = ResolversParentTypes['Evaluation']> = {
+  asOfRevision?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   decision?: Resolver<Maybe<ResolversTypes['EvaluationDecision']>, ParentType, ContextType>;
   environment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1328,6 +1453,11 @@ export type FlagEnvironmentResolvers<ContextType = GraphQLContext, ParentType ex
   targets?: Resolver<Array<ResolversTypes['Target']>, ParentType, ContextType>;
 };
 
+export type HistoryPointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['HistoryPoint'] = ResolversParentTypes['HistoryPoint']> = {
+  live?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -1338,6 +1468,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   createSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationCreateSegmentArgs, 'segment'>>;
   deleteFlag?: Resolver<ResolversTypes['DeletedFlag'], ParentType, ContextType, RequireFields<MutationDeleteFlagArgs, 'key'>>;
   deleteSegment?: Resolver<ResolversTypes['DeletedSegment'], ParentType, ContextType, RequireFields<MutationDeleteSegmentArgs, 'key'>>;
+  promote?: Resolver<ResolversTypes['Promotion'], ParentType, ContextType, RequireFields<MutationPromoteArgs, 'from' | 'to'>>;
   replaceFlag?: Resolver<ResolversTypes['ReplaceFlagResult'], ParentType, ContextType, RequireFields<MutationReplaceFlagArgs, 'definition' | 'key'>>;
   replaceSegment?: Resolver<ResolversTypes['ReplaceSegmentResult'], ParentType, ContextType, RequireFields<MutationReplaceSegmentArgs, 'key' | 'segment'>>;
   setFlag?: Resolver<ResolversTypes['SetFlagResult'], ParentType, ContextType, RequireFields<MutationSetFlagArgs, 'input'>>;
@@ -1353,16 +1484,33 @@ export type PrerequisiteResolvers<ContextType = GraphQLContext, ParentType exten
   variants?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type PromotedFlagResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PromotedFlag'] = ResolversParentTypes['PromotedFlag']> = {
+  diff?: Resolver<Array<ResolversTypes['AuditDiff']>, ParentType, ContextType>;
+  flag?: Resolver<ResolversTypes['Flag'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revision?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PromotionStatus'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PromotionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Promotion'] = ResolversParentTypes['Promotion']> = {
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  flags?: Resolver<Array<ResolversTypes['PromotedFlag']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   auditLog?: Resolver<ResolversTypes['AuditConnection'], ParentType, ContextType, Partial<QueryAuditLogArgs>>;
-  environments?: Resolver<Array<ResolversTypes['Environment']>, ParentType, ContextType>;
+  environments?: Resolver<Array<ResolversTypes['Environment']>, ParentType, ContextType, Partial<QueryEnvironmentsArgs>>;
   evaluate?: Resolver<ResolversTypes['Evaluation'], ParentType, ContextType, RequireFields<QueryEvaluateArgs, 'context' | 'key'>>;
   evaluateAll?: Resolver<Array<ResolversTypes['Evaluation']>, ParentType, ContextType, RequireFields<QueryEvaluateAllArgs, 'context'>>;
   flag?: Resolver<Maybe<ResolversTypes['Flag']>, ParentType, ContextType, RequireFields<QueryFlagArgs, 'key'>>;
   flags?: Resolver<Array<ResolversTypes['Flag']>, ParentType, ContextType, Partial<QueryFlagsArgs>>;
+  historyPoint?: Resolver<ResolversTypes['HistoryPoint'], ParentType, ContextType, RequireFields<QueryHistoryPointArgs, 'asOf'>>;
   readEnvironment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'key'>>;
-  segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType>;
+  segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType, Partial<QuerySegmentsArgs>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 
@@ -1469,9 +1617,12 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Flag?: FlagResolvers<ContextType>;
   FlagChange?: FlagChangeResolvers<ContextType>;
   FlagEnvironment?: FlagEnvironmentResolvers<ContextType>;
+  HistoryPoint?: HistoryPointResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Prerequisite?: PrerequisiteResolvers<ContextType>;
+  PromotedFlag?: PromotedFlagResolvers<ContextType>;
+  Promotion?: PromotionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReplaceFlagResult?: ReplaceFlagResultResolvers<ContextType>;
   ReplaceSegmentResult?: ReplaceSegmentResultResolvers<ContextType>;

@@ -28,6 +28,11 @@ const FLAG_STATE_FIELDS = new Set([
 export interface MemoVerdict {
   /** True once the request was a query of flag state only, and answered 200 without errors. */
   memoisable: boolean;
+  /**
+   * Set by a resolver that read a past state (`asOf`): never memoised, since retention may put that
+   * moment out of reach (AS_OF_BEYOND_RETENTION) without any change to the live view.
+   */
+  readsHistory?: boolean;
 }
 
 /**
@@ -71,6 +76,7 @@ export const markMemoisable: ApolloServerPlugin<GraphQLContext> = {
       async willSendResponse({ response }) {
         verdict.memoisable =
           readOnly &&
+          verdict.readsHistory !== true &&
           response.body.kind === 'single' &&
           response.body.singleResult.errors === undefined &&
           (response.http.status ?? 200) === 200;

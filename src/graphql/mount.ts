@@ -13,7 +13,9 @@ import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
 import type { EnvironmentService } from '../flags/environment-service.js';
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
+import type { PromotionService } from '../flags/promotion-service.js';
 import type { SegmentService } from '../flags/segment-service.js';
+import type { TimeTravel } from '../history/time-travel.js';
 import { authenticate } from '../http/access.js';
 import { acceptGraphQLQuery } from '../http/graphql-query.js';
 import { rejectInvalidUtf8 } from '../http/request-parsing.js';
@@ -66,8 +68,11 @@ export async function mountGraphQL(
     flags: FlagService;
     environments: EnvironmentService;
     segments: SegmentService;
+    promotions: PromotionService;
     snapshot: FlagSnapshot;
     evaluator: FlagEvaluator;
+    /** Reads with `asOf`. */
+    history: TimeTravel;
     /** The store's audit history, for `auditLog` and `auditEntryAdded`. */
     audit: AuditLog;
     access: AccessControl;
@@ -120,8 +125,11 @@ export async function mountGraphQL(
     flags: deps.flags,
     environments: deps.environments,
     segments: deps.segments,
+    promotions: deps.promotions,
     snapshot: deps.snapshot,
     evaluator: deps.evaluator,
+    history: deps.history,
+    pastStates: new Map(),
     subscriptions,
     audit: deps.audit,
     auditFeed,

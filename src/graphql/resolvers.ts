@@ -2,11 +2,14 @@ import { type Attribution, attributionOf } from '../audit/attribution.js';
 import { DECISION_KINDS } from '../evaluation/decision.js';
 import { evaluationEnvironment } from '../evaluation/environment.js';
 import { assertMayEvaluate } from '../evaluation/permission.js';
+import { environmentViews } from '../flags/environment-service.js';
 import { type FlagRecord, kindOfKey, segmentRecordKey } from '../flags/flag.js';
 import { ALL_ENVIRONMENTS, type FlagView, flagView, viewIdentity } from '../flags/flag-view.js';
 import { readScopeOf, writeEnvironmentOf } from '../flags/read-scope.js';
-import { segmentKeyOf, segmentView, segmentViews } from '../flags/segment-view.js';
+import type { RecordCatalog } from '../flags/record-catalog.js';
+import { segmentIdentity, segmentKeyOf, segmentView, segmentViews } from '../flags/segment-view.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
+import { stateOf, withState } from './as-of-state.js';
 import type { GraphQLContext } from './context.js';
 import { environmentsOf, rulesOf, variantsOf } from './flag-parts.js';
 import type { InputMaybe, Resolvers } from './generated.js';
@@ -31,9 +34,16 @@ function writer(ctx: GraphQLContext) {
   return ctx.flags;
 }
 
-/** The read scope of a query or subscription: the token's environment, else the argument (read-scope.ts). */
-function scopeOf(ctx: GraphQLContext, environment: InputMaybe<string> | undefined) {
-  return readScopeOf(ctx.snapshot, ctx.principal.environment, environment);
+/**
+ * The read scope of a query or subscription: the token's environment, else the argument (read-scope.ts),
+ * which must exist in `catalog` (the live view, or the state read with `asOf`).
+ */
+function scopeOf(
+  ctx: GraphQLContext,
+  environment: InputMaybe<string> | undefined,
+  catalog: RecordCatalog = ctx.snapshot,
+) {
+  return readScopeOf(catalog, ctx.principal.environment, environment);
 }
 
 /** Who writes (the token's name) and why (the mutation's `comment`), for its audit entry. */
@@ -60,40 +70,68 @@ const READS = {};
 export const resolvers: Resolvers = {
   JSON: JsonScalar,
   Query: {
-    flags: (_parent, { prefix, environment }, ctx) => {
-      const scope = scopeOf(ctx, environment);
-      return ctx.snapshot.list(normalizePrefix(prefix)).map((flag) => flagView(flag, scope));
+    flags: (_parent, { prefix, environment, asOf }, ctx) => {
+      const listed = normalizePrefix(prefix);
+      return withState(ctx, asOf, ({ records, live }) => {
+        const scope = scopeOf(ctx, environment, records);
+        return records.list(listed).map((flag) => flagView(flag, scope, !live));
+      });
     },
-    flag: (_parent, { key, environment }, ctx) => {
+    flag: (_parent, { key, environment, asOf }, ctx) => {
       assertValidKey(key);
-      const scope = scopeOf(ctx, environment);
-      const flag = ctx.snapshot.get(key);
-      return flag?.kind === 'flag' ? flagView(flag, scope) : null;
+      return withState(ctx, asOf, ({ records, live }) => {
+        const scope = scopeOf(ctx, environment, records);
+        const flag = records.get(key);
+        return flag?.kind === 'flag' ? flagView(flag, scope, !live) : null;
+      });
     },
-    environments: (_parent, _args, ctx) => ctx.environments.list(),
+    environments: (_parent, { asOf }, ctx) =>
+      withState(ctx, asOf, (state) => environmentViews(state.records)),
     readEnvironment: (_parent, _args, ctx) => {
       const scope = scopeOf(ctx, undefined);
       return scope === ALL_ENVIRONMENTS ? null : scope;
     },
-    evaluate: (_parent, { key, context, environment }, { principal, snapshot, evaluator }) => {
-      assertMayEvaluate(principal);
-      return evaluator.evaluate(key, evaluationEnvironment(principal, environment, snapshot), context);
+    // With `asOf`: the flags, segments and environments then, through the same evaluator.
+    evaluate: (_parent, { key, context, environment, asOf }, ctx) => {
+      assertMayEvaluate(ctx.principal);
+      return withState(ctx, asOf, ({ records, evaluator, live, revision }) => {
+        const served = evaluator.evaluate(
+          key,
+          evaluationEnvironment(ctx.principal, environment, records),
+          context,
+        );
+        return live ? served : { ...served, asOfRevision: revision };
+      });
     },
-    evaluateAll: (_parent, { context, environment, prefix }, { principal, snapshot, evaluator }) => {
-      assertMayEvaluate(principal);
-      const env = evaluationEnvironment(principal, environment, snapshot);
-      return snapshot.list(normalizePrefix(prefix)).map((flag) => evaluator.evaluate(flag.key, env, context));
+    evaluateAll: (_parent, { context, environment, prefix, asOf }, ctx) => {
+      assertMayEvaluate(ctx.principal);
+      const listed = normalizePrefix(prefix);
+      return withState(ctx, asOf, ({ records, evaluator, live, revision }) => {
+        const env = evaluationEnvironment(ctx.principal, environment, records);
+        return records.list(listed).map((flag) => {
+          const served = evaluator.evaluate(flag.key, env, context);
+          return live ? served : { ...served, asOfRevision: revision };
+        });
+      });
+    },
+    historyPoint: async (_parent, { asOf }, ctx) => {
+      if (ctx.memoVerdict) ctx.memoVerdict.readsHistory = true;
+      const { revision, live } = await stateOf(ctx, asOf);
+      return { revision, live };
     },
     viewer: (_parent, _args, { principal, access }) => ({
       canWrite: principal.scope === 'admin',
       environment: principal.environment ?? null,
       openAccess: access.open,
     }),
-    segments: (_parent, _args, { snapshot }) => segmentViews(snapshot),
-    segment: (_parent, { key }, { snapshot }) => {
+    segments: (_parent, { asOf }, ctx) =>
+      withState(ctx, asOf, ({ records, live }) => segmentViews(records, !live)),
+    segment: (_parent, { key, asOf }, ctx) => {
       assertValidKey(key);
-      const record = snapshot.get(segmentRecordKey(key));
-      return record?.kind === 'segment' ? segmentView(record) : null;
+      return withState(ctx, asOf, ({ records, live }) => {
+        const record = records.get(segmentRecordKey(key));
+        return record?.kind === 'segment' ? segmentView(record, !live) : null;
+      });
     },
   },
   Mutation: {
@@ -192,6 +230,7 @@ export const resolvers: Resolvers = {
   },
   Evaluation: {
     decision: (evaluation) => evaluation.decision ?? null,
+    asOfRevision: (evaluation) => evaluation.asOfRevision ?? null,
   },
   EvaluationDecision: {
     kind: (decision) => DECISION_KINDS[decision.kind],
@@ -229,7 +268,7 @@ export const resolvers: Resolvers = {
       change.kind === 'upsert' && change.flag.kind === 'segment' ? segmentView(change.flag) : null,
   },
   Segment: {
-    id: (segment) => segment.key,
+    id: segmentIdentity,
     description: (segment) => segment.definition.description,
     included: (segment) => segment.definition.included,
     excluded: (segment) => segment.definition.excluded,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { auditResolvers } from './audit-resolvers.js';
+import { promotionResolvers } from './promotion-resolvers.js';
 import { resolvers } from './resolvers.js';
 
 /**
@@ -16,6 +17,9 @@ export function loadTypeDefs(): string {
 
 /** The executable schema, shared by every transport (HTTP now, graphql-ws later). */
 export function buildSchema(): GraphQLSchema {
-  // makeExecutableSchema merges resolver maps: the audit API's sit in their own module.
-  return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: [resolvers, auditResolvers] });
+  // makeExecutableSchema merges resolver maps: the audit API's and promotion's sit in their own modules.
+  return makeExecutableSchema({
+    typeDefs: loadTypeDefs(),
+    resolvers: [resolvers, auditResolvers, promotionResolvers],
+  });
 }

@@ -1,6 +1,7 @@
 import cors from 'cors';
 import type { RequestHandler } from 'express';
 import { SERVED_ENVIRONMENT_HEADER } from '../flags/flag-view.js';
+import { AS_OF_REVISION_HEADER } from '../history/as-of.js';
 
 /**
  * A CORS policy: Express middleware that also runs on plain node:http requests (the OFREP fast path
@@ -29,7 +30,14 @@ export function corsFor(origins: readonly string[]): CorsPolicy {
       // A write's comment, recorded in its audit entry.
       'Flagwire-Comment',
     ],
-    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', SERVED_ENVIRONMENT_HEADER],
+    exposedHeaders: [
+      'ETag',
+      'Location',
+      'Retry-After',
+      'X-Request-Id',
+      SERVED_ENVIRONMENT_HEADER,
+      AS_OF_REVISION_HEADER,
+    ],
     maxAge: 600,
   });
 }

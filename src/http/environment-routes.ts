@@ -1,16 +1,25 @@
 import express, { type RequestHandler, Router } from 'express';
-import type { EnvironmentService } from '../flags/environment-service.js';
+import { z } from 'zod';
+import { type EnvironmentService, environmentViews } from '../flags/environment-service.js';
 import { ValidationError } from '../flags/errors.js';
+import type { AsOfReads } from './as-of-reads.js';
 import { attributionOfRequest } from './comment-header.js';
-import { acceptQuery, NO_QUERY_PARAMS } from './query-params.js';
+import { acceptQuery, NO_QUERY_PARAMS, parseQuery } from './query-params.js';
 import { rejectInvalidUtf8, requireJsonBody } from './request-parsing.js';
 
+/** The list takes the moment (`asOf`): the environments as they were. */
+const ListQuery = z.strictObject({ asOf: z.string().optional() });
+
 /**
- * The REST resource `/environments`: `GET` lists them (any token), `POST {"key","description"?}`
+ * The REST resource `/environments`: `GET` lists them (any token; `?asOf=` as they were), `POST {"key","description"?}`
  * creates one, `PATCH /{key} {"description"}` describes one (admin tokens: `writesNeedAdmin` runs first).
  * Thin: the service validates.
  */
-export function environmentRoutes(environments: EnvironmentService, bodyLimitBytes: number): Router {
+export function environmentRoutes(
+  environments: EnvironmentService,
+  asOf: AsOfReads,
+  bodyLimitBytes: number,
+): Router {
   const router = Router();
   const noQuery = acceptQuery(NO_QUERY_PARAMS);
   const jsonBody: RequestHandler[] = [
@@ -21,8 +30,13 @@ export function environmentRoutes(environments: EnvironmentService, bodyLimitByt
     express.json({ limit: bodyLimitBytes, verify: rejectInvalidUtf8 }),
   ];
 
-  router.get('/', noQuery, (_req, res) => {
-    res.json(environments.list());
+  router.get('/', async (req, res) => {
+    const query = parseQuery(ListQuery, req);
+    if (query.asOf === undefined) {
+      res.json(environments.list());
+      return;
+    }
+    res.json(environmentViews((await asOf.stateFor(query.asOf, res)).records));
   });
 
   router.post('/', noQuery, ...jsonBody, async (req, res) => {

@@ -8,6 +8,7 @@ import { ALL_ENVIRONMENTS, flagView, type ReadScope } from '../flags/flag-view.j
 import { readScopeOf, writeEnvironmentOf } from '../flags/read-scope.js';
 import { assertValidKey, normalizePrefix } from '../flags/validation.js';
 import { principalOf } from './access.js';
+import type { AsOfReads } from './as-of-reads.js';
 import { attributionOfRequest } from './comment-header.js';
 import { type FlagListMemo, type MemoisedBody, memoise } from './flag-list-memo.js';
 import { writeConditional } from './poll-fast-path.js';
@@ -19,14 +20,25 @@ export interface FlagRoutesDeps {
   flags: FlagService;
   snapshot: FlagSnapshot;
   memo: FlagListMemo;
+  /** `?asOf=` reads: the state as it was (time travel). */
+  asOf: AsOfReads;
   bodyLimitBytes: number;
   /** Told the status of every list answer (metrics; the fast path counts its own). */
   onPoll?: (status: '200' | '304') => void;
 }
 
-/** The list's query: `?prefix=&environment=` (the fast path answers the plainest forms first). */
-const ListQuery = z.strictObject({ prefix: z.string().optional(), environment: z.string().optional() });
-/** One flag's query, and a seed write's: the environment read or written. */
+/**
+ * The list's query: `?prefix=&environment=&asOf=` (the fast path answers the plainest forms first and
+ * leaves every `asOf` here).
+ */
+const ListQuery = z.strictObject({
+  prefix: z.string().optional(),
+  environment: z.string().optional(),
+  asOf: z.string().optional(),
+});
+/** One flag's query: the environment read, and the moment (`asOf`). */
+const ReadQuery = z.strictObject({ environment: z.string().optional(), asOf: z.string().optional() });
+/** A seed write's query: the environment written. */
 const EnvironmentQuery = z.strictObject({ environment: z.string().optional() });
 
 const CreateBody = z.strictObject({
@@ -58,9 +70,16 @@ export function flagRoutes(deps: FlagRoutesDeps): Router {
 
   // Most polls are answered by pollFastPath before they get here; this serves the rest (encoded
   // prefixes) and refuses bad ones (unknown, repeated or malformed parameters, invalid prefixes).
-  router.get('/', (req, res) => {
+  // With `asOf`, the list as it was (the same views, scopes and ETags, from the state then).
+  router.get('/', async (req, res) => {
     const query = parseQuery(ListQuery, req);
     const prefix = normalizePrefix(query.prefix);
+    if (query.asOf !== undefined) {
+      const state = await deps.asOf.stateFor(query.asOf, res);
+      const scope = readScopeOf(state.records, principalOf(res).environment, query.environment);
+      sendConditional(req, res, deps.asOf.flagList(state).get(prefix, scope));
+      return;
+    }
     const scope = readScopeOf(snapshot, principalOf(res).environment, query.environment);
     deps.onPoll?.(sendConditional(req, res, memo.get(prefix, scope)));
   });
@@ -75,14 +94,12 @@ export function flagRoutes(deps: FlagRoutesDeps): Router {
     sendFlag(res.status(created ? 201 : 200), flag, environment);
   });
 
-  router.get('/:key', acceptQuery(EnvironmentQuery), (req, res) => {
+  router.get('/:key', async (req, res) => {
+    const query = parseQuery(ReadQuery, req);
     const key = keyParam(req);
-    const scope = readScopeOf(
-      snapshot,
-      principalOf(res).environment,
-      parseQuery(EnvironmentQuery, req).environment,
-    );
-    const flag = snapshot.get(key);
+    const { records } = await deps.asOf.stateFor(query.asOf, res);
+    const scope = readScopeOf(records, principalOf(res).environment, query.environment);
+    const flag = records.get(key);
     if (flag?.kind !== 'flag') throw new FlagNotFoundError(key);
     sendConditional(req, res, representationOf(flag, scope));
   });

@@ -1,25 +1,30 @@
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
+import { z } from 'zod';
 import { SegmentNotFoundError, VersionMismatchError } from '../flags/errors.js';
 import { type SegmentRecord, segmentRecordKey } from '../flags/flag.js';
 import type { ReplaceGuard } from '../flags/flag-service.js';
-import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import type { SegmentService } from '../flags/segment-service.js';
 import { segmentView } from '../flags/segment-view.js';
 import { assertValidKey } from '../flags/validation.js';
+import type { AsOfReads } from './as-of-reads.js';
 import { attributionOfRequest } from './comment-header.js';
 import { type MemoisedBody, memoise } from './flag-list-memo.js';
 import { writeConditional } from './poll-fast-path.js';
-import { acceptQuery, NO_QUERY_PARAMS } from './query-params.js';
+import { acceptQuery, NO_QUERY_PARAMS, parseQuery } from './query-params.js';
 import { rejectInvalidUtf8, requireJsonBody } from './request-parsing.js';
 import type { SegmentListMemo } from './segment-list-memo.js';
 import { writeGuardOf } from './write-guard.js';
 
 export interface SegmentRoutesDeps {
   segments: SegmentService;
-  snapshot: FlagSnapshot;
   memo: SegmentListMemo;
+  /** `?asOf=` reads: segments as they were (time travel). */
+  asOf: AsOfReads;
   bodyLimitBytes: number;
 }
+
+/** Reads take the moment (`asOf`); nothing else. */
+const ReadQuery = z.strictObject({ asOf: z.string().optional() });
 
 /**
  * The REST resource `/segments`: named, reusable sets of contexts shared by every environment. Thin:
@@ -27,7 +32,7 @@ export interface SegmentRoutesDeps {
  * admin and client reads) is checked before these routes, as for `/feature-flags`.
  */
 export function segmentRoutes(deps: SegmentRoutesDeps): Router {
-  const { segments, snapshot, memo } = deps;
+  const { segments, memo } = deps;
   const router = Router();
   const noQuery = acceptQuery(NO_QUERY_PARAMS);
   const jsonBody: RequestHandler[] = [
@@ -38,8 +43,14 @@ export function segmentRoutes(deps: SegmentRoutesDeps): Router {
     express.json({ limit: deps.bodyLimitBytes, verify: rejectInvalidUtf8 }),
   ];
 
-  router.get('/', noQuery, (req, res) => {
-    writeConditional(req.headers['if-none-match'], res, memo.get());
+  router.get('/', async (req, res) => {
+    const { asOf } = parseQuery(ReadQuery, req);
+    if (asOf === undefined) {
+      writeConditional(req.headers['if-none-match'], res, memo.get());
+      return;
+    }
+    const state = await deps.asOf.stateFor(asOf, res);
+    writeConditional(req.headers['if-none-match'], res, deps.asOf.segmentList(state).get());
   });
 
   router.post('/', noQuery, ...jsonBody, async (req, res) => {
@@ -48,10 +59,12 @@ export function segmentRoutes(deps: SegmentRoutesDeps): Router {
     sendSegment(res.status(201), segment);
   });
 
-  router.get('/:key', noQuery, (req, res) => {
+  router.get('/:key', async (req, res) => {
+    const { asOf } = parseQuery(ReadQuery, req);
     const key = req.params.key;
     assertValidKey(key);
-    const record = snapshot.get(segmentRecordKey(key));
+    const { records } = await deps.asOf.stateFor(asOf, res);
+    const record = records.get(segmentRecordKey(key));
     if (record?.kind !== 'segment') throw new SegmentNotFoundError(key);
     writeConditional(req.headers['if-none-match'], res, representationOf(record));
   });

@@ -9,6 +9,8 @@ import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
 import { assertMayEvaluate } from '../evaluation/permission.js';
 import { scopeHeaders } from '../flags/flag-view.js';
 import type { RecordCatalog } from '../flags/record-catalog.js';
+import { AS_OF_REVISION_HEADER, parseAsOf } from '../history/as-of.js';
+import type { TimeTravel } from '../history/time-travel.js';
 import type { CorsPolicy } from '../http/cors.js';
 import { ifNoneMatchMatches } from '../http/etag.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -45,6 +47,8 @@ export interface OfrepDeps {
   state: EvaluationState;
   /** Where environments are looked up (the snapshot). */
   catalog: RecordCatalog;
+  /** `?asOf=`: the state as it was then (history/time-travel.ts). */
+  history: TimeTravel;
   access: AccessControl;
   /** Frontend tokens' evaluation budget (FRONTEND_RATE_PER_MINUTE, FRONTEND_RATE_BURST). */
   frontendLimiter: TokenRateLimiter;
@@ -127,10 +131,23 @@ async function answerSingleFlag(
     key = decodeKey(rawKey);
     const { principal } = callerOf(deps, req);
     assertPost(req);
-    const environment = evaluationEnvironment(principal, ofrepQuery(query, false).environment, deps.catalog);
+    const params = ofrepQuery(query, false);
+    const asOf = params.asOf === undefined ? undefined : parseAsOf(params.asOf);
+    if (asOf === undefined) {
+      const environment = evaluationEnvironment(principal, params.environment, deps.catalog);
+      const request = await readEvaluationRequest(deps, req);
+      if (!request.ok) return refusedRequest(key, request);
+      return evaluationAnswer(deps.evaluator.evaluate(key, environment, request.context));
+    }
     const request = await readEvaluationRequest(deps, req);
     if (!request.ok) return refusedRequest(key, request);
-    return evaluationAnswer(deps.evaluator.evaluate(key, environment, request.context));
+    // The state then: its environments, flags and segments, through the same evaluator.
+    const state = await deps.history.stateAt(asOf);
+    const environment = evaluationEnvironment(principal, params.environment, state.records);
+    return asOfAnswer(
+      evaluationAnswer(state.evaluator.evaluate(key, environment, request.context)),
+      state.revision,
+    );
   } catch (err) {
     return failed(deps, key, err);
   }
@@ -215,6 +232,15 @@ function decodeKey(raw: string): string {
   } catch {
     throw new AppError('VALIDATION_FAILED', 'The flag key in the path is not valid percent-encoded UTF-8');
   }
+}
+
+/** An answer for `asOf`: the revision it is for, as a header and in the body's metadata. */
+function asOfAnswer(answer: OfrepAnswer, revision: number): OfrepAnswer {
+  return {
+    ...answer,
+    body: { ...answer.body, metadata: { ...answer.body.metadata, asOfRevision: revision } },
+    headers: { ...answer.headers, [AS_OF_REVISION_HEADER]: String(revision) },
+  };
 }
 
 /** Writes a JSON answer (unless the response already went); resolves nothing, returns the status. */

@@ -9,10 +9,12 @@ export interface OfrepQuery {
    * this re-fetch, see event-stream.ts); undefined when absent or not one of ours.
    */
   readonly configRevision?: number;
+  /** `?asOf=` (single flag only): a revision or an ISO time, parsed by history/as-of.ts. */
+  readonly asOf?: string;
 }
 
 /** The parameters each endpoint takes; any other is refused, as on every route. */
-const SINGLE = ['environment'] as const;
+const SINGLE = ['environment', 'asOf'] as const;
 /** Bulk also takes OFREP's event metadata (ADR 0008): `flagConfigEtag`, `flagConfigLastModified`. */
 const BULK = ['environment', 'flagConfigEtag', 'flagConfigLastModified'] as const;
 
@@ -39,9 +41,11 @@ export function ofrepQuery(query: string, bulk: boolean): OfrepQuery {
     seen.set(name, value);
   }
   const environment = seen.get('environment');
+  const asOf = seen.get('asOf');
   const configRevision = revisionOfEtag(seen.get('flagConfigEtag'));
   return {
     ...(environment !== undefined && { environment }),
+    ...(asOf !== undefined && { asOf }),
     ...(configRevision !== undefined && { configRevision }),
   };
 }

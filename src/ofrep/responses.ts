@@ -25,6 +25,8 @@ export interface OfrepFailure {
   key?: string;
   errorCode: string;
   errorDetails: string;
+  /** Set for an `asOf` answer (its revision) and an `asOf` refusal (Flagwire's code and its details). */
+  metadata?: Record<string, string | number | boolean>;
 }
 
 export interface OfrepAnswer {
@@ -80,7 +82,20 @@ export function failureAnswer(key: string | undefined, err: unknown): OfrepAnswe
     const retryAfter = err.details?.retryAfterSeconds;
     headers['Retry-After'] = String(retryAfter ?? 1);
   }
-  return { status, body: failure(key, 'GENERAL', err.message), headers };
+  const body: OfrepFailure = failure(key, 'GENERAL', err.message);
+  // OpenFeature has no code for "before the history" or "too far back": Flagwire's rides in metadata.
+  if (err.code === 'AS_OF_BEYOND_RETENTION' || err.code === 'AS_OF_TOO_MANY_CHANGES')
+    body.metadata = { errorCode: err.code, ...primitivesOf(err.details) };
+  return { status, body, headers };
+}
+
+/** The string, number and boolean members of `details` (what OFREP metadata may hold). */
+function primitivesOf(details: Readonly<Record<string, unknown>> | undefined): OfrepSuccess['metadata'] {
+  const out: OfrepSuccess['metadata'] = {};
+  for (const [name, value] of Object.entries(details ?? {}))
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      out[name] = value;
+  return out;
 }
 
 /** A request OFREP calls a parse error (not JSON, not UTF-8): 400 PARSE_ERROR. */

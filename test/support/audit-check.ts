@@ -36,8 +36,6 @@ export function historyProblems(
     const key = recordKeyOf(entry.entity, entry.key);
     byRecord.set(key, [...(byRecord.get(key) ?? []), entry]);
   }
-  const stateOf = (record: StoredRecord | undefined): AuditState | null =>
-    record ? { version: record.version, definition: record.definition } : null;
   const live = new Map(records.map((record) => [record.key, record]));
   for (const key of new Set([...byRecord.keys(), ...live.keys(), ...deletedKeys])) {
     const chain = byRecord.get(key) ?? [];
@@ -59,5 +57,12 @@ export function historyProblems(
 export function entryMatchesChange(entry: AuditEntry | undefined, change: FlagChange): boolean {
   if (!entry || entry.revision !== change.revision) return false;
   if (change.kind === 'delete') return entry.after === null && entry.before?.version === change.version;
-  return sameJson(entry.after, { version: change.flag.version, definition: change.flag.definition });
+  return sameJson(entry.after, stateOf(change.flag));
+}
+
+/** A record as an entry holds it: its version, bookkeeping and definition (null for none). */
+function stateOf(record: StoredRecord | undefined): AuditState | null {
+  if (!record) return null;
+  const { version, revision, createdAt, updatedAt, definition } = record;
+  return { version, revision, createdAt, updatedAt, definition };
 }

@@ -126,7 +126,11 @@ export class AuditSegments {
     return { locator: { segment: target.name, offset: before.size, length: line.length - 1 }, undo };
   }
 
-  /** The whole entries at `locators`, in their order. EntriesGoneError when retention deleted a segment meanwhile. */
+  /**
+   * The whole entries at `locators`, in their order. EntriesGoneError when retention deleted a segment
+   * meanwhile. Lines near each other in a segment are read together, in one read per run (a page of
+   * history is usually one run): time travel reads thousands of consecutive entries at once.
+   */
   async read(locators: readonly SegmentLocator[]): Promise<AuditEntry[]> {
     const out: AuditEntry[] = new Array(locators.length);
     const bySegment = new Map<string, number[]>();
@@ -144,13 +148,16 @@ export class AuditSegments {
         throw err;
       }
       try {
-        for (const i of positions) {
-          const { offset, length } = locators[i] as SegmentLocator;
-          const buffer = Buffer.alloc(length);
-          await file.read(buffer, 0, length, offset);
-          const entry = parseLine(buffer.toString('utf8'));
-          if (!entry) throw new Error(`audit/${name} changed under its index at byte ${offset}`);
-          out[i] = entry;
+        for (const run of runsOf(positions.map((i) => ({ i, ...(locators[i] as SegmentLocator) })))) {
+          const start = (run[0] as Located).offset;
+          const end = Math.max(...run.map((line) => line.offset + line.length));
+          const buffer = Buffer.alloc(end - start);
+          await file.read(buffer, 0, buffer.length, start);
+          for (const { i, offset, length } of run) {
+            const entry = parseLine(buffer.toString('utf8', offset - start, offset - start + length));
+            if (!entry) throw new Error(`audit/${name} changed under its index at byte ${offset}`);
+            out[i] = entry;
+          }
         }
       } finally {
         await file.close();
@@ -168,6 +175,25 @@ export class AuditSegments {
       });
     }
   }
+}
+
+type Located = SegmentLocator & { readonly i: number };
+
+/** Bytes between two wanted lines that are read rather than split into two reads. */
+const MAX_GAP_BYTES = 16 * 1024;
+
+/** `lines` (of one segment) in runs by offset, each run's lines at most MAX_GAP_BYTES apart. */
+function runsOf(lines: Located[]): Located[][] {
+  lines.sort((a, b) => a.offset - b.offset);
+  const runs: Located[][] = [];
+  let end = Number.NEGATIVE_INFINITY;
+  for (const line of lines) {
+    const run = runs.at(-1);
+    if (run && line.offset - end <= MAX_GAP_BYTES) run.push(line);
+    else runs.push([line]);
+    end = Math.max(end, line.offset + line.length);
+  }
+  return runs;
 }
 
 function parseLine(line: string): AuditEntry | undefined {

@@ -50,6 +50,8 @@ interface AuditDoc {
   key: string;
   environments: string[];
   comment: string | null;
+  /** `promote` only: the source environment. */
+  from?: string;
   before: string | null;
   after: string | null;
 }
@@ -74,6 +76,7 @@ const auditSchema = new mongoose.Schema<AuditDoc>(
     key: String,
     environments: [String],
     comment: String,
+    from: String,
     before: String,
     after: String,
   },
@@ -352,6 +355,7 @@ function docOf(entry: AuditEntry): AuditDoc {
     key: entry.key,
     environments: [...entry.environments],
     comment: entry.comment,
+    ...(entry.from !== undefined && { from: entry.from }),
     before: entry.before && JSON.stringify(entry.before),
     after: entry.after && JSON.stringify(entry.after),
   };
@@ -367,6 +371,7 @@ function entryOf(doc: AuditDoc): AuditEntry {
     key: doc.key,
     environments: doc.environments,
     comment: doc.comment ?? null,
+    ...(typeof doc.from === 'string' && { from: doc.from }),
     before: doc.before ? (JSON.parse(doc.before) as AuditEntry['before']) : null,
     after: doc.after ? (JSON.parse(doc.after) as AuditEntry['after']) : null,
   };
