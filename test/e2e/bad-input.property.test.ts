@@ -474,6 +474,8 @@ const DELETE =
   'mutation Delete($key: String!, $expectedVersion: Int) { deleteFlag(key: $key, expectedVersion: $expectedVersion) { key } }';
 const CREATE_ENVIRONMENT =
   'mutation CreateEnvironment($input: CreateEnvironmentInput!) { createEnvironment(input: $input) { key } }';
+const UPDATE_ENVIRONMENT =
+  'mutation UpdateEnvironment($key: String!, $input: UpdateEnvironmentInput!) { updateEnvironment(key: $key, input: $input) { key } }';
 const TOGGLE_IN =
   'mutation ToggleIn($key: String!, $environment: String) { toggleFlag(key: $key, environment: $environment) { key } }';
 /** Documents without string literals or comments, for splicing junk into. */
@@ -1017,6 +1019,22 @@ const graphqlPastTransport: fc.Arbitrary<BadRequest> = fc.oneof(
       {
         code: 'ENVIRONMENT_ALREADY_EXISTS',
       },
+    ),
+  ),
+  unknownEnvironment.map((key) =>
+    graphqlPast(
+      'updateEnvironment of one that does not exist',
+      UPDATE_ENVIRONMENT,
+      { key, input: { description: 'nowhere' } },
+      { code: 'ENVIRONMENT_NOT_FOUND' },
+    ),
+  ),
+  badDescription.map((description) =>
+    graphqlPast(
+      'updateEnvironment with a bad description',
+      UPDATE_ENVIRONMENT,
+      { key: 'production', input: { description } },
+      invalid('description'),
     ),
   ),
   fc.tuple(existingKey, unknownEnvironment).map(([key, environment]) =>

@@ -129,6 +129,7 @@ export class HistoryFeed {
         hasMore: auditLog.pageInfo.hasNextPage,
         truncated: auditLog.truncated,
         loadingMore: false,
+        problem: undefined,
       });
     } catch (err) {
       this.publish({ loadingMore: false, problem: err instanceof ApiError ? err : undefined });

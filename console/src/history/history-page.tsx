@@ -63,17 +63,19 @@ function NotAllowed({ reason }: { reason: string }) {
 }
 
 /** The button that reads older entries; reaching it by scrolling reads them too (infinite scroll). */
-function LoadMore({ feed, loading }: { feed: HistoryFeed; loading: boolean }) {
+function LoadMore({ feed, loading, failed }: { feed: HistoryFeed; loading: boolean; failed: boolean }) {
   const button = useRef<HTMLButtonElement>(null);
+  // Observed afresh after each page: a button still in view then reads the next one too.
   useEffect(() => {
     const target = button.current;
-    if (!target || typeof IntersectionObserver === 'undefined') return;
+    // After a failed read only the button reads again: scrolling must not retry in a loop.
+    if (!target || loading || failed || typeof IntersectionObserver === 'undefined') return;
     const observer = new IntersectionObserver((seen) => {
       if (seen.some((entry) => entry.isIntersecting)) void feed.loadMore();
     });
     observer.observe(target);
     return () => observer.disconnect();
-  }, [feed]);
+  }, [feed, loading, failed]);
   return (
     <button ref={button} type="button" onClick={() => void feed.loadMore()} disabled={loading}>
       {loading ? 'Loading older changes…' : 'Load older changes'}
@@ -175,7 +177,9 @@ export default function HistoryPage({ scope }: { scope: HistoryScope }) {
                   Older changes could not be read: {state.problem.message}
                 </p>
               )}
-              {state.hasMore && feed && <LoadMore feed={feed} loading={state.loadingMore} />}
+              {state.hasMore && feed && (
+                <LoadMore feed={feed} loading={state.loadingMore} failed={state.problem !== undefined} />
+              )}
               {!state.hasMore && state.truncated && (
                 <p className="notice">
                   Older changes matching this filter were removed by the service's retention
