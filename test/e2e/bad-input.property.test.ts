@@ -476,6 +476,8 @@ const CREATE_ENVIRONMENT =
   'mutation CreateEnvironment($input: CreateEnvironmentInput!) { createEnvironment(input: $input) { key } }';
 const UPDATE_ENVIRONMENT =
   'mutation UpdateEnvironment($key: String!, $input: UpdateEnvironmentInput!) { updateEnvironment(key: $key, input: $input) { key } }';
+const PROMOTE =
+  'mutation Promote($from: String!, $to: String!, $flags: [String!]) { promote(from: $from, to: $to, flags: $flags) { from } }';
 const TOGGLE_IN =
   'mutation ToggleIn($key: String!, $environment: String) { toggleFlag(key: $key, environment: $environment) { key } }';
 /** Documents without string literals or comments, for splicing junk into. */
@@ -1037,6 +1039,16 @@ const graphqlPastTransport: fc.Arbitrary<BadRequest> = fc.oneof(
       invalid('description'),
     ),
   ),
+  fc
+    .tuple(existingKey, unknownEnvironment)
+    .map(([key, environment]) =>
+      graphqlPast(
+        'promote from an environment that does not exist',
+        PROMOTE,
+        { from: environment, to: 'production', flags: [key] },
+        { code: 'ENVIRONMENT_NOT_FOUND' },
+      ),
+    ),
   fc.tuple(existingKey, unknownEnvironment).map(([key, environment]) =>
     graphqlPast(
       'toggleFlag in an environment that does not exist',
