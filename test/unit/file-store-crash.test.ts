@@ -18,12 +18,11 @@ async function killWriterAfter(dir: string, atLeast: number): Promise<number> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let acked = -1;
   let seen = 0;
+  // Read to the end, past the kill: acknowledgements the writer printed before the signal landed may
+  // still sit in the pipe, and each of them counts.
   for await (const line of createInterface({ input: child.stdout })) {
     acked = Number(line.split(' ')[1]);
-    if (++seen >= atLeast) {
-      child.kill('SIGKILL');
-      break;
-    }
+    if (++seen === atLeast) child.kill('SIGKILL');
   }
   await exited;
   return acked;
