@@ -188,10 +188,13 @@ export class IndexedAuditLog<L> implements AuditLog {
   private async batch(revision: number, limit: number): Promise<AuditBatch> {
     const { purgedThrough } = this.index;
     const from = Math.max(revision, purgedThrough);
+    // In the same turn as the lookup: a change committed while the entries are read is not among the
+    // rows, so `through` must not pass it (the next read finds it).
+    const committed = this.committedThrough();
     const rows = this.index.after(from, limit);
     const entries = await this.readEntries(rows);
     const last = rows.at(-1);
-    const through = rows.length === limit && last ? last.revision : Math.max(from, this.committedThrough());
+    const through = rows.length === limit && last ? last.revision : Math.max(from, committed);
     return { entries, through, truncated: revision < purgedThrough };
   }
 }

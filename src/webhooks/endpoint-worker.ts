@@ -233,6 +233,7 @@ export class EndpointWorker {
       if (!(await this.holdLease())) throw new LeaseLost();
       const started = performance.now();
       const outcome: AttemptOutcome = await sendEvent(endpoint, event, attempt, timeoutMs, this.abort.signal);
+
       const seconds = (performance.now() - started) / 1000;
       if (outcome.ok) {
         events.delivered(endpoint.name, seconds);

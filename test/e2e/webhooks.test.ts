@@ -30,6 +30,7 @@ describe.each(EVERY_STORE())('webhooks over $name', (kind) => {
         ...(dataDir ? { DATA_DIR: dataDir } : {}),
         REDIS_URL: redis.url,
         REDIS_KEY_PREFIX: redis.keyPrefix(),
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
         ...extra,
       },
       overrides,
