@@ -9,6 +9,9 @@ import {
 } from '../flags/store/mongo-driver.js';
 import type { LeaseState, WebhookOutbox } from './outbox.js';
 
+/** Compare-and-set rounds one `acquire` tries before answering with the lease as it stands. */
+const LEASE_ATTEMPTS = 3;
+
 /** One endpoint's document in the `webhooks` collection. */
 interface CursorDoc {
   _id: string;
@@ -73,16 +76,23 @@ export class MongoWebhookOutbox implements WebhookOutbox {
   }
 
   acquire(endpoint: string, holder: string, leaseMs: number, now: number): Promise<LeaseState | null> {
+    // A compare-and-set pinned to the lease as read, not one update with an `$or` filter: the MongoDB
+    // stand-in the tests run on did not apply that atomically (two of six racing instances both held it).
     return this.run(async (deadline) => {
-      const taken = await deadline.step((signal) =>
-        this.cursors.findOneAndUpdate(
-          { _id: endpoint, $or: [{ holder }, { leaseUntil: { $lt: now } }] },
-          { $set: { holder, leaseUntil: now + leaseMs } },
-          // The driver honours `signal` here too, but types it on reads only (see abortable).
-          { returnDocument: 'after', signal } as mongoose.mongo.FindOneAndUpdateOptions,
-        ),
-      );
-      if (taken) return { held: true, delivered: taken.delivered };
+      for (let attempt = 0; attempt < LEASE_ATTEMPTS; attempt++) {
+        const current = await this.find(endpoint, deadline);
+        if (!current) return null;
+        const free = current.holder === holder || current.holder === null || current.leaseUntil < now;
+        if (!free) return { held: false, delivered: current.delivered };
+        const { matchedCount } = await deadline.step((signal) =>
+          this.cursors.updateOne(
+            { _id: endpoint, holder: current.holder, leaseUntil: current.leaseUntil },
+            { $set: { holder, leaseUntil: now + leaseMs } },
+            abortable(signal),
+          ),
+        );
+        if (matchedCount === 1) return { held: true, delivered: current.delivered };
+      }
       const current = await this.find(endpoint, deadline);
       return current && { held: current.holder === holder, delivered: current.delivered };
     });
