@@ -192,8 +192,13 @@ describe('FileFlagStore on disk', () => {
       auditPurgedThrough: 0,
       flags: [],
     });
+    // Its audit entry, made durable beside the temp file, was taken back out of the segment.
+    const segment = join(dir, 'audit', `${'1'.padStart(12, '0')}.ndjson`);
+    expect(await readFile(segment, 'utf8')).toBe('');
+    expect((await store.audit.query({}, 10)).entries).toEqual([]);
     failSyncOf = undefined;
     expect((await store.insert('a', body(true, ''), asCreate)).status).toBe('ok');
+    expect((await readFile(segment, 'utf8')).trim().split('\n')).toHaveLength(1);
   });
 
   it('has each write in flags.json before its promise resolves', async () => {

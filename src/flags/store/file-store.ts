@@ -162,11 +162,19 @@ export class FileFlagStore implements FlagStore {
       // never see a change that a crash could still lose.
       const serialized = this.serialize(this.index.purgedThrough);
       undo();
-      // The entry first, durably; then flags.json, whose rename commits both (see AuditSegments).
-      let appended: Awaited<ReturnType<AuditSegments['append']>> | undefined;
+      // The entry and the new flags.json (as a temp file) are made durable side by side, one fsync's
+      // wait instead of two; only then does the rename of flags.json commit both (see AuditSegments).
+      const [entryWrite, tempWrite] = await Promise.allSettled([
+        this.segments.append(entry),
+        this.writeTemp(serialized),
+      ]);
+      const appended = entryWrite.status === 'fulfilled' ? entryWrite.value : undefined;
+      let locator: SegmentLocator;
       try {
-        appended = await this.segments.append(entry);
-        await this.replaceFile(serialized);
+        if (entryWrite.status === 'rejected') throw entryWrite.reason;
+        if (tempWrite.status === 'rejected') throw tempWrite.reason;
+        await rename(tempWrite.value, this.filePath);
+        locator = entryWrite.value.locator;
       } catch (err) {
         await appended?.undo().catch((undoErr: unknown) => {
           // The line stays above the committed revision: harmless after a restart (cut off at open),
@@ -182,7 +190,7 @@ export class FileFlagStore implements FlagStore {
       // another rename whose durability hangs on the same failing sync.
       await this.syncDirectory().catch(() => {});
       this.table.applyCommitted(result.change);
-      this.index.add(rowOf(entry, appended.locator));
+      this.index.add(rowOf(entry, locator));
       return result;
     });
   }
@@ -219,11 +227,19 @@ export class FileFlagStore implements FlagStore {
     await this.syncDirectory();
   }
 
+  private get filePath(): string {
+    return join(this.dir, 'flags.json');
+  }
+
   // Whole new contents to a temp file, made durable, then renamed over flags.json: a crash at any point
   // leaves the old file or the new one, never a torn one.
   private async replaceFile(serialized: string): Promise<void> {
-    const target = join(this.dir, 'flags.json');
-    const temp = `${target}.tmp`;
+    await rename(await this.writeTemp(serialized), this.filePath);
+  }
+
+  /** Writes `serialized` to flags.json's temp file and fsyncs it; answers the temp file's path. */
+  private async writeTemp(serialized: string): Promise<string> {
+    const temp = `${this.filePath}.tmp`;
     const file = await open(temp, 'w');
     try {
       await file.writeFile(serialized);
@@ -231,7 +247,7 @@ export class FileFlagStore implements FlagStore {
     } finally {
       await file.close();
     }
-    await rename(temp, target);
+    return temp;
   }
 
   private async syncDirectory(): Promise<void> {
