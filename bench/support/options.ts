@@ -45,7 +45,7 @@ const USAGE = `npm run bench [-- options]
   --clients <n>         SSE clients (default 10000; quick 200)
   --subscribers <n>     graphql-ws subscribers (default 10000; quick 200)
   --changes <n>         changes per fan-out scenario and round (default 20; quick 5)
-  --fanout-rounds <n>   alternating baseline/service measurements per fan-out scenario (default 2; quick 1)
+  --fanout-rounds <n>   alternating baseline/service measurements per fan-out scenario (default 3, so the median is one round's; quick 1)
   --per-process <n>     connections per listener process (default 5000)
   --cross-changes <n>   changes in cross-instance (default 200; quick 20)
   --only <a,b,...>      only these scenarios: ${SCENARIOS.join(', ')}
@@ -91,7 +91,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     clients: int('--clients', 10_000, 200),
     subscribers: int('--subscribers', 10_000, 200),
     changes: int('--changes', 20, 5),
-    fanoutRounds: int('--fanout-rounds', 2, 1),
+    fanoutRounds: int('--fanout-rounds', 3, 1),
     perProcess: int('--per-process', 5000),
     crossChanges: int('--cross-changes', 200, 20),
     only,

@@ -40,6 +40,9 @@ describe('SubscriptionHub', () => {
     expect(await slow.next()).toEqual({ done: true, value: undefined });
     expect(hub.subscriberCount).toBe(1);
     expect((await read).value?.change).toMatchObject({ key: 'k1' });
+    // The one after it in the same push still got every change, k3 included.
+    expect((await reader.next()).value?.change).toMatchObject({ key: 'k2' });
+    expect((await reader.next()).value?.change).toMatchObject({ key: 'k3' });
     await reader.return?.();
     expect(hub.subscriberCount).toBe(0);
     hub.close();
