@@ -3,7 +3,7 @@ import type { AuditEntry } from '../audit/audit-entry.js';
 import { matchesFilter } from '../audit/audit-filter.js';
 import type { AuditFilter, AuditLog } from '../audit/audit-log.js';
 import type { FlagSnapshot, SnapshotEvent } from '../flags/flag-snapshot.js';
-import { SlowConsumerError } from './subscription-hub.js';
+import { BoundedStream } from './bounded-stream.js';
 
 /** Entries one read of the log brings at most. */
 const BATCH = 100;
@@ -113,69 +113,14 @@ export class AuditFeed {
   }
 }
 
-interface Waiter {
-  resolve(result: IteratorResult<AuditEntry, undefined>): void;
-  reject(error: unknown): void;
-}
-
-const DONE: IteratorResult<AuditEntry, undefined> = { done: true, value: undefined };
-
-/** One subscriber's bounded queue, read as an async iterator. */
-class EntryStream implements AsyncIterableIterator<AuditEntry, undefined> {
-  private queue: AuditEntry[] = [];
-  private readonly waiters: Waiter[] = [];
-  private failure: Error | undefined;
-  private ended = false;
-
+/** One subscriber's bounded queue of entries, with what it asked for. */
+class EntryStream extends BoundedStream<AuditEntry> {
   constructor(
     readonly filter: AuditFilter,
     readonly from: number,
-    private readonly limit: number,
-    private readonly onEnd: () => void,
-  ) {}
-
-  push(entry: AuditEntry): void {
-    if (this.ended) return;
-    const waiter = this.waiters.shift();
-    if (waiter) waiter.resolve({ done: false, value: entry });
-    else if (this.queue.length < this.limit) this.queue.push(entry);
-    else {
-      this.failure = new SlowConsumerError(this.limit);
-      this.end();
-    }
-  }
-
-  next(): Promise<IteratorResult<AuditEntry, undefined>> {
-    const entry = this.queue.shift();
-    if (entry) return Promise.resolve({ done: false, value: entry });
-    if (this.failure) {
-      const failure = this.failure;
-      this.failure = undefined;
-      return Promise.reject(failure);
-    }
-    if (this.ended) return Promise.resolve(DONE);
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
-  }
-
-  return(): Promise<IteratorResult<AuditEntry, undefined>> {
-    this.end();
-    return Promise.resolve(DONE);
-  }
-
-  throw(error?: unknown): Promise<IteratorResult<AuditEntry, undefined>> {
-    this.end();
-    return Promise.reject(error);
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.queue = [];
-    this.onEnd();
-    for (const waiter of this.waiters.splice(0)) waiter.resolve(DONE);
+    limit: number,
+    onEnd: () => void,
+  ) {
+    super(limit, onEnd);
   }
 }

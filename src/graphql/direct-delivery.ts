@@ -1,5 +1,5 @@
 import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
-import { SlowConsumerError } from './subscription-hub.js';
+import { SlowConsumerError } from './bounded-stream.js';
 
 /** The part of a `ws` socket a subscription writes to. */
 export interface SubscriberSocket {

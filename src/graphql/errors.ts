@@ -6,7 +6,7 @@ import {
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { AppError, httpStatusOf } from '../errors.js';
-import { SlowConsumerError } from './subscription-hub.js';
+import { SlowConsumerError } from './bounded-stream.js';
 
 /** Apollo's own codes for a malformed request: the client's fault, their message is safe to show. */
 const CLIENT_ERROR_CODES = new Set<unknown>([

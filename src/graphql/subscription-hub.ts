@@ -1,7 +1,7 @@
-import { AppError } from '../errors.js';
 import { type FlagChange, kindOfKey } from '../flags/flag.js';
 import type { FlagSnapshot, SnapshotEvent } from '../flags/flag-snapshot.js';
 import { ALL_ENVIRONMENTS, type FlagView, flagView, type ReadScope } from '../flags/flag-view.js';
+import { BoundedStream, type Sink } from './bounded-stream.js';
 
 /**
  * One change as the subscribers of one read scope see it: the flag's view is built once per scope and
@@ -17,20 +17,7 @@ export interface ScopedFlagChange {
 /** Subscribers of one prefix, by read scope. */
 type PrefixGroup = Map<ReadScope, Set<ChangeStream>>;
 
-/** A subscriber fell more than `limit` changes behind and was cut off; its queue was dropped. */
-export class SlowConsumerError extends AppError {
-  constructor(
-    readonly limit: number,
-    unit: 'changes' | 'bytes' = 'changes',
-  ) {
-    super(
-      'SLOW_CONSUMER',
-      `Subscription cut off: more than ${limit} ${unit} were waiting; subscribe again and re-read the flags`,
-      { limit, unit },
-    );
-    this.name = 'SlowConsumerError';
-  }
-}
+type ChangeStream = BoundedStream<ScopedFlagChange>;
 
 export interface SubscriptionHubOptions {
   /**
@@ -44,11 +31,8 @@ export interface SubscriptionHubOptions {
 
 type CountListener = (count: number) => void;
 
-/**
- * Takes a subscriber's changes as they happen (the WebSocket transport's direct delivery); throws to
- * cut the subscriber off, e.g. with {@link SlowConsumerError}.
- */
-export type ChangeSink = (change: ScopedFlagChange) => void;
+/** Takes a subscriber's changes as they happen (see {@link Sink}). */
+export type ChangeSink = Sink<ScopedFlagChange>;
 
 /**
  * Fans the snapshot's changes out to `flagChanged` subscribers. It holds one snapshot listener for all
@@ -92,7 +76,11 @@ export class SubscriptionHub {
     scope: ReadScope = ALL_ENVIRONMENTS,
     sink?: ChangeSink,
   ): AsyncIterableIterator<ScopedFlagChange> {
-    const stream = new ChangeStream(this.maxQueued, () => this.remove(prefix, scope, stream), sink);
+    const stream: ChangeStream = new BoundedStream(
+      this.maxQueued,
+      () => this.remove(prefix, scope, stream),
+      sink,
+    );
     if (this.closed) {
       stream.end();
       return stream;
@@ -211,93 +199,4 @@ function push(streams: ReadonlySet<ChangeStream>, event: ScopedFlagChange): numb
   // whose iteration skips deleted members and visits the rest once, so no copy of 10,000 is made.
   for (const stream of streams) stream.push(event);
   return size;
-}
-
-interface Waiter {
-  resolve(result: IteratorResult<ScopedFlagChange, undefined>): void;
-  reject(error: unknown): void;
-}
-
-const DONE: IteratorResult<ScopedFlagChange, undefined> = { done: true, value: undefined };
-
-/** One subscriber's bounded queue, read as an async iterator. */
-class ChangeStream implements AsyncIterableIterator<ScopedFlagChange, undefined> {
-  private queue: ScopedFlagChange[] = [];
-  private readonly waiters: Waiter[] = [];
-  private failure: Error | undefined;
-  private ended = false;
-
-  constructor(
-    private readonly limit: number,
-    private readonly onEnd: () => void,
-    private readonly sink?: ChangeSink,
-  ) {}
-
-  push(change: ScopedFlagChange): void {
-    if (this.ended) return;
-    if (this.sink) {
-      try {
-        this.sink(change);
-      } catch (error) {
-        this.failWith(error instanceof Error ? error : new Error(String(error)));
-      }
-      return;
-    }
-    const waiter = this.waiters.shift();
-    if (waiter) waiter.resolve({ done: false, value: change });
-    else if (this.queue.length < this.limit) this.queue.push(change);
-    else this.fail(new SlowConsumerError(this.limit));
-  }
-
-  next(): Promise<IteratorResult<ScopedFlagChange, undefined>> {
-    const change = this.queue.shift();
-    if (change) return Promise.resolve({ done: false, value: change });
-    if (this.failure) {
-      const failure = this.failure;
-      this.failure = undefined;
-      return Promise.reject(failure);
-    }
-    if (this.ended) return Promise.resolve(DONE);
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
-  }
-
-  return(): Promise<IteratorResult<ScopedFlagChange, undefined>> {
-    this.end();
-    return Promise.resolve(DONE);
-  }
-
-  throw(error?: unknown): Promise<IteratorResult<ScopedFlagChange, undefined>> {
-    this.end();
-    return Promise.reject(error);
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  /** Ends the stream: what is queued is dropped, pending reads finish, the hub forgets it. */
-  end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.queue = [];
-    this.onEnd();
-    for (const waiter of this.waiters.splice(0)) waiter.resolve(DONE);
-  }
-
-  private fail(error: Error): void {
-    // Only reached with an empty waiter list (a waiting reader takes the change instead).
-    this.failure = error;
-    this.end();
-  }
-
-  /** Fails the stream whether or not a reader is waiting (with a sink, one always is). */
-  private failWith(error: Error): void {
-    const waiter = this.waiters.shift();
-    if (!waiter) {
-      this.fail(error);
-      return;
-    }
-    this.end();
-    waiter.reject(error);
-  }
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
+import { SlowConsumerError } from '../../src/graphql/bounded-stream.js';
 import { DirectDelivery, type SubscriberSocket } from '../../src/graphql/direct-delivery.js';
-import { SlowConsumerError, SubscriptionHub } from '../../src/graphql/subscription-hub.js';
+import { SubscriptionHub } from '../../src/graphql/subscription-hub.js';
 import { aFlag, upsertOf } from '../support/flags.js';
 
 /** An in-memory socket: what was sent, and a settable backlog. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { FlagSnapshot } from '../../src/flags/flag-snapshot.js';
-import { SlowConsumerError, SubscriptionHub } from '../../src/graphql/subscription-hub.js';
+import { SlowConsumerError } from '../../src/graphql/bounded-stream.js';
+import { SubscriptionHub } from '../../src/graphql/subscription-hub.js';
 import { aFlag, upsertOf } from '../support/flags.js';
 
 describe('SubscriptionHub', () => {
