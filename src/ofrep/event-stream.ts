@@ -8,7 +8,13 @@ import { evaluationEnvironment } from '../evaluation/environment.js';
 import { assertMayEvaluate } from '../evaluation/permission.js';
 import type { RecordCatalog } from '../flags/record-catalog.js';
 import { parseQuery } from '../http/query-params.js';
-import { Connection, lastEventIdOf, openEventStream, retryFrame, SignalHub } from '../http/sse/index.js';
+import {
+  admitStream,
+  lastEventIdOf,
+  retryFrame,
+  SignalHub,
+  type StreamAdmission,
+} from '../http/sse/index.js';
 import type { EvaluationState } from './evaluation-state.js';
 import type { StreamTickets } from './stream-tickets.js';
 
@@ -74,26 +80,24 @@ export function ofrepEventStream(deps: OfrepEventStreamDeps): OfrepEventStream {
   const retry = retryFrame(deps.retryMs);
   const stopListening = state.onSignal((revision) => hub.broadcast(refetchFrame(revision)));
   let closed = false;
+  const admission: StreamAdmission = {
+    openStreams: () => hub.size + deps.otherStreams(),
+    maxConnections: deps.maxConnections,
+    isClosed: () => closed,
+    retry,
+    maxBufferedBytes: deps.maxBufferedBytes,
+    logger,
+  };
 
   const handler: RequestHandler = (req, res) => {
     const query = parseQuery(EventsQuery, req);
     const principal = callerOf(deps, req, query.ticket, query.environment);
     const environment = evaluationEnvironment(principal, query.environment, deps.catalog);
     const lastEventId = lastEventIdOf(req);
-    if (hub.size + deps.otherStreams() >= deps.maxConnections)
-      throw new AppError(
-        'TOO_MANY_CONNECTIONS',
-        'This instance holds as many event streams as it may; retry later',
-      );
-    openEventStream(res, environment);
-    if (closed) {
-      res.end(retry);
-      return;
-    }
-    const connection = new Connection('', environment, res, deps.maxBufferedBytes, logger);
-    res.on('close', () => hub.remove(connection));
-    if (req.socket.destroyed) return;
-    connection.write(retry);
+    const connection = admitStream(req, res, { prefix: '', scope: environment }, admission, (gone) =>
+      hub.remove(gone),
+    );
+    if (!connection) return;
     hub.add(connection);
     if (lastEventId !== undefined && lastEventId < state.signalled)
       connection.write(refetchFrame(state.signalled));

@@ -1,16 +1,14 @@
-import type { RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { AppError } from '../../errors.js';
 import type { ChangeLog } from '../../feed/change-log.js';
 import type { FlagChange } from '../../flags/flag.js';
 import type { FlagSnapshot } from '../../flags/flag-snapshot.js';
-import { type ReadScope, scopeHeaders } from '../../flags/flag-view.js';
 import { readScopeOf } from '../../flags/read-scope.js';
 import { normalizePrefix } from '../../flags/validation.js';
 import { boundEnvironmentOf } from '../access.js';
 import { parseQuery } from '../query-params.js';
-import { Connection } from './connection.js';
+import { admitStream, type StreamAdmission } from './admission.js';
 import { retryFrame } from './frames.js';
 import { StreamHub } from './hub.js';
 import { lastEventIdOf } from './last-event-id.js';
@@ -62,6 +60,14 @@ export function sseStream(deps: SseStreamDeps): SseStream {
   const hub = new StreamHub(snapshot, deps.heartbeatMs, deps.onDelivered);
   const retry = retryFrame(deps.retryMs);
   let closed = false;
+  const admission: StreamAdmission = {
+    openStreams: () => hub.size + (deps.otherStreams?.() ?? 0),
+    maxConnections: deps.maxConnections ?? Number.POSITIVE_INFINITY,
+    isClosed: () => closed,
+    retry,
+    maxBufferedBytes: deps.maxBufferedBytes,
+    logger,
+  };
 
   const handler: RequestHandler = async (req, res) => {
     // Validate everything before the first byte: bad input still gets a JSON 400 from the error handler.
@@ -69,24 +75,8 @@ export function sseStream(deps: SseStreamDeps): SseStream {
     const prefix = normalizePrefix(query.prefix);
     const scope = readScopeOf(snapshot, boundEnvironmentOf(res), query.environment);
     const lastEventId = lastEventIdOf(req);
-    if (hub.size + (deps.otherStreams?.() ?? 0) >= (deps.maxConnections ?? Number.POSITIVE_INFINITY)) {
-      // Before any stream byte, so the client sees a plain 503 and retries later (or elsewhere).
-      throw new AppError(
-        'TOO_MANY_CONNECTIONS',
-        'This instance holds as many event streams as it may; retry later',
-      );
-    }
-    openEventStream(res, scope);
-    if (closed) {
-      // Shutting down: not an error status, which would stop an EventSource for good; come back later.
-      res.end(retry);
-      return;
-    }
-    const connection = new Connection(prefix, scope, res, deps.maxBufferedBytes, logger);
-    res.on('close', () => hub.remove(connection));
-    // Gone before we got here: its 'close' has already fired and would never remove it.
-    if (req.socket.destroyed) return;
-    connection.write(retry);
+    const connection = admitStream(req, res, { prefix, scope }, admission, (gone) => hub.remove(gone));
+    if (!connection) return;
     if (lastEventId === undefined) {
       hub.add(connection);
       connection.write(hub.snapshotFrame(prefix, scope));
@@ -126,16 +116,4 @@ export function sseStream(deps: SseStreamDeps): SseStream {
       hub.close(retry);
     },
   };
-}
-
-/** The status and headers every event stream starts with, flushed at once. */
-export function openEventStream(res: Response, scope: ReadScope): void {
-  res.status(200);
-  for (const [name, value] of Object.entries(scopeHeaders(scope))) res.setHeader(name, value);
-  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-cache');
-  res.setHeader('Connection', 'keep-alive');
-  // nginx and friends would otherwise buffer the stream and deliver events late, in bursts.
-  res.setHeader('X-Accel-Buffering', 'no');
-  res.flushHeaders();
 }
