@@ -160,9 +160,10 @@ export default function PromotionPage() {
         <Link href="/environments">All environments</Link>
       </p>
       <form className="promotion" onSubmit={submitPreview} noValidate aria-label="What to promote">
-        <label>
-          From
+        <span className="field">
+          <label htmlFor="promotion-from">From</label>
           <select
+            id="promotion-from"
             value={selection.from}
             onChange={(e) => change({ from: e.currentTarget.value })}
             aria-describedby="promotion-from-problem"
@@ -176,10 +177,11 @@ export default function PromotionPage() {
             ))}
           </select>
           <FieldProblem id="promotion-from-problem" text={problems.from} />
-        </label>
-        <label>
-          To
+        </span>
+        <span className="field">
+          <label htmlFor="promotion-to">To</label>
           <select
+            id="promotion-to"
             value={selection.to}
             onChange={(e) => change({ to: e.currentTarget.value })}
             aria-describedby="promotion-to-problem"
@@ -193,7 +195,7 @@ export default function PromotionPage() {
             ))}
           </select>
           <FieldProblem id="promotion-to-problem" text={problems.to} />
-        </label>
+        </span>
         <fieldset>
           <legend>Flags</legend>
           <span className="serve-mode">

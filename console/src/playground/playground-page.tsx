@@ -204,7 +204,15 @@ export default function PlaygroundPage() {
             </button>
           </fieldset>
         )}
-        <AsOfField choice={asOf} onChange={setAsOf} problem={asOfTrouble} />
+        <AsOfField
+          choice={asOf}
+          onChange={(choice) => {
+            setAsOf(choice);
+            // The refusal was of the moment asked for: another moment has not been asked yet.
+            setAsOfTrouble(undefined);
+          }}
+          problem={asOfTrouble}
+        />
         <p id="context-problem" className="field-error" role="alert">
           {problem ?? ''}
         </p>
