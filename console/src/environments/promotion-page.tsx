@@ -1,10 +1,10 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { ApiError } from '../api/graphql';
 import { useSession } from '../api/session-context';
 import { CommentField, commentOf } from '../comment-field';
 import { useFlagList } from '../flags/flag-list-context';
-import { PromoteDocument, type PromoteMutation } from '../generated/graphql';
+import { EnvironmentListDocument, PromoteDocument, type PromoteMutation } from '../generated/graphql';
 import {
   conflictOf,
   expectedVersionsOf,
@@ -61,8 +61,20 @@ function ConflictNotice({ conflict, onPreview }: { conflict: PromotionConflict; 
  */
 export default function PromotionPage() {
   const { run, viewer } = useSession();
-  const { environments } = useFlagList();
-  const keys = environments.map((e) => e.key);
+  const list = useFlagList();
+  // The flag list's environments at first, then the service's own list: one created a moment ago on the
+  // environments page is not in the flag list until it reloads.
+  const [keys, setKeys] = useState(() => list.environments.map((e) => e.key));
+  useEffect(() => {
+    let stale = false;
+    run(EnvironmentListDocument, {}).then(
+      ({ environments }) => !stale && setKeys(environments.map((e) => e.key)),
+      (err: unknown) => console.warn('reading the environments failed', err),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [run]);
   const [selection, setSelection] = useState<PromotionSelection>({
     from: keys.includes('staging') ? 'staging' : '',
     to: keys.includes('production') ? 'production' : '',
