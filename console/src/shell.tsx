@@ -12,9 +12,7 @@ const SegmentsPage = lazy(() => import('./segments/segments-page'));
 const EnvironmentsPage = lazy(() => import('./environments/environments-page'));
 const PlaygroundPage = lazy(() => import('./playground/playground-page'));
 const HistoryPage = lazy(() => import('./history/history-page'));
-// Still to come (other branches): time travel (`asOf`: the playground and a history entry's "as of this
-// revision", see history/audit-entry-card.tsx) and promotion between environments (a route here,
-// `/environments/promote`, and a button on the environments page).
+const PromotionPage = lazy(() => import('./environments/promotion-page'));
 
 const ALL = { kind: 'all' } as const;
 
@@ -94,6 +92,7 @@ export function Shell() {
                 {(params) => <ScopedHistory kind="segment" encodedKey={params.key} />}
               </Route>
               <Route path="/segments" component={SegmentsPage} />
+              <Route path="/environments/promote" component={PromotionPage} />
               <Route path="/environments" component={EnvironmentsPage} />
               <Route path="/playground" component={PlaygroundPage} />
               <Route>

@@ -97,7 +97,7 @@ function EnvironmentForm({
   );
 }
 
-/** Environments: list, create, describe. (Promotion between environments comes on another branch: its button goes here.) */
+/** Environments: list, create, describe; and, for admins, the way to promotion between them. */
 export default function EnvironmentsPage() {
   const { run, viewer, live } = useSession();
   const [environments, setEnvironments] = useState<readonly EnvironmentFieldsFragment[]>();
@@ -122,6 +122,14 @@ export default function EnvironmentsPage() {
   return (
     <>
       <h1>Environments</h1>
+      {viewer.canWrite && (
+        <p>
+          <Link href="/environments/promote" className="button">
+            Promote flags between environments
+          </Link>{' '}
+          <span className="muted">copy configuration from one to another, with a diff preview first</span>
+        </p>
+      )}
       {viewer.canWrite && (
         <EnvironmentForm key={`new-${environments?.length ?? 0}`} environment={undefined} onDone={done} />
       )}

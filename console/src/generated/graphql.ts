@@ -101,6 +101,14 @@ export type DecisionKind =
   /** The context's `targetingKey` is in the individual targets (`index` in `FlagEnvironment.targets`). */
   | 'TARGET';
 
+/** A flag's version as a promotion's preview showed it. */
+export type ExpectedVersion = {
+  /** The flag's key. */
+  key: string;
+  /** Its `version` in the preview. */
+  version: number;
+};
+
 /** What happened to a flag (or segment: see `FlagChange.entity`). */
 export type FlagChangeKind =
   /** The flag (or segment) was deleted; `FlagChange.flag` and `segment` are null. */
@@ -114,6 +122,15 @@ export type FlagType =
   | 'number'
   | 'object'
   | 'string';
+
+/** What a promotion does (or, in a dry run, would do) to one flag. */
+export type PromotionStatus =
+  /** The target's configuration differs from the source's: it is (would be) replaced by a copy. */
+  | 'CHANGED'
+  /** The flag has no configuration in the source environment: nothing to copy, the target keeps its own. */
+  | 'NOT_IN_SOURCE'
+  /** The target's configuration already equals the source's: nothing is written. */
+  | 'UNCHANGED';
 
 /** The fields of an environment to change. */
 export type UpdateEnvironmentInput = {
@@ -187,6 +204,19 @@ export type ConsoleChangesSubscriptionVariables = Exact<{ [key: string]: never; 
 
 export type ConsoleChangesSubscription = { flagChanged: { kind: FlagChangeKind, entity: ChangeEntity, key: string, revision: number, version: number, flag: { id: string, key: string, description: string, type: FlagType, version: number, revision: number, updatedAt: string, tags: Array<string>, variants: Array<{ name: string }>, environments: Array<{ id: string, environment: string, enabled: boolean, targets: Array<{ variant: string }>, rules: Array<{ ruleId: string, serve: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }>, fallthrough: { variant: string | null, rollout: { weights: Array<{ variant: string, weight: number }> } | null } }> } | null, segment: { id: string, key: string, description: string, version: number, revision: number, updatedAt: string, definition: unknown } | null } };
 
+export type PromoteMutationVariables = Exact<{
+  from: string;
+  to: string;
+  flags?: Array<string> | string | null | undefined;
+  prefix?: string | null | undefined;
+  dryRun?: boolean | null | undefined;
+  expectedVersions?: Array<ExpectedVersion> | ExpectedVersion | null | undefined;
+  comment?: string | null | undefined;
+}>;
+
+
+export type PromoteMutation = { promote: { from: string, to: string, dryRun: boolean, flags: Array<{ key: string, status: PromotionStatus, version: number, revision: number | null, diff: Array<{ op: AuditDiffOp, path: string, before: unknown, after: unknown }>, flag: { id: string, definition: unknown } }> } };
+
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -226,6 +256,26 @@ export type EvaluateAllQueryVariables = Exact<{
 
 
 export type EvaluateAllQuery = { evaluateAll: Array<{ key: string, value: unknown, variant: string | null, reason: string, errorCode: string | null, errorDetails: string | null, decision: { kind: DecisionKind, index: number | null, ruleId: string | null, prerequisite: { flag: string, variants: Array<string>, served: string | null, reason: string } | null, rollout: { bucketBy: string, seed: string, hash: number, bucket: number, totalWeight: number, index: number } | null } | null }> };
+
+export type EvaluationRowFragment = { key: string, value: unknown, variant: string | null, reason: string, errorCode: string | null, errorDetails: string | null, decision: { kind: DecisionKind, index: number | null, ruleId: string | null, prerequisite: { flag: string, variants: Array<string>, served: string | null, reason: string } | null, rollout: { bucketBy: string, seed: string, hash: number, bucket: number, totalWeight: number, index: number } | null } | null };
+
+export type EvaluateAllAsOfQueryVariables = Exact<{
+  context: unknown;
+  environment?: string | null | undefined;
+  asOf: string;
+}>;
+
+
+export type EvaluateAllAsOfQuery = { historyPoint: { revision: number, live: boolean }, evaluateAll: Array<{ key: string, value: unknown, variant: string | null, reason: string, errorCode: string | null, errorDetails: string | null, decision: { kind: DecisionKind, index: number | null, ruleId: string | null, prerequisite: { flag: string, variants: Array<string>, served: string | null, reason: string } | null, rollout: { bucketBy: string, seed: string, hash: number, bucket: number, totalWeight: number, index: number } | null } | null }>, flags: Array<{ id: string, key: string, environments: Array<{ id: string, environment: string, rules: Array<{ serve: { rollout: { weights: Array<{ variant: string, weight: number }> } | null } }>, fallthrough: { rollout: { weights: Array<{ variant: string, weight: number }> } | null } }> }> };
+
+export type FlagRolloutsFragment = { id: string, key: string, environments: Array<{ id: string, environment: string, rules: Array<{ serve: { rollout: { weights: Array<{ variant: string, weight: number }> } | null } }>, fallthrough: { rollout: { weights: Array<{ variant: string, weight: number }> } | null } }> };
+
+export type RevisionChangeQueryVariables = Exact<{
+  revision: number;
+}>;
+
+
+export type RevisionChangeQuery = { auditLog: { edges: Array<{ node: { id: string, revision: number, at: string, actor: string, action: AuditAction, entity: AuditEntity, key: string, environments: Array<string> } }> } };
 
 export type CreateFlagMutationVariables = Exact<{
   input: CreateFlagInput;
@@ -470,6 +520,63 @@ export const ChangeAuthorFragmentDoc = new TypedDocumentString(`
   comment
 }
     `, {"fragmentName":"ChangeAuthor"}) as unknown as TypedDocumentString<ChangeAuthorFragment, unknown>;
+export const EvaluationRowFragmentDoc = new TypedDocumentString(`
+    fragment EvaluationRow on Evaluation {
+  key
+  value
+  variant
+  reason
+  errorCode
+  errorDetails
+  decision {
+    kind
+    index
+    ruleId
+    prerequisite {
+      flag
+      variants
+      served
+      reason
+    }
+    rollout {
+      bucketBy
+      seed
+      hash
+      bucket
+      totalWeight
+      index
+    }
+  }
+}
+    `, {"fragmentName":"EvaluationRow"}) as unknown as TypedDocumentString<EvaluationRowFragment, unknown>;
+export const FlagRolloutsFragmentDoc = new TypedDocumentString(`
+    fragment FlagRollouts on Flag {
+  id
+  key
+  environments {
+    id
+    environment
+    rules {
+      serve {
+        rollout {
+          weights {
+            variant
+            weight
+          }
+        }
+      }
+    }
+    fallthrough {
+      rollout {
+        weights {
+          variant
+          weight
+        }
+      }
+    }
+  }
+}
+    `, {"fragmentName":"FlagRollouts"}) as unknown as TypedDocumentString<FlagRolloutsFragment, unknown>;
 export const AuditLogDocument = new TypedDocumentString(`
     query AuditLog($filter: AuditFilter, $first: Int, $after: String) {
   auditLog(filter: $filter, first: $first, after: $after) {
@@ -687,6 +794,39 @@ fragment SegmentItem on Segment {
   updatedAt
   definition
 }`) as unknown as TypedDocumentString<ConsoleChangesSubscription, ConsoleChangesSubscriptionVariables>;
+export const PromoteDocument = new TypedDocumentString(`
+    mutation Promote($from: String!, $to: String!, $flags: [String!], $prefix: String, $dryRun: Boolean, $expectedVersions: [ExpectedVersion!], $comment: String) {
+  promote(
+    from: $from
+    to: $to
+    flags: $flags
+    prefix: $prefix
+    dryRun: $dryRun
+    expectedVersions: $expectedVersions
+    comment: $comment
+  ) {
+    from
+    to
+    dryRun
+    flags {
+      key
+      status
+      version
+      revision
+      diff {
+        op
+        path
+        before
+        after
+      }
+      flag {
+        id
+        definition
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PromoteMutation, PromoteMutationVariables>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {
@@ -851,34 +991,120 @@ export const EnvironmentListDocument = new TypedDocumentString(`
 export const EvaluateAllDocument = new TypedDocumentString(`
     query EvaluateAll($context: JSON!, $environment: String) {
   evaluateAll(context: $context, environment: $environment) {
-    key
-    value
-    variant
-    reason
-    errorCode
-    errorDetails
-    decision {
-      kind
+    ...EvaluationRow
+  }
+}
+    fragment EvaluationRow on Evaluation {
+  key
+  value
+  variant
+  reason
+  errorCode
+  errorDetails
+  decision {
+    kind
+    index
+    ruleId
+    prerequisite {
+      flag
+      variants
+      served
+      reason
+    }
+    rollout {
+      bucketBy
+      seed
+      hash
+      bucket
+      totalWeight
       index
-      ruleId
-      prerequisite {
-        flag
-        variants
-        served
-        reason
+    }
+  }
+}`) as unknown as TypedDocumentString<EvaluateAllQuery, EvaluateAllQueryVariables>;
+export const EvaluateAllAsOfDocument = new TypedDocumentString(`
+    query EvaluateAllAsOf($context: JSON!, $environment: String, $asOf: String!) {
+  historyPoint(asOf: $asOf) {
+    revision
+    live
+  }
+  evaluateAll(context: $context, environment: $environment, asOf: $asOf) {
+    ...EvaluationRow
+  }
+  flags(asOf: $asOf) {
+    ...FlagRollouts
+  }
+}
+    fragment EvaluationRow on Evaluation {
+  key
+  value
+  variant
+  reason
+  errorCode
+  errorDetails
+  decision {
+    kind
+    index
+    ruleId
+    prerequisite {
+      flag
+      variants
+      served
+      reason
+    }
+    rollout {
+      bucketBy
+      seed
+      hash
+      bucket
+      totalWeight
+      index
+    }
+  }
+}
+fragment FlagRollouts on Flag {
+  id
+  key
+  environments {
+    id
+    environment
+    rules {
+      serve {
+        rollout {
+          weights {
+            variant
+            weight
+          }
+        }
       }
+    }
+    fallthrough {
       rollout {
-        bucketBy
-        seed
-        hash
-        bucket
-        totalWeight
-        index
+        weights {
+          variant
+          weight
+        }
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<EvaluateAllAsOfQuery, EvaluateAllAsOfQueryVariables>;
+export const RevisionChangeDocument = new TypedDocumentString(`
+    query RevisionChange($revision: Int!) {
+  auditLog(filter: {untilRevision: $revision}, first: 1) {
+    edges {
+      node {
+        id
+        revision
+        at
+        actor
+        action
+        entity
+        key
+        environments
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<EvaluateAllQuery, EvaluateAllQueryVariables>;
+    `) as unknown as TypedDocumentString<RevisionChangeQuery, RevisionChangeQueryVariables>;
 export const CreateFlagDocument = new TypedDocumentString(`
     mutation CreateFlag($input: CreateFlagInput!, $comment: String) {
   createFlag(input: $input, comment: $comment) {

@@ -1,13 +1,10 @@
-import { useState } from 'react';
 import { Link } from 'wouter';
 import type { AuditEntity } from '../generated/graphql';
-import { changeText, pathText, relativeTime } from './diff-text';
+import { ChangeList } from './change-list';
+import { relativeTime } from './diff-text';
 import type { HistoryEntry } from './history-feed';
 import { ACTION_VERBS, actionName } from './history-filter';
 import { SideBySide } from './side-by-side';
-
-/** Differences listed before "show all" (a create lists one: the whole document). */
-const FIRST_CHANGES = 12;
 
 function recordHref(entity: AuditEntity, key: string): string {
   if (entity === 'FLAG') return `/flags/${encodeURIComponent(key)}`;
@@ -27,10 +24,8 @@ function versions(entry: HistoryEntry): string {
  * side on demand.
  */
 export function AuditEntryCard({ entry, fresh, now }: { entry: HistoryEntry; fresh: boolean; now: number }) {
-  const [allChanges, setAllChanges] = useState(false);
   const absolute = new Date(entry.at).toLocaleString();
   const titleId = `entry-${entry.revision}`;
-  const changes = allChanges ? entry.diff : entry.diff.slice(0, FIRST_CHANGES);
   const entity = entry.entity.toLowerCase();
   return (
     <li className={fresh ? 'entry fresh' : 'entry'} data-revision={entry.revision} aria-labelledby={titleId}>
@@ -58,8 +53,10 @@ export function AuditEntryCard({ entry, fresh, now }: { entry: HistoryEntry; fre
         </time>{' '}
         · <span className="absolute-time">{absolute}</span> ·{' '}
         <span className="action">{actionName(entry.action)}</span> · {versions(entry)} · revision{' '}
-        {entry.revision}
-        {/* Time travel (`asOf`) comes on another branch: "see everything as of this revision" goes here. */}
+        {entry.revision} · {/* Every flag evaluated for a context as it stood right after this change. */}
+        <Link href={`/playground?asOf=${entry.revision}`} className="as-of-link">
+          Playground as of revision {entry.revision}
+        </Link>
       </p>
       {entry.comment !== null && (
         <blockquote className="comment">
@@ -70,19 +67,7 @@ export function AuditEntryCard({ entry, fresh, now }: { entry: HistoryEntry; fre
       {entry.diff.length === 0 ? (
         <p className="muted">No change to the document (written as it was).</p>
       ) : (
-        <ul className="changes" aria-label={`What changed in ${entity} ${entry.key}`}>
-          {changes.map((change) => (
-            <li key={`${change.op}:${change.path}`} className={`change ${change.op.toLowerCase()}`}>
-              <code className="path">{pathText(change.path)}</code>:{' '}
-              <span className="value">{changeText(change)}</span>
-            </li>
-          ))}
-        </ul>
-      )}
-      {entry.diff.length > FIRST_CHANGES && (
-        <button type="button" className="link" onClick={() => setAllChanges((shown) => !shown)}>
-          {allChanges ? 'Show fewer changes' : `Show all ${entry.diff.length} changes`}
-        </button>
+        <ChangeList diff={entry.diff} label={`What changed in ${entity} ${entry.key}`} />
       )}
       <SideBySide
         revision={entry.revision}

@@ -110,11 +110,15 @@ export function auditFilterOf(scope: HistoryScope, filter: HistoryFilter): Audit
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** An ISO time as a `datetime-local` input shows it (this browser's time zone, to the minute). */
-export function localInputOf(iso: string): string {
+/**
+ * An ISO time as a `datetime-local` input shows it (this browser's time zone), to the minute or, for an
+ * input with `step="1"`, to the second.
+ */
+export function localInputOf(iso: string, precision: 'minute' | 'second' = 'minute'): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return '';
-  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  const minute = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  return precision === 'second' ? `${minute}:${pad(at.getSeconds())}` : minute;
 }
 
 /**

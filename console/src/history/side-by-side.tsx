@@ -16,22 +16,36 @@ function Side({ cell }: { cell: Cell | undefined }) {
   );
 }
 
-function Table({ states, label }: { states: States; label: string }) {
-  const before = states.before ? canonicalJson(states.before.definition) : '';
-  const after = states.after ? canonicalJson(states.after.definition) : '';
-  const rows = sideBySideRows(before, after);
+/**
+ * Two JSON documents side by side (a jsdiff line diff of their canonical JSON; long unchanged runs
+ * folded): a record before and after a change, or a flag's configuration before and after a promotion.
+ * An undefined side is shown empty under its heading.
+ */
+export function DocumentsSideBySide({
+  before,
+  after,
+  beforeHeading,
+  afterHeading,
+  label,
+}: {
+  before: unknown;
+  after: unknown;
+  beforeHeading: string;
+  afterHeading: string;
+  label: string;
+}) {
+  const rows = sideBySideRows(
+    before === undefined ? '' : canonicalJson(before),
+    after === undefined ? '' : canonicalJson(after),
+  );
   return (
     <div className="side-by-side">
       <table>
         <caption className="visually-hidden">{label}</caption>
         <thead>
           <tr>
-            <th scope="col">
-              {states.before ? `Before (version ${states.before.version})` : 'Before: none'}
-            </th>
-            <th scope="col">
-              {states.after ? `After (version ${states.after.version})` : 'After: none (deleted)'}
-            </th>
+            <th scope="col">{beforeHeading}</th>
+            <th scope="col">{afterHeading}</th>
           </tr>
         </thead>
         <tbody>
@@ -52,6 +66,18 @@ function Table({ states, label }: { states: States; label: string }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+function Table({ states, label }: { states: States; label: string }) {
+  return (
+    <DocumentsSideBySide
+      before={states.before?.definition}
+      after={states.after?.definition}
+      beforeHeading={states.before ? `Before (version ${states.before.version})` : 'Before: none'}
+      afterHeading={states.after ? `After (version ${states.after.version})` : 'After: none (deleted)'}
+      label={label}
+    />
   );
 }
 

@@ -1,8 +1,7 @@
 import { formatPercent } from '../flags/targeting-summary';
-import type { EvaluateAllQuery, FlagRowFragment } from '../generated/graphql';
+import type { EvaluationRowFragment, FlagRolloutsFragment } from '../generated/graphql';
 
-type Evaluation = EvaluateAllQuery['evaluateAll'][number];
-type Decision = NonNullable<Evaluation['decision']>;
+type Decision = NonNullable<EvaluationRowFragment['decision']>;
 type Rollout = NonNullable<Decision['rollout']>;
 
 /** What decided, in words: "rule 2 (beta-users)", "individual target 1", "prerequisite checkout failed". */
@@ -30,8 +29,11 @@ export function decidedBy(decision: Decision | null): string {
   }
 }
 
-/** The weights of the rollout that decided, from the flag as the list holds it. */
-function weightsOf(flag: FlagRowFragment | undefined, environment: string, decision: Decision) {
+/**
+ * The weights of the rollout that decided, from the flag as evaluated: the list's (now), or as it was
+ * (`asOf`). A flag row is a superset of its rollouts.
+ */
+function weightsOf(flag: FlagRolloutsFragment | undefined, environment: string, decision: Decision) {
   const config = flag?.environments.find((e) => e.environment === environment);
   const serve = decision.kind === 'RULE' ? config?.rules[decision.index ?? -1]?.serve : config?.fallthrough;
   return serve?.rollout?.weights;
@@ -43,7 +45,7 @@ function weightsOf(flag: FlagRowFragment | undefined, environment: string, decis
  */
 export function bucketText(
   rollout: Rollout,
-  flag: FlagRowFragment | undefined,
+  flag: FlagRolloutsFragment | undefined,
   environment: string,
   decision: Decision,
 ): string {

@@ -1,10 +1,19 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useFieldArray, useForm } from 'react-hook-form';
-import { Link } from 'wouter';
+import { useLocation, useSearch } from 'wouter';
+import { ApiError } from '../api/graphql';
 import { useSession } from '../api/session-context';
 import { useFlagList } from '../flags/flag-list-context';
-import { EvaluateAllDocument, type EvaluateAllQuery } from '../generated/graphql';
-import { bucketText, decidedBy } from './decision-text';
+import {
+  EvaluateAllAsOfDocument,
+  EvaluateAllDocument,
+  type EvaluationRowFragment,
+  type FlagRolloutsFragment,
+} from '../generated/graphql';
+import { type AsOfChoice, asOfArgument, asOfProblem, choiceOf } from './as-of';
+import { AsOfField, type AsOfFieldProblem } from './as-of-field';
+import { type AnsweredPoint, HistoryPointText } from './history-point';
+import { ResultsTable } from './results-table';
 
 interface Fields {
   mode: 'fields' | 'json';
@@ -42,10 +51,21 @@ function contextOf(fields: Fields): { context: Record<string, unknown> } | { pro
   return { context };
 }
 
+/** An answer: the rows, where they were evaluated, on which flags, and (`asOf`) at which revision. */
+interface Result {
+  readonly environment: string;
+  readonly rows: readonly EvaluationRowFragment[];
+  readonly flags: ReadonlyMap<string, FlagRolloutsFragment>;
+  readonly point: AnsweredPoint | undefined;
+}
+
+const byKeyOf = (flags: readonly FlagRolloutsFragment[]) => new Map(flags.map((f) => [f.key, f]));
+
 /**
  * For a context: what every flag serves, the variant, the reason, and what decided (the rule, target or
  * prerequisite; for a rollout, the bucket drawn). The service evaluates (`evaluateAll`), with the
- * evaluator the SDKs use. `asOf` (what the context got at an earlier time) comes with the audit history.
+ * evaluator the SDKs use. As of a revision or a time, it shows what the context got then, and which
+ * revision that is (`historyPoint`); `?asOf=` in the URL (a history entry's link) opens it there.
  */
 export default function PlaygroundPage() {
   const { run, viewer } = useSession();
@@ -63,29 +83,60 @@ export default function PlaygroundPage() {
     },
   });
   const { fields, append, remove } = useFieldArray({ control, name: 'attributes' });
-  const [result, setResult] = useState<{ environment: string; rows: EvaluateAllQuery['evaluateAll'] }>();
+  const [result, setResult] = useState<Result>();
   const [problem, setProblem] = useState<string>();
   const [only, setOnly] = useState('');
   const mode = watch('mode');
-  const byKey = useMemo(() => new Map(list.flags.map((f) => [f.key, f])), [list.flags]);
+  const currentFlags = useMemo(() => byKeyOf(list.flags), [list.flags]);
+  const search = useSearch();
+  const [, setLocation] = useLocation();
+  // The URL's asOf is read once, when the page opens; from then on the field is the truth.
+  const [linked] = useState(() => choiceOf(new URLSearchParams(search).get('asOf')));
+  const [asOf, setAsOf] = useState<AsOfChoice>(linked);
+  const [asOfTrouble, setAsOfTrouble] = useState<AsOfFieldProblem>();
 
   const evaluate = handleSubmit(async (fieldsNow) => {
     const parsed = contextOf(fieldsNow);
-    if ('problem' in parsed) {
-      setProblem(parsed.problem);
-      return;
-    }
-    setProblem(undefined);
+    const moment = asOfArgument(asOf);
+    setProblem('problem' in parsed ? parsed.problem : undefined);
+    setAsOfTrouble('problem' in moment ? { text: moment.problem } : undefined);
+    if ('problem' in parsed || 'problem' in moment) return;
+    const { environment } = fieldsNow;
     try {
-      const { evaluateAll } = await run(EvaluateAllDocument, {
-        context: parsed.context,
-        environment: fieldsNow.environment,
-      });
-      setResult({ environment: fieldsNow.environment, rows: evaluateAll });
+      if (moment.asOf === undefined) {
+        const { evaluateAll } = await run(EvaluateAllDocument, { context: parsed.context, environment });
+        setResult({ environment, rows: evaluateAll, flags: currentFlags, point: undefined });
+      } else {
+        const answer = await run(EvaluateAllAsOfDocument, {
+          context: parsed.context,
+          environment,
+          asOf: moment.asOf,
+        });
+        const askedTime = asOf.mode === 'time' ? moment.asOf : undefined;
+        setResult({
+          environment,
+          rows: answer.evaluateAll,
+          flags: byKeyOf(answer.flags),
+          point: { ...answer.historyPoint, askedTime },
+        });
+      }
+      // The moment shown goes in the URL, so the view can be linked (and reloaded) as it is.
+      const query = moment.asOf === undefined ? '' : `?asOf=${encodeURIComponent(moment.asOf)}`;
+      setLocation(`/playground${query}`, { replace: true });
     } catch (err) {
-      setProblem(err instanceof Error ? err.message : String(err));
+      setResult(undefined);
+      const aboutAsOf = err instanceof ApiError && moment.asOf !== undefined ? asOfProblem(err) : undefined;
+      if (aboutAsOf) setAsOfTrouble(aboutAsOf);
+      else setProblem(err instanceof Error ? err.message : String(err));
     }
   });
+  // Opened from a link with `asOf` (a history entry's "as of this revision"): show that moment at once.
+  const openedAt = useRef(false);
+  useEffect(() => {
+    if (openedAt.current || linked.mode === 'now') return;
+    openedAt.current = true;
+    void evaluate();
+  }, [evaluate, linked]);
 
   const rows = result?.rows.filter((row) => row.key.includes(only.trim())) ?? [];
   return (
@@ -153,6 +204,15 @@ export default function PlaygroundPage() {
             </button>
           </fieldset>
         )}
+        <AsOfField
+          choice={asOf}
+          onChange={(choice) => {
+            setAsOf(choice);
+            // The refusal was of the moment asked for: another moment has not been asked yet.
+            setAsOfTrouble(undefined);
+          }}
+          problem={asOfTrouble}
+        />
         <p id="context-problem" className="field-error" role="alert">
           {problem ?? ''}
         </p>
@@ -164,61 +224,14 @@ export default function PlaygroundPage() {
         <section aria-label="Results">
           <h2>
             {result.rows.length} flags in {result.environment}
+            {result.point ? ` as of revision ${result.point.revision}` : ''}
           </h2>
+          {result.point && <HistoryPointText point={result.point} />}
           <label>
             Show flags whose key contains
             <input type="search" value={only} onChange={(e) => setOnly(e.currentTarget.value)} />
           </label>
-          <table className="results">
-            <thead>
-              <tr>
-                <th scope="col">Flag</th>
-                <th scope="col">Value</th>
-                <th scope="col">Variant</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Decided by</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.slice(0, 500).map((row) => (
-                <tr key={row.key} data-flag={row.key}>
-                  <th scope="row">
-                    <Link href={`/flags/${encodeURIComponent(row.key)}`}>{row.key}</Link>
-                  </th>
-                  <td>
-                    <code>
-                      {row.value === null || row.value === undefined
-                        ? '(caller default)'
-                        : JSON.stringify(row.value)}
-                    </code>
-                  </td>
-                  <td>{row.variant ?? '—'}</td>
-                  <td>
-                    {row.reason}
-                    {row.errorCode && (
-                      <span className="field-error">
-                        {' '}
-                        {row.errorCode}: {row.errorDetails}
-                      </span>
-                    )}
-                  </td>
-                  <td className="decided-by">
-                    {decidedBy(row.decision)}
-                    {row.decision?.rollout && (
-                      <span className="bucket">
-                        {bucketText(
-                          row.decision.rollout,
-                          byKey.get(row.key),
-                          result.environment,
-                          row.decision,
-                        )}
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ResultsTable rows={rows} environment={result.environment} flags={result.flags} />
         </section>
       )}
     </>
