@@ -9,7 +9,7 @@ export function legacyBody(key: string, isEnabled = false, description = ''): Re
 
 /** Whether a stored flag is enabled in production (what the seed's `isEnabled` reads). */
 export function isEnabledOf(record: StoredRecord | null | undefined): boolean | undefined {
-  if (!record || record.kind !== 'flag') return undefined;
+  if (record?.kind !== 'flag') return undefined;
   const config = record.definition.environments[DEFAULT_ENVIRONMENT];
   return config?.enabled ?? false;
 }

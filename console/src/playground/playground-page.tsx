@@ -223,7 +223,7 @@ export default function PlaygroundPage() {
       {result && (
         <section aria-label="Results">
           <h2>
-            {result.rows.length} flags in {result.environment}
+            {result.rows.length} {result.rows.length === 1 ? 'flag' : 'flags'} in {result.environment}
             {result.point ? ` as of revision ${result.point.revision}` : ''}
           </h2>
           {result.point && <HistoryPointText point={result.point} />}
