@@ -112,4 +112,29 @@ describe('BulkEvaluation.etagOf with a remembered context', () => {
     check(reader, 'production');
     expect(seen.size).toBe(4);
   });
+
+  it('follows each part of the state on its own: a change held before release, its release, a late change below it', () => {
+    const { snapshot, etags } = setup();
+    const text = '{"context":{"targetingKey":"u1"}}';
+    const seen = new Set<string>([etags(text).fresh]);
+    const check = () => {
+      const { remembered, fresh } = etags(text);
+      expect(remembered).toBe(fresh);
+      seen.add(fresh);
+    };
+    snapshot.holdUntilReleased();
+    // Applied, not yet released: the records' fingerprint moves, the last change event does not.
+    snapshot.apply(upsertOf(aFlag('f0', 5, { version: 2, isEnabled: true })));
+    check();
+    expect(seen.size).toBe(2);
+    // Released (4 given up on): the last change event moves, the records do not.
+    snapshot.release(5);
+    check();
+    expect(seen.size).toBe(3);
+    // 4 arrives late, below what was released: the records move, the last change event does not.
+    snapshot.apply(upsertOf(aFlag('f1', 4, { version: 2, isEnabled: true })));
+    expect(snapshot.releasedRevision).toBe(5);
+    check();
+    expect(seen.size).toBe(4);
+  });
 });
