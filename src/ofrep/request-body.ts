@@ -14,7 +14,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function assertJsonContentType(req: IncomingMessage): void {
   const declared = req.headers['content-type'];
-  if (declared === undefined) return;
+  // What providers send, as is: no parsing (this runs on every evaluation, 304s included).
+  if (declared === undefined || declared === 'application/json') return;
   const type = (declared.split(';')[0] ?? '').trim().toLowerCase();
   if (type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))) return;
   throw new AppError('UNSUPPORTED_MEDIA_TYPE', "Send the body as JSON with 'Content-Type: application/json'");
