@@ -22,7 +22,10 @@ export interface BulkSubject {
   readonly canonicalContext: string;
   /** The token presented, from which the event stream's ticket is made; undefined with open access. */
   readonly token: string | undefined;
-  /** Where the context's last ETag is remembered between requests (bulk-context-memo.ts), if anywhere. */
+  /**
+   * The remembered body `context` and `canonicalContext` come from (bulk-context-memo.ts), if any: its
+   * last ETag is kept there between requests.
+   */
   readonly known?: KnownContext;
 }
 
