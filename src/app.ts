@@ -42,6 +42,7 @@ import { sseStream } from './http/sse/index.js';
 import { createLogger } from './logger.js';
 import { instrumentStore } from './metrics/instrumented-store.js';
 import { Metrics } from './metrics/metrics.js';
+import { BulkContextMemo } from './ofrep/bulk-context-memo.js';
 import { BulkEvaluation } from './ofrep/bulk-evaluation.js';
 import { BulkAnswerMemo } from './ofrep/bulk-memo.js';
 import { EvaluationState } from './ofrep/evaluation-state.js';
@@ -61,6 +62,9 @@ export interface AppOverrides {
   /** The project root holding console/ (its sources and build); default: this checkout's (tests). */
   consoleRoot?: string;
 }
+
+/** Memory for OFREP bulk request bodies already read (bulk-context-memo.ts): thousands of contexts. */
+const OFREP_CONTEXT_MEMO_BYTES = 4 * 1024 * 1024;
 
 /** The project root: src/ and dist/ sit at the same depth below it. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -225,6 +229,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
             tickets,
             new BulkAnswerMemo(config.ofrepMemoBytes),
           ),
+          // Bodies of revalidations are small and repeat byte for byte; off with the answer memo.
+          contexts: new BulkContextMemo(config.ofrepMemoBytes === 0 ? 0 : OFREP_CONTEXT_MEMO_BYTES),
           state: evaluationState,
           catalog: snapshot,
           history,

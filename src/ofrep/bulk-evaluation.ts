@@ -5,6 +5,7 @@ import type { FlagRecord } from '../flags/flag.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import { scopeHeaders } from '../flags/flag-view.js';
 import { type MemoisedBody, memoise } from '../http/flag-list-memo.js';
+import type { KnownContext } from './bulk-context-memo.js';
 import type { BulkAnswerMemo } from './bulk-memo.js';
 import type { EvaluationState } from './evaluation-state.js';
 import { EVENT_STREAM_ROUTE } from './event-stream.js';
@@ -21,6 +22,11 @@ export interface BulkSubject {
   readonly canonicalContext: string;
   /** The token presented, from which the event stream's ticket is made; undefined with open access. */
   readonly token: string | undefined;
+  /**
+   * The remembered body `context` and `canonicalContext` come from (bulk-context-memo.ts), if any: its
+   * last ETag is kept there between requests.
+   */
+  readonly known?: KnownContext;
 }
 
 /**
@@ -48,14 +54,32 @@ export class BulkEvaluation {
     private readonly memo: BulkAnswerMemo,
   ) {}
 
-  /** The ETag of the answer to `subject` in the current state. */
+  /**
+   * The ETag of the answer to `subject` in the current state. Remembered with the context it is for
+   * (`subject.known`), with every other input it hashes: a revalidation of the same context by the same
+   * token in the same state is answered without hashing again, and any other input hashes anew.
+   */
   etagOf(subject: BulkSubject): string {
+    const { fingerprint, signalled } = this.state;
+    const { environment, known } = subject;
+    const principalId = subject.principal.id;
+    const last = known?.lastEtag;
+    if (
+      last !== undefined &&
+      last.fingerprint === fingerprint &&
+      last.signalled === signalled &&
+      last.environment === environment &&
+      last.principalId === principalId
+    )
+      return last.etag;
     const hash = createHash('sha256')
-      .update(`${this.state.fingerprint}\n${this.state.signalled}\n${subject.environment}\n`)
-      .update(`${subject.principal.id}\n`)
+      .update(`${fingerprint}\n${signalled}\n${environment}\n`)
+      .update(`${principalId}\n`)
       .update(subject.canonicalContext)
       .digest('base64url');
-    return `"${hash.slice(0, 32)}"`;
+    const etag = `"${hash.slice(0, 32)}"`;
+    if (known !== undefined) known.lastEtag = { principalId, environment, fingerprint, signalled, etag };
+    return etag;
   }
 
   /** The answer (body and headers) to `subject`, whose current ETag is `etag`. */

@@ -14,6 +14,7 @@ import type { TimeTravel } from '../history/time-travel.js';
 import type { CorsPolicy } from '../http/cors.js';
 import { ifNoneMatchMatches } from '../http/etag.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { BulkContextMemo, KnownContext } from './bulk-context-memo.js';
 import type { BulkEvaluation } from './bulk-evaluation.js';
 import { canonicalJson } from './canonical-json.js';
 import type { EvaluationState } from './evaluation-state.js';
@@ -44,6 +45,8 @@ const CONFIG_WAIT_MS = 1000;
 export interface OfrepDeps {
   evaluator: FlagEvaluator;
   bulk: BulkEvaluation;
+  /** Bulk request bodies already read, by their bytes (bulk-context-memo.ts). */
+  contexts: BulkContextMemo;
   state: EvaluationState;
   /** Where environments are looked up (the snapshot). */
   catalog: RecordCatalog;
@@ -168,14 +171,18 @@ async function answerBulk(
     assertPost(req);
     const { environment: requested, configRevision } = ofrepQuery(query, true);
     const environment = evaluationEnvironment(principal, requested, deps.catalog);
-    const request = await readEvaluationRequest(deps, req);
-    if (!request.ok) return send(res, refusedRequest(undefined, request));
-    const problem = contextProblem(request.context);
-    if (problem !== undefined) return send(res, invalidContextAnswer(undefined, problem));
+    assertJsonContentType(req);
+    const body = await readBody(req, deps.bodyLimitBytes);
+    let known = deps.contexts.get(body);
+    if (known === undefined) {
+      const read = readBulkContext(deps.contexts, body);
+      if (!read.ok) return send(res, read.answer);
+      known = read.known;
+    }
     if (configRevision !== undefined) await deps.state.whenReleased(configRevision, CONFIG_WAIT_MS);
     if (res.headersSent) return res.statusCode;
-    const context = request.context as object;
-    const subject = { principal, environment, context, canonicalContext: canonicalJson(context), token };
+    const { context, canonicalContext } = known;
+    const subject = { principal, environment, context, canonicalContext, token, known };
     const etag = deps.bulk.etagOf(subject);
     if (ifNoneMatchMatches(header(req, 'if-none-match'), etag)) {
       res.writeHead(304, { ETag: etag, 'Cache-Control': 'no-cache', ...scopeHeaders(environment) });
@@ -189,6 +196,22 @@ async function answerBulk(
   } catch (err) {
     return send(res, failed(deps, undefined, err));
   }
+}
+
+/**
+ * A bulk request's context, parsed, checked and canonicalised, and remembered by the body's bytes; or
+ * the answer refusing it (a refusal is not remembered: the same bytes are refused the same way again).
+ */
+function readBulkContext(
+  contexts: BulkContextMemo,
+  body: Buffer,
+): { ok: true; known: KnownContext } | { ok: false; answer: OfrepAnswer } {
+  const request = parseEvaluationRequest(body);
+  if (!request.ok) return { ok: false, answer: refusedRequest(undefined, request) };
+  const problem = contextProblem(request.context);
+  if (problem !== undefined) return { ok: false, answer: invalidContextAnswer(undefined, problem) };
+  const context = request.context as object;
+  return { ok: true, known: contexts.remember(body, context, canonicalJson(context)) };
 }
 
 function assertPost(req: IncomingMessage): void {

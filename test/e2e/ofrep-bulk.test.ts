@@ -243,6 +243,64 @@ describe('POST /ofrep/v1/evaluate/flags: OFREP bulk evaluation', () => {
       expect(res).toMatchObject({ status: 200, etag: plain.etag });
     }
   });
+
+  it('answers a byte-for-byte repeat of a body from what it read before, and gives its own ETag to any other byte, token or flag state', async () => {
+    const post = async (text: string, headers: Record<string, string>) => {
+      const res = await fetch(new URL('/ofrep/v1/evaluate/flags', app.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: text,
+      });
+      return { status: res.status, etag: res.headers.get('etag'), text: await res.text() };
+    };
+    const body = '{"context":{"targetingKey":"u9","plan":"free","deep":{"list":[1,2],"x":{"y":"a"}}}}';
+    const first = await post(body, bearer(READER));
+    expect(first.status).toBe(200);
+    const revalidate = (text: string, token = READER) =>
+      post(text, { ...bearer(token), 'if-none-match': first.etag ?? '' });
+    for (let i = 0; i < 3; i++)
+      expect(await revalidate(body)).toMatchObject({ status: 304, etag: first.etag });
+    // The same length, one byte apart, at any depth: another context, another answer.
+    for (const other of [
+      body.replace('"a"', '"b"'),
+      body.replace('[1,2]', '[2,1]'),
+      body.replace('"u9"', '"u8"'),
+      body.replace('"free"', '"FREE"'),
+    ]) {
+      expect(other).toHaveLength(body.length);
+      const answered = await revalidate(other);
+      expect(answered.status).toBe(200);
+      expect(answered.etag).not.toBe(first.etag);
+      // …and so stays another one when repeated.
+      expect(await revalidate(other)).toMatchObject({ status: 200, etag: answered.etag });
+    }
+    // Other bytes, the same context (spacing, key order): the same ETag.
+    const spaced =
+      ' {"context": {"deep": {"x": {"y": "a"}, "list": [1, 2]}, "plan": "free", "targetingKey": "u9"}}\n';
+    expect(await revalidate(spaced)).toMatchObject({ status: 304, etag: first.etag });
+    // The same bytes with another token (in the same environment): its own ETag, and then the first's again.
+    const frontend = await revalidate(body, FRONTEND);
+    expect(frontend.status).toBe(200);
+    expect(frontend.etag).not.toBe(first.etag);
+    expect(await revalidate(body)).toMatchObject({ status: 304, etag: first.etag });
+    // The same bytes after a flag changed: a new answer, whose ETag then holds.
+    const patched = await sendJson(
+      app,
+      'PATCH',
+      '/feature-flags/checkout.enabled',
+      { description: 'changed under a remembered body' },
+      bearer(ADMIN),
+    );
+    expect(patched.status).toBe(200);
+    const after = await revalidate(body);
+    expect(after.status).toBe(200);
+    expect(after.etag).not.toBe(first.etag);
+    const afterAgain = await post(body, { ...bearer(READER), 'if-none-match': after.etag ?? '' });
+    expect(afterAgain).toMatchObject({ status: 304, etag: after.etag });
+    // A refused body is refused again, the same way.
+    for (let i = 0; i < 2; i++)
+      expect(await post('{"context":{"targetingKey":7}}', bearer(READER))).toMatchObject({ status: 400 });
+  });
 });
 
 describe('GET /ofrep/events: OFREP change events for bulk evaluation', () => {
