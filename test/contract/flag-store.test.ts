@@ -231,6 +231,26 @@ describe('on MongoDB', () => {
       }
     });
 
+    it('answers a write before draining its entry, and close waits for that drain', async () => {
+      try {
+        const store = await open();
+        const inserted = await store.insert('quick', body(true, ''), asCreate);
+        if (inserted.status !== 'ok') throw new Error(`insert answered ${inserted.status}`);
+        // Whatever the drain's progress, a reader of the history sees the entry (readers drain first).
+        const reader = await open();
+        const { entries } = await reader.audit.query({}, 10);
+        expect(entries.map((entry) => entry.revision)).toEqual([inserted.change.revision]);
+        await store.update('quick', 1, body(false, ''), asUpdate);
+        await store.close();
+        // Closed: nothing of the last write's entry is left pending on the record.
+        const raw = await admin.collection('flags').findOne({ _id: 'quick' } as object);
+        expect(raw?.auditPending).toBeUndefined();
+        expect(await admin.collection('audit').countDocuments({})).toBe(2);
+      } finally {
+        await cleanup();
+      }
+    });
+
     it('gives a tombstone its deletedAt only once its entry is drained, so no undrained delete ever expires', async () => {
       try {
         const dying = await DiesAfterCommitStore.open(mongo.uri);
@@ -285,6 +305,8 @@ describe('on MongoDB', () => {
         await store.insert('gone', body(true, 'x'.repeat(500)), asCreate);
         const removed = await store.remove('gone', undefined, asDelete);
         if (removed.status !== 'ok') throw new Error(`remove answered ${removed.status}`);
+        // The entry is drained just after the write answers: the tombstone is small once it is.
+        await store.settled();
         const raw = await admin.collection('flags').findOne({ _id: 'gone' } as object);
         expect(raw && Object.keys(raw).sort()).toEqual([
           '_id',
@@ -298,6 +320,7 @@ describe('on MongoDB', () => {
         expect(await store.list('')).toEqual([]);
         // Inserting the key again replaces the tombstone by a plain flag: nothing of it is left over.
         expect((await store.insert('gone', body(false, ''), asCreate)).status).toBe('ok');
+        await store.settled();
         const again = await admin.collection('flags').findOne({ _id: 'gone' } as object);
         expect(again && Object.keys(again).sort()).toEqual([
           '_id',
@@ -358,6 +381,7 @@ describe('on MongoDB', () => {
         const store = await open();
         await store.insert('stale', body(true, ''), asCreate);
         await store.remove('stale', undefined, asDelete);
+        await store.settled();
         await admin.collection('flags').updateOne({ _id: 'stale' } as object, {
           $set: { deletedAt: new Date(Date.now() - 2 * TOMBSTONE_GRACE_MS) },
         });

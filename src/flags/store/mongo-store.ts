@@ -114,6 +114,8 @@ export class MongoFlagStore implements FlagStore {
   private readonly counters: Model<CounterDoc>;
   readonly audit: MongoAuditLog;
   private purgeTimer: NodeJS.Timeout | undefined;
+  /** Drains of entries whose writes have already answered, by key (see {@link settleLater}). */
+  private readonly settling = new Map<string, Promise<void>>();
 
   /** Protected, like {@link nextRevision}: a subclass may observe the window between revision and write. */
   protected constructor(
@@ -183,6 +185,7 @@ export class MongoFlagStore implements FlagStore {
   // another writer got there first. Either race goes round again with a fresh read.
   insert(key: string, fields: FlagFields, note: AuditNote): ReturnType<FlagStore['insert']> {
     return this.run(async (deadline) => {
+      await this.afterSettling(key);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const current = await this.readAny(key, deadline);
         if (current && !current.deleted) return EXISTS;
@@ -210,7 +213,7 @@ export class MongoFlagStore implements FlagStore {
           if (isDuplicateKey(err)) continue;
           throw err;
         }
-        await this.settle({ _id: key, ...doc }, deadline);
+        this.settleLater({ _id: key, ...doc });
         return { status: 'ok', change: { kind: 'upsert', key, revision, flag } } as const;
       }
       throw new WriteConflictError(key, MAX_ATTEMPTS);
@@ -261,8 +264,14 @@ export class MongoFlagStore implements FlagStore {
     });
   }
 
+  /** Resolves once the entries of the writes that have answered are drained (close, tests). */
+  async settled(): Promise<void> {
+    await Promise.all(this.settling.values());
+  }
+
   async close(): Promise<void> {
     clearInterval(this.purgeTimer);
+    await this.settled();
     await this.connection.close();
   }
 
@@ -336,6 +345,7 @@ export class MongoFlagStore implements FlagStore {
     ) => { doc: Partial<StoredDoc>; after: StoredRecord | null; change: FlagChange },
   ): Promise<WriteResult> {
     return this.run(async (deadline) => {
+      await this.afterSettling(key);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const current = await this.readAny(key, deadline);
         if (!current || current.deleted) return MISSING;
@@ -355,7 +365,7 @@ export class MongoFlagStore implements FlagStore {
           this.flags.replaceOne(pinned, written, { signal }).exec(),
         );
         if (matchedCount !== 1) continue;
-        await this.settle({ _id: key, ...written }, deadline);
+        this.settleLater({ _id: key, ...written });
         return { status: 'ok', change };
       }
       throw new WriteConflictError(key, MAX_ATTEMPTS);
@@ -363,13 +373,36 @@ export class MongoFlagStore implements FlagStore {
   }
 
   /**
-   * Drains the entry a write just committed. Best effort: the change is committed whatever happens here
-   * (and reported so), and a pending entry is finished by the next reader or writer. Protected: a test
-   * subclass skips it to play a writer that died right after its commit.
+   * Drains the entry a write just committed, after the write has answered: the change is committed and
+   * its entry safe on the record, and every reader of the history drains pending entries before it
+   * reads (mongo-audit-log.ts), so nobody can see the history without it. Not waiting saves the write
+   * two round trips (insert the entry, clear it from the record) before its caller, and every instance
+   * it publishes to, hears of the change. {@link close} waits for the drains in flight.
    */
-  protected async settle(doc: PendingFields & { _id: string }, deadline: Deadline): Promise<void> {
+  private settleLater(doc: PendingFields & { _id: string }): void {
+    const drained = this.settle(doc);
+    this.settling.set(doc._id, drained);
+    void drained.finally(() => {
+      if (this.settling.get(doc._id) === drained) this.settling.delete(doc._id);
+    });
+  }
+
+  /**
+   * Waits for this instance's drain of `key`'s last entry, if one is in flight: the next write to the
+   * key would otherwise drain the same entry beside it (twice the round trips, for nothing).
+   */
+  private async afterSettling(key: string): Promise<void> {
+    await this.settling.get(key);
+  }
+
+  /**
+   * Drains one committed entry, within an operation's timeout of its own. Best effort: a pending entry is
+   * finished by the next reader or writer. Protected: a test subclass skips it to play a writer that
+   * died right after its commit.
+   */
+  protected async settle(doc: PendingFields & { _id: string }): Promise<void> {
     try {
-      await this.audit.drain(doc, deadline);
+      await this.run((deadline) => this.audit.drain(doc, deadline));
     } catch {
       // left pending: see mongo-audit-log.ts
     }
