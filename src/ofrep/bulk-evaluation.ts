@@ -4,10 +4,11 @@ import type { FlagEvaluator } from '../evaluation/flag-evaluator.js';
 import type { FlagRecord } from '../flags/flag.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import { scopeHeaders } from '../flags/flag-view.js';
+import type { FlagState } from '../history/time-travel.js';
 import { type MemoisedBody, memoise } from '../http/flag-list-memo.js';
 import type { KnownContext } from './bulk-context-memo.js';
 import type { BulkAnswerMemo } from './bulk-memo.js';
-import type { EvaluationState } from './evaluation-state.js';
+import { type EvaluationState, fingerprintOf } from './evaluation-state.js';
 import { EVENT_STREAM_ROUTE } from './event-stream.js';
 import { evaluationAnswer } from './responses.js';
 import type { StreamTickets } from './stream-tickets.js';
@@ -27,6 +28,12 @@ export interface BulkSubject {
    * last ETag is kept there between requests.
    */
   readonly known?: KnownContext;
+}
+
+/** The bulk body's top-level metadata: the environment, and for an `asOf` answer its revision. */
+interface BulkMetadata {
+  environment: string;
+  asOfRevision?: number;
 }
 
 /**
@@ -101,20 +108,60 @@ export class BulkEvaluation {
     return built;
   }
 
-  private body(subject: BulkSubject) {
-    const { environment, context } = subject;
-    const flags = this.flags().map(
-      (record) => evaluationAnswer(this.evaluator.evaluate(record.key, environment, context)).body,
-    );
+  /**
+   * The answer to `subject` as of `state` (history/time-travel.ts), whose ETag is `etag`: never
+   * memoised, and the memo is left alone. For the live view (an `asOf` at or after the current
+   * revision) the live answer (its event stream included); for a past state no `eventStreams` (the past
+   * does not change). Both name the revision answered in `metadata.asOfRevision`, and in
+   * `extraHeaders` when the caller puts the as-of header there.
+   */
+  answerAsOf(
+    subject: BulkSubject,
+    state: FlagState,
+    etag: string,
+    extraHeaders: Readonly<Record<string, string>>,
+  ): MemoisedBody {
+    const metadata: BulkMetadata = { environment: subject.environment, asOfRevision: state.revision };
+    const body = state.live
+      ? { ...this.body(subject), metadata }
+      : { flags: this.evaluations(subject, state.evaluator, state.records.list('')), metadata };
+    return memoise(Buffer.from(JSON.stringify(body)), etag, {
+      ...scopeHeaders(subject.environment),
+      ...extraHeaders,
+    });
+  }
+
+  /**
+   * The ETag of the answer to `subject` as of a past `state` (not the live view): it never changes, so
+   * it is the revision answered, the digest of the records then (a state above what this instance is
+   * exact through could still gain a late change at or below its revision), the environment, the token
+   * and the context. Prefixed, so it never equals a live ETag.
+   */
+  pastEtagOf(subject: BulkSubject, state: FlagState): string {
+    const hash = createHash('sha256')
+      .update(`${state.revision}\n${fingerprintOf(state.records)}\n${subject.environment}\n`)
+      .update(`${subject.principal.id}\n`)
+      .update(subject.canonicalContext)
+      .digest('base64url');
+    return `"asof.${state.revision}.${hash.slice(0, 32)}"`;
+  }
+
+  private body(subject: BulkSubject): { flags: unknown[]; eventStreams: unknown[]; metadata: BulkMetadata } {
+    const { environment } = subject;
     const query = new URLSearchParams({ environment, lastEventId: String(this.state.signalled) });
     if (subject.token !== undefined) query.set('ticket', this.tickets.issue(subject.token, environment));
     return {
-      flags,
+      flags: this.evaluations(subject, this.evaluator, this.flags()),
       // Relative (`endpoint` without `origin`): the provider connects to the origin it already uses,
       // so nothing here depends on the Host header or on how the service is reached.
       eventStreams: [{ type: 'sse', endpoint: { requestUri: `${EVENT_STREAM_ROUTE}?${query}` } }],
       metadata: { environment },
     };
+  }
+
+  private evaluations(subject: BulkSubject, evaluator: FlagEvaluator, flags: readonly FlagRecord[]) {
+    const { environment, context } = subject;
+    return flags.map((record) => evaluationAnswer(evaluator.evaluate(record.key, environment, context)).body);
   }
 
   /** Every flag, sorted by key; listed again only after a change. */

@@ -125,12 +125,20 @@ export class EvaluationState {
   }
 
   private computeFingerprint(): string {
-    const hash = createHash('sha256');
-    for (const flag of this.snapshot.list('')) hash.update(`${flag.key}\u0000${flag.revision}\n`);
-    const segments = [...this.snapshot.records('segment')].sort((a, b) => (a.key < b.key ? -1 : 1));
-    for (const segment of segments) hash.update(`${segment.key}\u0000${segment.revision}\n`);
-    return hash.digest('base64url');
+    return fingerprintOf(this.snapshot);
   }
+}
+
+/**
+ * A digest of every flag and segment `snapshot` holds (each key with the revision of its last write),
+ * in base64url: {@link EvaluationState.fingerprint} of the live view, and of a state read `asOf`.
+ */
+export function fingerprintOf(snapshot: FlagSnapshot): string {
+  const hash = createHash('sha256');
+  for (const flag of snapshot.list('')) hash.update(`${flag.key}\u0000${flag.revision}\n`);
+  const segments = [...snapshot.records('segment')].sort((a, b) => (a.key < b.key ? -1 : 1));
+  for (const segment of segments) hash.update(`${segment.key}\u0000${segment.revision}\n`);
+  return hash.digest('base64url');
 }
 
 function touchesEvaluations(event: SnapshotEvent): boolean {

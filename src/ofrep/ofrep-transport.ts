@@ -169,7 +169,9 @@ async function answerBulk(
   try {
     const { principal, token } = callerOf(deps, req);
     assertPost(req);
-    const { environment: requested, configRevision } = ofrepQuery(query, true);
+    const { environment: requested, configRevision, asOf } = ofrepQuery(query, true);
+    if (asOf !== undefined)
+      return await answerBulkAsOf(deps, req, res, { principal, token, requested, configRevision, asOf });
     const environment = evaluationEnvironment(principal, requested, deps.catalog);
     assertJsonContentType(req);
     const body = await readBody(req, deps.bodyLimitBytes);
@@ -196,6 +198,57 @@ async function answerBulk(
   } catch (err) {
     return send(res, failed(deps, undefined, err));
   }
+}
+
+/**
+ * A bulk request with `?asOf=`: every flag of the environment as the state was then (history/time-travel.ts),
+ * through the same evaluator, checked and refused in the order and the ways of the single-flag `asOf`.
+ * Apart from the hot path: the body is read and parsed every time, and neither the context memo nor the
+ * answer memo is read or written. A past state never changes: its answer has an ETag of its own
+ * (BulkEvaluation.pastEtagOf) and no event stream. An `asOf` at or after the current revision is the
+ * live answer, with the live ETag and event stream; both carry the revision answered.
+ */
+async function answerBulkAsOf(
+  deps: OfrepDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  asked: {
+    principal: Principal;
+    token: string | undefined;
+    requested: string | undefined;
+    configRevision: number | undefined;
+    asOf: string;
+  },
+): Promise<number> {
+  const { principal, token } = asked;
+  const asOf = parseAsOf(asked.asOf);
+  assertJsonContentType(req);
+  const request = parseEvaluationRequest(await readBody(req, deps.bodyLimitBytes));
+  if (!request.ok) return send(res, refusedRequest(undefined, request));
+  const problem = contextProblem(request.context);
+  if (problem !== undefined) return send(res, invalidContextAnswer(undefined, problem));
+  const context = request.context as object;
+  if (asked.configRevision !== undefined) await deps.state.whenReleased(asked.configRevision, CONFIG_WAIT_MS);
+  const state = await deps.history.stateAt(asOf);
+  const environment = evaluationEnvironment(principal, asked.requested, state.records);
+  if (res.headersSent) return res.statusCode;
+  const subject = { principal, environment, context, canonicalContext: canonicalJson(context), token };
+  const etag = state.live ? deps.bulk.etagOf(subject) : deps.bulk.pastEtagOf(subject, state);
+  const revision = { [AS_OF_REVISION_HEADER]: String(state.revision) };
+  if (ifNoneMatchMatches(header(req, 'if-none-match'), etag)) {
+    res.writeHead(304, {
+      ETag: etag,
+      'Cache-Control': 'no-cache',
+      ...scopeHeaders(environment),
+      ...revision,
+    });
+    res.end();
+    return 304;
+  }
+  const answer = deps.bulk.answerAsOf(subject, state, etag, revision);
+  res.writeHead(200, answer.headers200);
+  res.end(answer.body);
+  return 200;
 }
 
 /**

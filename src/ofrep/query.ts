@@ -9,14 +9,14 @@ export interface OfrepQuery {
    * this re-fetch, see event-stream.ts); undefined when absent or not one of ours.
    */
   readonly configRevision?: number;
-  /** `?asOf=` (single flag only): a revision or an ISO time, parsed by history/as-of.ts. */
+  /** `?asOf=`: a revision or an ISO time, parsed by history/as-of.ts. */
   readonly asOf?: string;
 }
 
 /** The parameters each endpoint takes; any other is refused, as on every route. */
 const SINGLE = ['environment', 'asOf'] as const;
 /** Bulk also takes OFREP's event metadata (ADR 0008): `flagConfigEtag`, `flagConfigLastModified`. */
-const BULK = ['environment', 'flagConfigEtag', 'flagConfigLastModified'] as const;
+const BULK = ['environment', 'asOf', 'flagConfigEtag', 'flagConfigLastModified'] as const;
 
 /**
  * The query of an evaluation request: each parameter at most once; VALIDATION_FAILED for a repeated or

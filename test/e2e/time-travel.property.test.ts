@@ -12,7 +12,7 @@ import { EVERY_STORE } from '../support/store-kinds.js';
  * go through the real app; after every write the whole state is recorded as the app served it then
  * (REST lists, per environment, segments, environments, GraphQL evaluations). Then, for every recorded
  * revision, random others and the times of the history's entries, every `asOf` read (REST list, GraphQL
- * flag and evaluateAll, OFREP) must equal the recorded answer. Over memory, file and MongoDB stores.
+ * flag and evaluateAll, OFREP single-flag and bulk) must equal the recorded answer. Over memory, file and MongoDB stores.
  */
 
 const PREFIX = 'tt.';
@@ -276,6 +276,53 @@ describe.each(EVERY_STORE())('asOf answers the state then, over $name', (kind) =
     }
   };
 
+  /** OFREP bulk evaluation with `asOf`: every flag as GraphQL `evaluateAll` answered then. */
+  const expectBulkAsOf = async (
+    asOf: string,
+    environment: string,
+    contextIndex: number,
+    expected: unknown,
+    answeredRevision: string,
+  ) => {
+    const res = await sendJson(
+      app,
+      'POST',
+      `/ofrep/v1/evaluate/flags?environment=${environment}&asOf=${encodeURIComponent(asOf)}`,
+      { context: CONTEXTS[contextIndex] },
+    );
+    const body = (await res.json()) as { flags: Json[]; metadata: Json; errorCode?: string };
+    if (typeof expected === 'string') {
+      // The environment did not exist then: refused as a bad request, as without asOf.
+      expect({ asOf, status: res.status, errorCode: body.errorCode }).toEqual({
+        asOf,
+        status: 400,
+        errorCode: 'GENERAL',
+      });
+      return;
+    }
+    expect({ asOf, status: res.status, header: res.headers.get('flagwire-as-of-revision') }).toEqual({
+      asOf,
+      status: 200,
+      header: answeredRevision,
+    });
+    expect(body.metadata).toEqual({ environment, asOfRevision: Number(answeredRevision) });
+    const answered = body.flags
+      .filter((flag) => String(flag.key).startsWith(PREFIX))
+      .map((flag) =>
+        flag.errorCode === undefined
+          ? { key: flag.key, value: flag.value ?? null, variant: flag.variant ?? null, reason: flag.reason }
+          : { key: flag.key, errorCode: flag.errorCode },
+      );
+    expect({ asOf, answered }).toEqual({
+      asOf,
+      answered: (expected as Json[]).map((e) =>
+        e.errorCode === null
+          ? { key: e.key, value: e.value, variant: e.variant, reason: e.reason }
+          : { key: e.key, errorCode: e.errorCode },
+      ),
+    });
+  };
+
   /** Every read with `asOf` equals what was recorded at the revision it names. */
   const expectAsOf = async (asOf: string, expectedRevision: number, history: History, probe: number) => {
     const live = await liveRevision();
@@ -311,6 +358,7 @@ describe.each(EVERY_STORE())('asOf answers the state then, over $name', (kind) =
     const contextIndex = (probe + history.seed) % CONTEXTS.length;
     const environment = ENVIRONMENTS[probe % 2] as string;
     const expected = state.evaluations[`${environment}|${contextIndex}`];
+    await expectBulkAsOf(asOf, environment, contextIndex, expected, answeredRevision);
     const ofrep = await sendJson(
       app,
       'POST',

@@ -10,14 +10,23 @@ type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
 const ADMIN = 'admin-secret-token-0001';
 const STAGING_READER = 'staging-secret-token-02';
+const FRONTEND = 'frontend-secret-token-03';
 const ENV = {
   ADMIN_TOKENS: `ops ${ADMIN}`,
   CLIENT_TOKENS: `web@staging ${STAGING_READER}`,
+  FRONTEND_TOKENS: `site@production ${FRONTEND}`,
   WRITE_RATE_BURST: '1000',
   AS_OF_MAX_CHANGES: '20',
 };
 const admin = { authorization: `Bearer ${ADMIN}` };
 const REVISION = 'flagwire-as-of-revision';
+const BULK = '/ofrep/v1/evaluate/flags';
+
+interface BulkBody {
+  flags: Array<Record<string, unknown> & { key: string }>;
+  eventStreams?: unknown[];
+  metadata: Record<string, unknown>;
+}
 
 const booleanFlag = (key: string, production: boolean, staging?: boolean) => ({
   key,
@@ -103,6 +112,9 @@ describe('reads with asOf', () => {
       admin,
     );
     expect(ofrep.status).toBe(400);
+    const bulk = await sendJson(app, 'POST', `${BULK}?asOf=yesterday`, { context: {} }, admin);
+    expect(bulk.status).toBe(400);
+    expect(await bulk.json()).toMatchObject({ errorCode: 'GENERAL' });
   });
 
   it('scopes a past read like a live one: the token environment, which must have existed then', async () => {
@@ -145,6 +157,114 @@ describe('reads with asOf', () => {
     const missing = await sendJson(app, 'POST', '/ofrep/v1/evaluate/flags/b?asOf=4', { context: {} }, admin);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ errorCode: 'FLAG_NOT_FOUND' });
+  });
+
+  describe('OFREP bulk evaluation with asOf', () => {
+    const context = { context: { targetingKey: 'u1' } };
+    const bulk = async (query: string, headers: Record<string, string> = {}, token = ADMIN) => {
+      const res = await sendJson(app, 'POST', `${BULK}${query}`, context, {
+        authorization: `Bearer ${token}`,
+        ...headers,
+      });
+      const text = await res.text();
+      return { res, etag: res.headers.get('etag'), revision: res.headers.get(REVISION), text };
+    };
+
+    it('evaluates every flag as then, with the revision in a header and in metadata, and no event stream', async () => {
+      const then = await bulk('?asOf=5');
+      expect(then.res.status).toBe(200);
+      expect(then.revision).toBe('5');
+      expect(JSON.parse(then.text)).toEqual({
+        flags: [
+          {
+            key: 'a',
+            value: true,
+            variant: 'on',
+            reason: 'STATIC',
+            metadata: { environment: 'production', flagVersion: 2, decidedBy: 'fallthrough' },
+          },
+          {
+            key: 'b',
+            value: false,
+            variant: 'off',
+            reason: 'DISABLED',
+            metadata: { environment: 'production', flagVersion: 1, decidedBy: 'disabled' },
+          },
+        ],
+        metadata: { environment: 'production', asOfRevision: 5 },
+      });
+      // b did not exist at 4; a time answers the revision it lands on.
+      const before = JSON.parse((await bulk('?asOf=4')).text) as BulkBody;
+      expect(before.flags.map((flag) => flag.key)).toEqual(['a']);
+      // Without asOf: the current state, as always.
+      const now = await bulk('');
+      expect(now.revision).toBeNull();
+      const live = JSON.parse(now.text) as BulkBody;
+      expect(live.flags[0]).toMatchObject({ key: 'a', value: false, reason: 'DISABLED' });
+      expect(live.eventStreams).toHaveLength(1);
+      expect(live.metadata).toEqual({ environment: 'production' });
+    });
+
+    it('gives a past answer an ETag of its own: 304 on a repeat, 200 for another context, moment or a live read', async () => {
+      const first = await bulk('?asOf=5');
+      expect(first.etag).toMatch(/^"asof\.5\.[\w-]{32}"$/);
+      const repeat = await bulk('?asOf=5', { 'if-none-match': first.etag as string });
+      expect(repeat.res.status).toBe(304);
+      expect(repeat.etag).toBe(first.etag);
+      expect(repeat.revision).toBe('5');
+      // The ETag covers the context, the moment and the token.
+      const other = await sendJson(
+        app,
+        'POST',
+        `${BULK}?asOf=5`,
+        { context: { targetingKey: 'u2' } },
+        { ...admin, 'if-none-match': first.etag as string },
+      );
+      expect(other.status).toBe(200);
+      expect((await bulk('?asOf=4', { 'if-none-match': first.etag as string })).res.status).toBe(200);
+      // A live request never matches it.
+      expect((await bulk('', { 'if-none-match': first.etag as string })).res.status).toBe(200);
+    });
+
+    it('answers an asOf at or after the current revision as the live answer, with its ETag and event stream', async () => {
+      const now = await bulk('');
+      const live = JSON.parse(now.text) as BulkBody;
+      const current = Number((await bulk('?asOf=1000')).revision);
+      for (const asOf of [String(current), '1000', '2999-01-01T00:00:00Z']) {
+        const answer = await bulk(`?asOf=${asOf}`);
+        expect(answer.revision).toBe(String(current));
+        expect(answer.etag).toBe(now.etag);
+        expect(JSON.parse(answer.text)).toEqual({
+          ...live,
+          metadata: { ...live.metadata, asOfRevision: current },
+        });
+        const revalidated = await bulk(`?asOf=${asOf}`, { 'if-none-match': now.etag as string });
+        expect({ asOf, status: revalidated.res.status }).toEqual({ asOf, status: 304 });
+        expect(revalidated.revision).toBe(String(current));
+      }
+      // The answers with asOf left the live request's memos as they were: the same bytes, the same 304.
+      const again = await bulk('');
+      expect(again.text).toBe(now.text);
+      expect(again.etag).toBe(now.etag);
+      expect((await bulk('', { 'if-none-match': now.etag as string })).res.status).toBe(304);
+    });
+
+    it('scopes like a live bulk read: the token environment, which must have existed then; frontend tokens too', async () => {
+      const before = await bulk('?asOf=1', {}, STAGING_READER);
+      expect(before.res.status).toBe(400);
+      expect(JSON.parse(before.text)).toMatchObject({ errorCode: 'GENERAL' });
+      const after = await bulk('?asOf=3', {}, STAGING_READER);
+      expect(after.res.status).toBe(200);
+      expect(JSON.parse(after.text)).toMatchObject({
+        flags: [{ key: 'a', value: false, reason: 'DISABLED', metadata: { environment: 'staging' } }],
+        metadata: { environment: 'staging', asOfRevision: 3 },
+      });
+      // As on the single-flag endpoint, a frontend token may ask its own environment as it was.
+      const frontend = await bulk('?asOf=1', {}, FRONTEND);
+      expect(frontend.res.status).toBe(200);
+      expect(JSON.parse(frontend.text)).toMatchObject({ flags: [{ key: 'a', value: true }] });
+      expect((await bulk('?asOf=3&environment=staging', {}, FRONTEND)).res.status).toBe(403);
+    });
   });
 
   it('answers GraphQL reads and evaluations as then, with ids of their own and the revision', async () => {
@@ -209,6 +329,13 @@ describe('reads with asOf', () => {
     });
     const answer = await graphql(app, '{ flags(asOf: "6") { key } }', {}, ADMIN);
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'AS_OF_TOO_MANY_CHANGES', maxChanges: 20 });
+    const bulk = await sendJson(app, 'POST', '/ofrep/v1/evaluate/flags?asOf=6', { context: {} }, admin);
+    expect(bulk.status).toBe(422);
+    expect(await bulk.json()).toEqual({
+      errorCode: 'GENERAL',
+      errorDetails: expect.any(String),
+      metadata: { errorCode: 'AS_OF_TOO_MANY_CHANGES', maxChanges: 20 },
+    });
     expect((await get('/feature-flags?asOf=7')).status).toBe(200);
     // Once 7 is kept, 6 is one change below it.
     expect((await get('/feature-flags?asOf=6')).status).toBe(200);
@@ -234,6 +361,13 @@ describe('reads with asOf', () => {
     expect(await ofrep.json()).toMatchObject({
       key: 'a',
       errorCode: 'GENERAL',
+      metadata: { errorCode: 'AS_OF_BEYOND_RETENTION', ...oldest },
+    });
+    const bulk = await sendJson(app, 'POST', '/ofrep/v1/evaluate/flags?asOf=5', { context: {} }, admin);
+    expect(bulk.status).toBe(410);
+    expect(await bulk.json()).toEqual({
+      errorCode: 'GENERAL',
+      errorDetails: expect.any(String),
       metadata: { errorCode: 'AS_OF_BEYOND_RETENTION', ...oldest },
     });
   });
