@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sendJson, startTestApp } from '../support/app.js';
 import { launchChromium } from './support/browser.js';
 import { ensureConsoleBuild } from './support/console-build.js';
+import { nav, signIn, until, watchErrors } from './support/console-page.js';
 
 /*
  * The console's history screens in headless Chromium against the real service, with named admin tokens
@@ -42,34 +43,6 @@ const booleanFlag = {
   },
 };
 
-function watchErrors(page: Page, into: string[]): void {
-  page.on('console', (message) => {
-    if (message.type() === 'error') into.push(`console.error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => into.push(`uncaught: ${error.message}`));
-}
-
-async function signIn(page: Page, app: App, token: string): Promise<void> {
-  await page.goto(`${app.url}/`);
-  await page.getByLabel('Token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Flags' }).waitFor();
-}
-
-/** Polls `read` until it answers `wanted` (10 s at most, then fails saying what it read last). */
-async function until<T>(read: () => Promise<T>, wanted: T): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  let last = await read();
-  while (last !== wanted) {
-    if (Date.now() > deadline)
-      throw new Error(`still ${JSON.stringify(last)}, not ${JSON.stringify(wanted)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    last = await read();
-  }
-}
-
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 /** The browser globals a page function uses (the tests are type-checked without the DOM library). */
 interface DomGlobals {
   document: {

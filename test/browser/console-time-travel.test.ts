@@ -6,6 +6,7 @@ import { MemoryFlagStore } from '../../src/flags/store/memory-store.js';
 import { sendJson, startTestApp } from '../support/app.js';
 import { launchChromium } from './support/browser.js';
 import { ensureConsoleBuild } from './support/console-build.js';
+import { nav, signIn, until, watchErrors } from './support/console-page.js';
 
 /*
  * The console's time travel (the playground `asOf`, a history entry's link to it) and promotion between
@@ -55,34 +56,6 @@ const stagingLaunch = {
   fallthrough: { variant: 'off' },
 };
 
-function watchErrors(page: Page, into: string[]): void {
-  page.on('console', (message) => {
-    if (message.type() === 'error') into.push(`console.error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => into.push(`uncaught: ${error.message}`));
-}
-
-async function signIn(page: Page, app: App, token: string): Promise<void> {
-  await page.goto(`${app.url}/`);
-  await page.getByLabel('Token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Flags' }).waitFor();
-}
-
-/** Polls `read` until it answers `wanted` (10 s at most, then fails saying what it read last). */
-async function until<T>(read: () => Promise<T>, wanted: T): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  let last = await read();
-  while (JSON.stringify(last) !== JSON.stringify(wanted)) {
-    if (Date.now() > deadline)
-      throw new Error(`still ${JSON.stringify(last)}, not ${JSON.stringify(wanted)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    last = await read();
-  }
-}
-
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 const servedBy = (page: Page, key: string) =>
   page.locator(`table.results tr[data-flag="${key}"] td code`).textContent();
 const widthOf = (page: Page) =>

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sendJson, startTestApp } from '../support/app.js';
 import { launchChromium } from './support/browser.js';
 import { ensureConsoleBuild } from './support/console-build.js';
+import { nav, signIn, watchErrors } from './support/console-page.js';
 
 /*
  * The admin console in headless Chromium against the real service (embedded store, 1,000 flags), as a
@@ -71,21 +72,6 @@ async function seed(app: App): Promise<void> {
   }
 }
 
-/** Every console error and uncaught exception of a page. */
-function watchErrors(page: Page, into: string[]): void {
-  page.on('console', (message) => {
-    if (message.type() === 'error') into.push(`console.error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => into.push(`uncaught: ${error.message}`));
-}
-
-async function signIn(page: Page, app: App, token: string): Promise<void> {
-  await page.goto(`${app.url}/`);
-  await page.getByLabel('Token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Flags' }).waitFor();
-}
-
 /** Polls `read` until what it answers passes the check (or fails after 10 s, saying what it read last). */
 function until<T>(read: () => Promise<T>): {
   toBe(wanted: T): Promise<void>;
@@ -106,8 +92,6 @@ function until<T>(read: () => Promise<T>): {
   };
 }
 
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 const row = (page: Page, key: string) => page.locator(`tr[data-flag="${key}"]`);
 const environmentSection = (page: Page, environment: string) =>
   page.locator(`section.environment[data-environment="${environment}"]`);

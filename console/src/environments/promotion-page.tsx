@@ -28,6 +28,38 @@ function FieldProblem({ id, text }: { id: string; text: string | undefined }) {
   );
 }
 
+/** One of the two environment pickers (source or target), with its problem beside it. */
+function EnvironmentChoice(props: {
+  side: 'from' | 'to';
+  label: string;
+  keys: readonly string[];
+  value: string;
+  problem: string | undefined;
+  onChange: (key: string) => void;
+}) {
+  const id = `promotion-${props.side}`;
+  return (
+    <span className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <select
+        id={id}
+        value={props.value}
+        onChange={(e) => props.onChange(e.currentTarget.value)}
+        aria-describedby={`${id}-problem`}
+        aria-invalid={props.problem !== undefined}
+      >
+        <option value="">Choose…</option>
+        {props.keys.map((key) => (
+          <option key={key} value={key}>
+            {key}
+          </option>
+        ))}
+      </select>
+      <FieldProblem id={`${id}-problem`} text={props.problem} />
+    </span>
+  );
+}
+
 function ConflictNotice({ conflict, onPreview }: { conflict: PromotionConflict; onPreview: () => void }) {
   const versions =
     conflict.expectedVersion !== undefined && conflict.currentVersion !== undefined
@@ -172,42 +204,22 @@ export default function PromotionPage() {
         <Link href="/environments">All environments</Link>
       </p>
       <form className="promotion" onSubmit={submitPreview} noValidate aria-label="What to promote">
-        <span className="field">
-          <label htmlFor="promotion-from">From</label>
-          <select
-            id="promotion-from"
-            value={selection.from}
-            onChange={(e) => change({ from: e.currentTarget.value })}
-            aria-describedby="promotion-from-problem"
-            aria-invalid={problems.from !== undefined}
-          >
-            <option value="">Choose…</option>
-            {keys.map((key) => (
-              <option key={key} value={key}>
-                {key}
-              </option>
-            ))}
-          </select>
-          <FieldProblem id="promotion-from-problem" text={problems.from} />
-        </span>
-        <span className="field">
-          <label htmlFor="promotion-to">To</label>
-          <select
-            id="promotion-to"
-            value={selection.to}
-            onChange={(e) => change({ to: e.currentTarget.value })}
-            aria-describedby="promotion-to-problem"
-            aria-invalid={problems.to !== undefined}
-          >
-            <option value="">Choose…</option>
-            {keys.map((key) => (
-              <option key={key} value={key}>
-                {key}
-              </option>
-            ))}
-          </select>
-          <FieldProblem id="promotion-to-problem" text={problems.to} />
-        </span>
+        <EnvironmentChoice
+          side="from"
+          label="From"
+          keys={keys}
+          value={selection.from}
+          problem={problems.from}
+          onChange={(key) => change({ from: key })}
+        />
+        <EnvironmentChoice
+          side="to"
+          label="To"
+          keys={keys}
+          value={selection.to}
+          problem={problems.to}
+          onChange={(key) => change({ to: key })}
+        />
         <fieldset>
           <legend>Flags</legend>
           <span className="serve-mode">
