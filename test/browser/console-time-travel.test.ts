@@ -234,10 +234,25 @@ describe('the console’s time travel and promotion in headless Chromium', () =>
     await page.getByLabel('From', { exact: true }).selectOption('staging');
     await page.getByLabel('To', { exact: true }).selectOption('production');
     await page.getByRole('radio', { name: 'these flags' }).check();
-    await page.getByLabel('Flag keys (separated by commas, spaces or lines)').fill(`${CHECKOUT}, ${SAME}`);
+    // The picker: the filter narrows the list; one flag is ticked from the keyboard, the other by a click.
+    const picker = page.getByRole('group', { name: 'Flags to promote' });
+    const filter = page.getByLabel('Filter the flags (key or description)');
+    await filter.fill('checkout');
+    await until(async () => await picker.getByRole('checkbox').count(), 1);
+    await picker.getByRole('checkbox', { name: CHECKOUT, exact: true }).press('Space');
+    await filter.fill('');
+    await picker.getByRole('checkbox', { name: SAME, exact: true }).check();
+    expect(await page.getByRole('status').filter({ hasText: 'chosen' }).textContent()).toMatch(
+      /^2 of \d+ flags chosen$/,
+    );
     await page.getByRole('button', { name: 'Preview', exact: true }).click();
     const checkout = page.locator(`.promotion-preview li[data-flag="${CHECKOUT}"]`);
     await checkout.waitFor();
+    // Exactly the two ticked, though the banner was listed beside them.
+    const previewedKeys = await page
+      .locator('.promotion-preview li[data-flag]')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-flag')));
+    expect(previewedKeys.sort()).toEqual([CHECKOUT, SAME]);
     const previewed = Number(
       (await checkout.locator('.muted').first().textContent())?.match(/version (\d+)/)?.[1],
     );
@@ -297,6 +312,11 @@ describe('the console’s time travel and promotion in headless Chromium', () =>
       await page.goto(`${app.url}/console/environments/promote`);
       await page.getByLabel('From', { exact: true }).selectOption('staging');
       await page.getByLabel('To', { exact: true }).selectOption('production');
+      await page.getByRole('radio', { name: 'these flags' }).check();
+      await page.getByRole('group', { name: 'Flags to promote' }).getByRole('checkbox').first().waitFor();
+      expect(await widthOf(page)).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: join(SHOTS, 'promotion-picker-390.png'), fullPage: true });
+      await page.getByRole('radio', { name: 'every flag under a key prefix' }).check();
       await page.getByLabel('Key prefix (empty: every flag)').fill('promo.');
       await page.getByLabel('Key prefix (empty: every flag)').press('Enter');
       const same = page.locator(`.promotion-preview li[data-flag="${SAME}"]`);

@@ -1,9 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  chosenText,
+  PICKER_ROWS,
+  pickerView,
+  toggled,
+  withShown,
+} from '../../console/src/environments/flag-picker-logic.js';
+import {
   conflictOf,
   expectedVersionsOf,
   fieldOf,
-  keysOf,
   requestOf,
 } from '../../console/src/environments/promotion-logic.js';
 import { asOfArgument, asOfProblem, choiceOf } from '../../console/src/playground/as-of.js';
@@ -61,20 +67,19 @@ describe('the promotion screen’s logic', () => {
     to: 'production',
     by: 'prefix' as const,
     prefix: ' checkout. ',
-    keys: '',
+    keys: [] as string[],
   };
 
-  it('asks for a prefix or the keys named, and names the field that needs something first', () => {
+  it('asks for a prefix or the keys picked, and names the field that needs something first', () => {
     expect(requestOf(selection)).toEqual({
       request: { from: 'staging', to: 'production', prefix: 'checkout.' },
     });
-    expect(requestOf({ ...selection, by: 'flags', keys: 'a, b\nc  a' })).toEqual({
+    expect(requestOf({ ...selection, by: 'flags', keys: ['a', 'b', 'c'] })).toEqual({
       request: { from: 'staging', to: 'production', flags: ['a', 'b', 'c'] },
     });
-    expect(requestOf({ ...selection, by: 'flags', keys: ' , ' })).toMatchObject({ field: 'selection' });
+    expect(requestOf({ ...selection, by: 'flags', keys: [] })).toMatchObject({ field: 'selection' });
     expect(requestOf({ ...selection, from: '' })).toMatchObject({ field: 'from' });
     expect(requestOf({ ...selection, to: 'staging' })).toMatchObject({ field: 'to' });
-    expect(keysOf('')).toEqual([]);
   });
 
   it('sends back every previewed flag at the version the preview showed', () => {
@@ -114,5 +119,45 @@ describe('the promotion screen’s logic', () => {
     expect(fieldOf({ code: 'VALIDATION_FAILED', message: '', details: { field: 'prefix' } }, request)).toBe(
       'selection',
     );
+  });
+});
+
+describe('the promotion screen’s flag picker', () => {
+  const flag = (key: string, description = '') => ({ key, description, tags: [] });
+  const flags = [flag('checkout.a'), flag('checkout.b', 'New basket'), flag('search.c', 'Checkout search')];
+
+  it('lists the flags whose key or description holds the filter, whatever the case', () => {
+    expect(pickerView(flags, 'CHECKOUT', []).shown.map((f) => f.key)).toEqual([
+      'checkout.a',
+      'checkout.b',
+      'search.c',
+    ]);
+    expect(pickerView(flags, 'basket', []).shown.map((f) => f.key)).toEqual(['checkout.b']);
+    expect(pickerView(flags, '', []).shown).toHaveLength(3);
+  });
+
+  it('draws at most PICKER_ROWS rows of 1,000 flags and says how many more match', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => flag(`f.${String(i).padStart(4, '0')}`));
+    const view = pickerView(many, '', []);
+    expect(view.shown).toHaveLength(PICKER_ROWS);
+    expect(view.more).toBe(1000 - PICKER_ROWS);
+    expect(pickerView(many, 'f.099', []).more).toBe(0);
+  });
+
+  it('counts the chosen flags the filter hides, which stay chosen', () => {
+    expect(pickerView(flags, 'search', ['checkout.a', 'search.c']).chosenHidden).toBe(1);
+    expect(chosenText(2, 1000, 1)).toBe('2 of 1,000 flags chosen, 1 not shown by the filter');
+    expect(chosenText(0, 1, 0)).toBe('0 of 1 flag chosen');
+  });
+
+  it('keeps the chosen keys sorted and once each: ticking, unticking, selecting all shown', () => {
+    expect(toggled(['b'], 'a', true)).toEqual(['a', 'b']);
+    expect(toggled(['a', 'b'], 'a', true)).toEqual(['a', 'b']);
+    expect(toggled(['a', 'b'], 'a', false)).toEqual(['b']);
+    expect(withShown(['z', 'checkout.a'], pickerView(flags, 'checkout.', []).shown)).toEqual([
+      'checkout.a',
+      'checkout.b',
+      'z',
+    ]);
   });
 });

@@ -3,14 +3,14 @@
  * back, and where an error of the service belongs on the screen.
  */
 
-/** The form: which environments, and which flags (under a key prefix, or by key). */
+/** The form: which environments, and which flags (under a key prefix, or picked one by one). */
 export interface PromotionSelection {
   readonly from: string;
   readonly to: string;
   readonly by: 'prefix' | 'flags';
   readonly prefix: string;
-  /** Flag keys, separated by commas, spaces or lines. */
-  readonly keys: string;
+  /** The flags ticked in the picker, sorted, once each. */
+  readonly keys: readonly string[];
 }
 
 /** The `promote` arguments a selection stands for (the preview's, which the apply repeats). */
@@ -31,10 +31,6 @@ interface PromoteError {
   readonly details: Readonly<Record<string, unknown>>;
 }
 
-export const keysOf = (text: string): string[] => [
-  ...new Set(text.split(/[\s,]+/).filter((key) => key !== '')),
-];
-
 /** The request for a selection, or the field that needs something first. */
 export function requestOf(
   selection: PromotionSelection,
@@ -44,9 +40,8 @@ export function requestOf(
   if (to === '') return { field: 'to', problem: 'Choose the environment to copy to' };
   if (from === to) return { field: 'to', problem: 'Copy to another environment than the source' };
   if (selection.by === 'prefix') return { request: { from, to, prefix: selection.prefix.trim() } };
-  const flags = keysOf(selection.keys);
-  if (flags.length === 0) return { field: 'selection', problem: 'Name at least one flag' };
-  return { request: { from, to, flags } };
+  if (selection.keys.length === 0) return { field: 'selection', problem: 'Choose at least one flag' };
+  return { request: { from, to, flags: [...selection.keys] } };
 }
 
 /**

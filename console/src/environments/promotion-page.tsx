@@ -5,6 +5,7 @@ import { useSession } from '../api/session-context';
 import { CommentField, commentOf } from '../comment-field';
 import { useFlagList } from '../flags/flag-list-context';
 import { EnvironmentListDocument, PromoteDocument, type PromoteMutation } from '../generated/graphql';
+import { FlagPicker } from './flag-picker';
 import {
   conflictOf,
   expectedVersionsOf,
@@ -86,9 +87,9 @@ function ConflictNotice({ conflict, onPreview }: { conflict: PromotionConflict; 
 }
 
 /**
- * Promotion between environments: pick a source, a target and the flags (a key prefix, or keys), preview
- * (`promote` with `dryRun`: per flag changed / unchanged / not in the source, with the difference), then
- * apply exactly what was previewed: the apply sends the preview's versions, so a flag someone changed
+ * Promotion between environments: pick a source, a target and the flags (a key prefix, or ticked in a
+ * filterable list), preview (`promote` with `dryRun`: per flag changed / unchanged / not in the source,
+ * with the difference), then apply exactly what was previewed: the apply sends the preview's versions, so a flag someone changed
  * since is refused (VERSION_MISMATCH) and shown, never overwritten. Admin tokens only.
  */
 export default function PromotionPage() {
@@ -112,7 +113,7 @@ export default function PromotionPage() {
     to: keys.includes('production') ? 'production' : '',
     by: 'prefix',
     prefix: '',
-    keys: '',
+    keys: [],
   });
   const [comment, setComment] = useState('');
   const [preview, setPreview] = useState<{ request: PromotionRequest; promotion: Promotion }>();
@@ -257,17 +258,13 @@ export default function PromotionPage() {
               />
             </label>
           ) : (
-            <label>
-              Flag keys (separated by commas, spaces or lines)
-              <textarea
-                rows={3}
-                spellCheck={false}
-                value={selection.keys}
-                onChange={(e) => change({ keys: e.currentTarget.value })}
-                aria-describedby="promotion-selection-problem"
-                aria-invalid={problems.selection !== undefined}
-              />
-            </label>
+            <FlagPicker
+              flags={list.flags}
+              loaded={list.loaded}
+              chosen={selection.keys}
+              onChange={(keys) => change({ keys })}
+              problemId="promotion-selection-problem"
+            />
           )}
           <FieldProblem id="promotion-selection-problem" text={problems.selection} />
         </fieldset>
