@@ -60,7 +60,10 @@ const TARGETS: Record<ScenarioId, [measure: string, target: string]> = {
   ],
   bandwidth: ['bytes on the wire per poll, 304 vs 200', 'report'],
   'store-reads': ['store reads during warm polls', '0'],
-  'as-of': ['latency of an asOf 10,000 changes back: REST list and OFREP, cold / warm', 'report'],
+  'as-of': [
+    'latency of an asOf 10,000 changes back: REST list, OFREP single and bulk, cold / warm',
+    'report',
+  ],
   'sse-fanout': ['delivery latency p50/p99/max; events lost', 'p99 <= 250 ms, 0 lost'],
   'subscription-fanout': ['delivery latency p50/p99/max; events lost', 'p99 <= 500 ms, 0 lost'],
   'memory-sse': ['RSS delta / N idle SSE connections', '<= 20 KB'],
