@@ -1,11 +1,11 @@
 import mongoose, { type Connection } from 'mongoose';
-import { Deadline } from '../flags/store/deadline.js';
+import type { Deadline } from '../flags/store/deadline.js';
 import {
   abortable,
   driverCollection,
   isDuplicateKey,
   mongoConnectionOptions,
-  unavailableOnDriverFailure,
+  runWithin,
 } from '../flags/store/mongo-driver.js';
 import type { LeaseState, WebhookOutbox } from './outbox.js';
 
@@ -132,13 +132,6 @@ export class MongoWebhookOutbox implements WebhookOutbox {
   }
 
   private run<T>(operation: (deadline: Deadline) => Promise<T>): Promise<T> {
-    return unavailableOnDriverFailure(async () => {
-      const deadline = new Deadline(this.timeoutMs);
-      try {
-        return await operation(deadline);
-      } finally {
-        deadline.end();
-      }
-    });
+    return runWithin(this.timeoutMs, operation);
   }
 }

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { StoreUnavailableError } from '../errors.js';
-import { DeadlineExceededError } from './deadline.js';
+import { Deadline, DeadlineExceededError } from './deadline.js';
 
 /** Small helpers over the MongoDB driver, shared by the store, its audit log and the webhook outbox. */
 
@@ -58,6 +58,21 @@ export async function unavailableOnDriverFailure<T>(operation: () => Promise<T>)
   } catch (err) {
     throw isUnavailable(err) ? new StoreUnavailableError(err) : err;
   }
+}
+
+/**
+ * Runs one store operation within a Deadline of its own (`timeoutMs` over all its commands), turning
+ * driver failures into StoreUnavailableError.
+ */
+export function runWithin<T>(timeoutMs: number, operation: (deadline: Deadline) => Promise<T>): Promise<T> {
+  return unavailableOnDriverFailure(async () => {
+    const deadline = new Deadline(timeoutMs);
+    try {
+      return await operation(deadline);
+    } finally {
+      deadline.end();
+    }
+  });
 }
 
 // Server errors meaning "not reachable / not primary / shutting down" (the driver's retryable codes).

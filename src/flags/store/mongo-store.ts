@@ -4,7 +4,7 @@ import type { PurgeOutcome, RetentionPolicy } from '../../audit/audit-log.js';
 import { WriteConflictError } from '../errors.js';
 import type { FlagChange, FlagFields, StoredRecord } from '../flag.js';
 import { readStoredRecord } from '../record-format.js';
-import { Deadline } from './deadline.js';
+import type { Deadline } from './deadline.js';
 import type { FlagStore, WriteResult } from './flag-store.js';
 import { MongoAuditLog, type PendingFields, pendingFieldsOf } from './mongo-audit-log.js';
 import {
@@ -12,6 +12,7 @@ import {
   driverCollection,
   isDuplicateKey,
   mongoConnectionOptions,
+  runWithin,
   unavailableOnDriverFailure,
 } from './mongo-driver.js';
 import { readOrCreateIdentity } from './mongo-identity.js';
@@ -320,14 +321,7 @@ export class MongoFlagStore implements FlagStore {
 
   /** Runs one operation within its own Deadline, turning driver failures into StoreUnavailableError. */
   private run<T>(operation: (deadline: Deadline) => Promise<T>): Promise<T> {
-    return unavailableOnDriverFailure(async () => {
-      const deadline = new Deadline(this.timeoutMs);
-      try {
-        return await operation(deadline);
-      } finally {
-        deadline.end();
-      }
-    });
+    return runWithin(this.timeoutMs, operation);
   }
 
   // Reads the live document (the expected version, if given, must be its version), drains its pending
